@@ -1,0 +1,3 @@
+//! podsmith: a static-site generator for podcasts.
+
+pub mod audio;
