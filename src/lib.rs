@@ -1,3 +1,92 @@
 //! podsmith: a static-site generator for podcasts.
+//!
+//! The data flows one way, one module per stage:
+//! [`config`] (podcast.toml) → [`content`] (Markdown files) → [`audio`]
+//! (metadata read from the audio files) and [`markdown`] → [`site`] (the
+//! validated model) → [`render`] (HTML pages) and [`feed`] (RSS) →
+//! [`output`] (staging folder, swapped in on success). [`cli`] drives it.
 
 pub mod audio;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod feed;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+
+use config::Config;
+use error::Result;
+use output::Staging;
+use site::{LoadOptions, Site};
+use std::path::{Path, PathBuf};
+
+/// What to build, and how.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site's folder (holds `podcast.toml`).
+    pub root: PathBuf,
+    /// Where the site is written; replaced as a whole on success.
+    pub out: PathBuf,
+    pub load: LoadOptions,
+    pub render: render::RenderOptions,
+    /// Replaces `base_url` (serve mode points it at the local server).
+    pub base_url: Option<String>,
+}
+
+/// What a build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub site: Site,
+    pub out: PathBuf,
+}
+
+/// Loads and validates the site in `root` (no output is written).
+pub fn load_site(root: &Path, load: &LoadOptions, base_url: Option<&str>) -> Result<Site> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    Site::load(root, config, load)
+}
+
+/// Renders every output file of `site` into `staging`.
+pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptions) -> Result<()> {
+    let theme = render::Theme::load(&site.root)?;
+    for (rel, bytes) in render::BUILTIN_ASSETS {
+        staging.write(rel, bytes)?;
+    }
+    theme.render_site(site, staging, options)?;
+    feed::write(site, staging)?;
+    copy_files(site, staging)
+}
+
+/// Copies `static/` and, when the site serves it, the media folder.
+fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
+    let media_dir = site.config.media_dir(&site.root);
+    let skip = vec![
+        media_dir.clone(),
+        staging.out_dir().to_path_buf(),
+        staging.path().to_path_buf(),
+    ];
+    staging.copy_tree(&site.root.join("static"), "", &skip, &site.root)?;
+    if site.config.site_serves_media() {
+        staging.copy_tree(&media_dir, "media", &skip[1..], &site.root)?;
+    }
+    Ok(())
+}
+
+/// Builds the site: load, render into a staging folder, swap it in.
+/// On any error the previous output is left as it was.
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let site = load_site(&options.root, &options.load, options.base_url.as_deref())?;
+    let staging = Staging::begin(&options.out, &options.root)?;
+    render_site(&site, &staging, &options.render)?;
+    feed::check_against_previous(&site, &staging)?;
+    let out = staging.out_dir().to_path_buf();
+    staging.commit()?;
+    Ok(BuildReport { site, out })
+}

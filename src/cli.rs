@@ -1,0 +1,389 @@
+//! The command line: one `Args` struct per command, each with `run`.
+
+use crate::content::{self, EpisodeFront, CONTENT_DIR, EPISODES_DIR};
+use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::output::{default_out_dir, Staging};
+use crate::site::LoadOptions;
+use crate::{build, load_site, render, BuildOptions};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// podsmith: build a podcast's website and feed from Markdown episodes.
+#[derive(Debug, Parser)]
+#[command(name = "podsmith", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site and feed into the output folder.
+    Build(BuildArgs),
+    /// Check the site (feed rules, GUIDs, audio) without writing anything.
+    Check(CheckArgs),
+    /// Create a new site that builds at once.
+    Init(InitArgs),
+    /// Create a new episode file with the next number.
+    New(NewArgs),
+}
+
+impl Cli {
+    /// Runs the chosen command.
+    pub fn run(&self) -> Result<()> {
+        match &self.command {
+            Command::Build(args) => args.run(),
+            Command::Check(args) => args.run(),
+            Command::Init(args) => args.run(),
+            Command::New(args) => args.run(),
+        }
+    }
+}
+
+/// `--root DIR`, shared by the commands that work on a site.
+#[derive(Debug, Args, Clone)]
+pub struct RootArg {
+    /// The site's folder (the one with podcast.toml).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+/// `podsmith build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Output folder (default: public/ in the site's folder).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Include drafts and episodes dated in the future.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl BuildArgs {
+    pub fn run(&self) -> Result<()> {
+        let started = Instant::now();
+        let root = &self.root.root;
+        let options = BuildOptions {
+            root: root.clone(),
+            out: self.out.clone().unwrap_or_else(|| default_out_dir(root)),
+            load: LoadOptions {
+                include_drafts: self.drafts,
+                ..LoadOptions::default()
+            },
+            render: render::RenderOptions::default(),
+            base_url: None,
+        };
+        let report = build(&options)?;
+        for warning in &report.site.warnings {
+            eprintln!("{warning}");
+        }
+        let site = &report.site;
+        let held = match site.held_back.len() {
+            0 => String::new(),
+            n => format!(" ({n} draft or scheduled left out)"),
+        };
+        println!(
+            "Built {} episode{}{held} and {} page{} into {} in {} ms",
+            site.episodes.len(),
+            plural(site.episodes.len()),
+            site.pages.len(),
+            plural(site.pages.len()),
+            display_path(&options.out),
+            started.elapsed().as_millis()
+        );
+        Ok(())
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// `podsmith check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl CheckArgs {
+    pub fn run(&self) -> Result<()> {
+        let root = &self.root.root;
+        let site = load_site(root, &LoadOptions::default(), None)?;
+        // Render into a throwaway staging folder so template errors are found too.
+        let scratch = tempdir_for_check()?;
+        let staging = Staging::begin(&scratch.join("out"), root)?;
+        crate::render_site(&site, &staging, &render::RenderOptions::default())?;
+        drop(staging);
+        let _ = std::fs::remove_dir_all(&scratch);
+        let mut diagnostics = site.warnings.clone();
+        for held in &site.held_back {
+            let what = if held.draft { "draft" } else { "scheduled" };
+            diagnostics.push(Diagnostic::warning(
+                held.source.clone(),
+                format!(
+                    "{what}: {:?}, dated {}, is not published yet",
+                    held.title,
+                    held.date.to_rfc3339()
+                ),
+            ));
+        }
+        for e in site.episodes.iter().filter(|e| !e.guid_pinned) {
+            diagnostics.push(
+                Diagnostic::warning(
+                    e.source.clone(),
+                    "no `guid`: the feed uses one derived from the slug",
+                )
+                .help(format!(
+                    "pin it so a renamed file keeps its identity: guid = \"{}\"",
+                    e.guid
+                )),
+            );
+        }
+        for path in site.unused_media() {
+            diagnostics.push(Diagnostic::warning(path, "no episode uses this audio file"));
+        }
+        for d in &diagnostics {
+            eprintln!("{d}");
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        println!(
+            "Checked {} episode{}: {errors} error{}, {} warning{}",
+            site.episodes.len(),
+            plural(site.episodes.len()),
+            plural(errors),
+            diagnostics.len() - errors,
+            plural(diagnostics.len() - errors)
+        );
+        if errors > 0 {
+            return Err(Error::many(
+                diagnostics
+                    .into_iter()
+                    .filter(|d| d.is_error())
+                    .map(Error::from),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn tempdir_for_check() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("podsmith-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+    Ok(dir)
+}
+
+/// `podsmith init DIR`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder of the new site (created; must be empty if it exists).
+    pub dir: PathBuf,
+}
+
+/// The files of a new site, from the built-in starter.
+const STARTER_FILES: &[(&str, &[u8])] = &[
+    ("podcast.toml", include_bytes!("starter/podcast.toml")),
+    (
+        "content/episodes/001-welcome.md",
+        include_bytes!("starter/001-welcome.md"),
+    ),
+    ("content/about.md", include_bytes!("starter/about.md")),
+    (
+        "static/media/001-welcome.mp3",
+        include_bytes!("starter/001-welcome.mp3"),
+    ),
+    ("static/cover.png", include_bytes!("starter/cover.png")),
+    (".gitignore", b"/public\n/.podsmith-cache\n"),
+];
+
+impl InitArgs {
+    pub fn run(&self) -> Result<()> {
+        let dir = &self.dir;
+        if dir.exists() {
+            let mut entries =
+                std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read the folder", e))?;
+            if entries.next().is_some() {
+                return Err(Diagnostic::error(dir.clone(), "this folder is not empty")
+                    .help("choose a new or empty folder; init never overwrites files")
+                    .into());
+            }
+        }
+        for (rel, bytes) in STARTER_FILES {
+            let path = dir.join(rel);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+            }
+            let bytes: Vec<u8> = if *rel == "content/episodes/001-welcome.md" {
+                String::from_utf8_lossy(bytes)
+                    .replace("GUID_PLACEHOLDER", &uuid::Uuid::new_v4().to_string())
+                    .into_bytes()
+            } else {
+                bytes.to_vec()
+            };
+            std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))?;
+        }
+        let shown = display_path(dir);
+        println!("Created a new show in {shown}.");
+        println!("Next: edit {shown}/podcast.toml, then `cd {shown} && podsmith new \"My first episode\"` and `podsmith build`.");
+        Ok(())
+    }
+}
+
+/// `podsmith new "TITLE"`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The episode's title.
+    pub title: String,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl NewArgs {
+    pub fn run(&self) -> Result<()> {
+        let root = &self.root.root;
+        crate::config::Config::load(root)?;
+        let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+        let number = next_episode_number(&dir);
+        let slug = match crate::slug::slugify(&self.title) {
+            s if s.is_empty() => "episode".to_string(),
+            s => s
+                .chars()
+                .take(60)
+                .collect::<String>()
+                .trim_end_matches('-')
+                .to_string(),
+        };
+        let stem = format!("{number:03}-{slug}");
+        let path = dir.join(format!("{stem}.md"));
+        let text = new_episode_text(&self.title, number, &stem, chrono::Utc::now());
+        write_new(&path, &text)?;
+        println!("Created {}", display_path(&path));
+        println!("Put the audio in the media folder as {stem}.mp3 and uncomment `audio`.");
+        Ok(())
+    }
+}
+
+/// Writes a file that must not exist yet.
+fn write_new(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::from(
+                Diagnostic::error(path.to_path_buf(), "this file already exists")
+                    .help("choose another title"),
+            ),
+            _ => Error::io(path, "create", e),
+        })?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, "write", e))
+}
+
+/// One more than the highest episode number in use (from front matter, or
+/// a file name's leading digits when a file does not parse).
+fn next_episode_number(dir: &Path) -> u32 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 1;
+    };
+    let mut highest = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let from_front = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| content::parse_source::<EpisodeFront>(&text, &path, "key").ok())
+            .and_then(|src| src.front.episode.map(|n| *n.get_ref()));
+        let from_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(|n| {
+                n.chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect::<String>()
+            })
+            .and_then(|d| d.parse::<u32>().ok());
+        highest = highest.max(from_front.or(from_name).unwrap_or(0));
+    }
+    highest + 1
+}
+
+/// The text of a new episode file, with commented examples of every section.
+fn new_episode_text(
+    title: &str,
+    number: u32,
+    stem: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let title_toml = toml::Value::String(title.to_string()).to_string();
+    format!(
+        r#"+++
+title = {title_toml}
+date = {date}
+episode = {number}
+# audio = "{stem}.mp3"          # relative to the media folder (static/media)
+summary = ""                    # one or two sentences for listings and the feed
+tags = []
+guid = "{guid}"   # never change this once published
+# season = 1
+# episode_type = "full"         # full, trailer or bonus
+# explicit = false
+# draft = true
+supporters = []                 # e.g. ["Ada", "Grace"]
+
+# [[chapters]]
+# start = "00:00"               # "HH:MM:SS", "MM:SS" or seconds
+# title = "Welcome"
+# url = "https://example.org/"  # optional
+
+# [[feedback]]
+# from = "A listener"
+# via = "email"                 # or "Patreon"...
+# intro = "What I want to say about it (Markdown)."
+# quote = """The listener's own words (Markdown)."""
+
+# [[credits]]
+# name = "Someone"
+# role = "Audio editing"
+# work = "optional: the credited work"
+# url = "https://example.org/"
++++
+
+Write the show notes here, in Markdown.
+"#,
+        date = now.format("%Y-%m-%dT%H:%M:%SZ"),
+        guid = uuid::Uuid::new_v4(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn new_episode_text_parses() {
+        let text = new_episode_text("It's \"quoted\"", 7, "007-x", chrono::Utc::now());
+        let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
+        assert_eq!(src.front.title, "It's \"quoted\"");
+        assert_eq!(src.front.episode.map(|n| *n.get_ref()), Some(7));
+        assert!(src.front.guid.is_some());
+    }
+}

@@ -1,0 +1,433 @@
+//! Show settings: `podcast.toml`, parsed strictly (an unknown key is an error
+//! with a suggestion) and validated before any other work.
+
+use crate::error::{line_col, nearest, Diagnostic, Error, Result};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The settings file's name in a site's root.
+pub const CONFIG_FILE: &str = "podcast.toml";
+
+/// The show's settings, from `podcast.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// The site's public address; always ends with `/` once loaded.
+    pub base_url: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: String,
+    /// The cover art, a path under `static/`.
+    #[serde(default)]
+    pub image: Option<String>,
+    #[serde(default)]
+    pub explicit: bool,
+    /// Apple category names; `"Parent > Child"` for a subcategory.
+    #[serde(default)]
+    pub categories: Vec<String>,
+    #[serde(default)]
+    pub copyright: Option<String>,
+    #[serde(default)]
+    pub owner: Option<Owner>,
+    #[serde(default)]
+    pub media: MediaConfig,
+    #[serde(default)]
+    pub funding: Vec<Funding>,
+    /// Credits that apply to every episode.
+    #[serde(default)]
+    pub credits: Vec<Credit>,
+    /// Links to the show in podcast apps.
+    #[serde(default)]
+    pub subscribe: Vec<Subscribe>,
+    /// Episodes per page on the home page.
+    #[serde(default = "default_per_page")]
+    pub episodes_per_page: usize,
+    /// At most this many episodes in the feed (default: all).
+    #[serde(default)]
+    pub feed_limit: Option<usize>,
+    /// Pins the feed's `podcast:guid` (default: derived from the feed URL).
+    #[serde(default)]
+    pub podcast_guid: Option<String>,
+    /// `episodic` (newest first) or `serial` (oldest first).
+    #[serde(default)]
+    pub show_type: ShowType,
+    /// `podcast:locked`: other platforms must not import the feed.
+    #[serde(default)]
+    pub locked: bool,
+    /// Free-form settings for custom templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Owner {
+    pub name: String,
+    pub email: String,
+}
+
+/// `[media]`: where the audio lives and where it is served from.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaConfig {
+    /// Folder of the audio files, relative to the site root.
+    #[serde(default = "default_media_dir")]
+    pub dir: String,
+    /// Where the audio is served from; when unset the site serves it under `media/`.
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+impl Default for MediaConfig {
+    fn default() -> Self {
+        MediaConfig {
+            dir: default_media_dir(),
+            base_url: None,
+        }
+    }
+}
+
+/// `[[funding]]`: a way to support the show.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Funding {
+    pub url: String,
+    pub text: String,
+}
+
+/// `[[subscribe]]`: the show in one podcast app.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Subscribe {
+    pub name: String,
+    pub url: String,
+}
+
+/// `[[credits]]`, show-wide or in an episode.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    pub name: String,
+    /// Free text such as "Theme music" or "Audio hosting".
+    pub role: String,
+    /// The credited work, e.g. the song's title.
+    #[serde(default)]
+    pub work: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// How apps should order the show.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ShowType {
+    #[default]
+    Episodic,
+    Serial,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_per_page() -> usize {
+    10
+}
+fn default_media_dir() -> String {
+    "static/media".into()
+}
+
+impl Config {
+    /// Reads and validates `<root>/podcast.toml`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Diagnostic::error(path, "no podcast.toml here")
+                    .help("run podsmith in a site folder, pass --root DIR, or create a site with `podsmith init DIR`")
+                    .into())
+            }
+            Err(e) => return Err(Error::io(&path, "read", e)),
+        };
+        Config::parse(&text, &path)
+    }
+
+    /// Parses and validates settings text; `path` is used in messages.
+    pub fn parse(text: &str, path: &Path) -> Result<Config> {
+        let mut config: Config = parse_toml(text, path, 0, "setting")?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&mut self, path: &Path) -> Result<()> {
+        let mut problems = Vec::new();
+        let err = |msg: String, help: &str| {
+            Error::from(Diagnostic::error(path.to_path_buf(), msg).help(help))
+        };
+        if self.title.trim().is_empty() {
+            problems.push(err("`title` is empty".into(), "give the show a name"));
+        }
+        match normalize_base_url(&self.base_url) {
+            Some(url) => self.base_url = url,
+            None => problems.push(err(
+                format!("`base_url` = {:?} is not an http(s) address", self.base_url),
+                "write the site's public address, e.g. base_url = \"https://example.org/\"",
+            )),
+        }
+        if let Some(media_url) = &self.media.base_url {
+            match normalize_base_url(media_url) {
+                Some(url) => self.media.base_url = Some(url),
+                None => problems.push(err(
+                    format!("`[media] base_url` = {media_url:?} is not an http(s) address"),
+                    "write where the audio is served from, e.g. \"https://media.example.org/\", or remove it",
+                )),
+            }
+        }
+        if self.episodes_per_page == 0 {
+            problems.push(err(
+                "`episodes_per_page` must be at least 1".into(),
+                "remove it or set a positive number",
+            ));
+        }
+        if let Err(e) = safe_relative_path(&self.media.dir) {
+            problems.push(err(
+                format!("`[media] dir`: {e}"),
+                "name a folder inside the site, e.g. \"static/media\"",
+            ));
+        }
+        if let Some(image) = &self.image {
+            if let Err(e) = safe_relative_path(image) {
+                problems.push(err(
+                    format!("`image`: {e}"),
+                    "name a file under static/, e.g. \"cover.png\"",
+                ));
+            }
+        }
+        let links = self
+            .funding
+            .iter()
+            .map(|f| ("[[funding]] url", &f.url))
+            .chain(self.subscribe.iter().map(|s| ("[[subscribe]] url", &s.url)))
+            .chain(
+                self.credits
+                    .iter()
+                    .filter_map(|c| c.url.as_ref().map(|u| ("[[credits]] url", u))),
+            );
+        for (key, url) in links {
+            if let Err(why) = check_link(url) {
+                problems.push(err(
+                    format!("`{key}` = {url:?}: {why}"),
+                    "use an https:// or mailto: address",
+                ));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::many(problems))
+        }
+    }
+
+    /// The feed's absolute URL.
+    pub fn feed_url(&self) -> String {
+        format!("{}feed.xml", self.base_url)
+    }
+
+    /// The folder of the audio files.
+    pub fn media_dir(&self, root: &Path) -> PathBuf {
+        root.join(&self.media.dir)
+    }
+
+    /// Whether the site itself serves the audio (under `media/`).
+    pub fn site_serves_media(&self) -> bool {
+        self.media.base_url.is_none()
+    }
+}
+
+/// Normalizes an absolute http(s) URL to end with `/`; `None` if it is not one.
+fn normalize_base_url(url: &str) -> Option<String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    if rest.is_empty()
+        || rest.starts_with('/')
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return None;
+    }
+    Some(if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    })
+}
+
+/// Refuses links that would run script or are not addresses at all.
+/// Allowed: `http(s)://`, `mailto:`, and relative or site-root paths.
+pub fn check_link(url: &str) -> std::result::Result<(), String> {
+    let trimmed: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let lower = trimmed.to_ascii_lowercase();
+    if let Some(colon) = lower.find(':') {
+        let scheme = &lower[..colon];
+        let is_scheme = !scheme.is_empty() && !scheme.contains(['/', '?', '#']);
+        if is_scheme && !matches!(scheme, "http" | "https" | "mailto") {
+            return Err(format!("`{scheme}:` links are not allowed"));
+        }
+    }
+    if url.trim().is_empty() {
+        return Err("the address is empty".into());
+    }
+    Ok(())
+}
+
+/// Checks that a path from a settings or front matter value stays inside
+/// its folder: relative, no `..`, no drive or root.
+pub fn safe_relative_path(value: &str) -> std::result::Result<(), String> {
+    let path = Path::new(value);
+    if value.trim().is_empty() {
+        return Err("the path is empty".into());
+    }
+    if value.contains('\\') {
+        return Err(format!("{value:?} has a backslash; use / between folders"));
+    }
+    for part in path.components() {
+        match part {
+            std::path::Component::Normal(_) | std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                return Err(format!("{value:?} climbs out of its folder with `..`"))
+            }
+            _ => {
+                return Err(format!(
+                    "{value:?} is an absolute path; give a path relative to its folder"
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses TOML into `T`, turning a failure into a located diagnostic.
+/// `line_offset` is the number of file lines before `text` (front matter
+/// starts after its `+++` line); `what` names a key in messages ("setting",
+/// "front matter key").
+pub(crate) fn parse_toml<T: DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    line_offset: usize,
+    what: &str,
+) -> Result<T> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        let mut diagnostic =
+            Diagnostic::error(path.to_path_buf(), describe_toml_error(e.message(), what))
+                .at(line + line_offset, column);
+        if let Some(help) = help_for_toml_error(e.message(), what) {
+            diagnostic = diagnostic.help(help);
+        }
+        diagnostic.into()
+    })
+}
+
+fn backticked(message: &str) -> Vec<&str> {
+    message.split('`').skip(1).step_by(2).collect()
+}
+
+fn describe_toml_error(message: &str, what: &str) -> String {
+    let message = message.trim();
+    if message.starts_with("unknown field") {
+        if let Some(name) = backticked(message).first() {
+            return format!("unknown {what} `{name}`");
+        }
+    }
+    if message.starts_with("missing field") {
+        if let Some(name) = backticked(message).first() {
+            return format!("missing {what} `{name}`");
+        }
+    }
+    message.to_string()
+}
+
+fn help_for_toml_error(message: &str, what: &str) -> Option<String> {
+    let names = backticked(message);
+    if message.starts_with("unknown field") {
+        let (wrong, known) = names.split_first()?;
+        let known_list = known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Some(match nearest(wrong, known) {
+            Some(k) => format!("did you mean `{k}`? (known {what}s here: {known_list})"),
+            None => format!("known {what}s here: {known_list}"),
+        });
+    }
+    if message.starts_with("missing field") {
+        return Some(format!("add `{} = ...`", names.first()?));
+    }
+    if message.starts_with("invalid type") {
+        return Some(
+            "check the value's type: text needs \"quotes\", numbers and dates do not".into(),
+        );
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config> {
+        Config::parse(text, Path::new("podcast.toml"))
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title = \"Show\"\nbase_url = \"https://example.org\"").unwrap();
+        assert_eq!(c.base_url, "https://example.org/");
+        assert_eq!(c.language, "en");
+        assert_eq!(c.media.dir, "static/media");
+        assert!(c.site_serves_media());
+        assert_eq!(c.feed_url(), "https://example.org/feed.xml");
+    }
+
+    #[test]
+    fn unknown_key_suggests_nearest() {
+        let e = parse("title = \"Show\"\nbase_url = \"https://example.org\"\ndescriptoin = \"x\"")
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("podcast.toml:3:1: unknown setting `descriptoin`"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean `description`?"), "{text}");
+    }
+
+    #[test]
+    fn javascript_links_are_refused() {
+        let e = parse("title = \"S\"\nbase_url = \"https://e.org\"\n[[funding]]\nurl = \" JavaScript:alert(1)\"\ntext = \"x\"")
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`javascript:` links are not allowed"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn paths_may_not_climb_out() {
+        assert!(safe_relative_path("media/a.mp3").is_ok());
+        assert!(safe_relative_path("../a.mp3").is_err());
+        assert!(safe_relative_path("/etc/passwd").is_err());
+        assert!(safe_relative_path("a/../../b").is_err());
+    }
+}

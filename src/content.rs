@@ -1,0 +1,435 @@
+//! Content loading: reads `content/episodes/*.md` and `content/*.md`, splits
+//! the `+++` front matter from the Markdown body, and parses it strictly.
+
+use crate::config::{parse_toml, Credit};
+use crate::error::{line_col, Diagnostic, Error, Result};
+use rayon::prelude::*;
+use serde::de::{self, Deserializer, Visitor};
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The content folder's name in a site's root.
+pub const CONTENT_DIR: &str = "content";
+/// The episodes' folder, inside the content folder.
+pub const EPISODES_DIR: &str = "episodes";
+
+/// Everything read from `content/`, in file name order.
+#[derive(Debug)]
+pub struct Content {
+    pub episodes: Vec<Source<EpisodeFront>>,
+    pub pages: Vec<Source<PageFront>>,
+}
+
+/// One Markdown file: its parsed front matter and its body.
+#[derive(Debug)]
+pub struct Source<F> {
+    pub path: PathBuf,
+    pub front: F,
+    pub body: String,
+    /// The front matter's text, for turning spans into lines and columns.
+    front_text: String,
+}
+
+impl<F> Source<F> {
+    /// The file's stem (`001-hello` for `001-hello.md`).
+    pub fn stem(&self) -> String {
+        self.path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// An error about the front matter value at `span`.
+    pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
+        let (line, column) = line_col(&self.front_text, spanned.span().start);
+        Diagnostic::error(self.path.clone(), message).at(line + 1, column)
+    }
+}
+
+/// An episode's front matter, exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EpisodeFront {
+    pub title: String,
+    pub date: Spanned<toml::value::Datetime>,
+    #[serde(default)]
+    pub episode: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub season: Option<u32>,
+    /// Path of the audio file, relative to the media folder.
+    #[serde(default)]
+    pub audio: Option<Spanned<String>>,
+    /// Plain text for listings and the feed.
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub explicit: Option<bool>,
+    #[serde(default)]
+    pub guid: Option<Spanned<String>>,
+    #[serde(default)]
+    pub episode_type: EpisodeType,
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+    /// The episode's own cover art, a path under `static/`.
+    #[serde(default)]
+    pub image: Option<Spanned<String>>,
+    #[serde(default)]
+    pub feedback: Vec<Feedback>,
+    #[serde(default)]
+    pub credits: Vec<Spanned<Credit>>,
+    #[serde(default)]
+    pub supporters: Vec<String>,
+    #[serde(default)]
+    pub chapters: Vec<Spanned<ChapterFront>>,
+    /// Free-form values for custom templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// `full`, `trailer` or `bonus`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EpisodeType {
+    #[default]
+    Full,
+    Trailer,
+    Bonus,
+}
+
+impl EpisodeType {
+    /// The name used in front matter and in `itunes:episodeType`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EpisodeType::Full => "full",
+            EpisodeType::Trailer => "trailer",
+            EpisodeType::Bonus => "bonus",
+        }
+    }
+}
+
+/// `[[feedback]]`: a listener's message.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub from: String,
+    /// "email", "Patreon"...
+    #[serde(default)]
+    pub via: Option<String>,
+    /// Markdown: the host's words about it.
+    #[serde(default)]
+    pub intro: Option<String>,
+    /// Markdown: the listener's own words.
+    #[serde(default)]
+    pub quote: Option<String>,
+}
+
+/// `[[chapters]]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChapterFront {
+    pub start: Timestamp,
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// A point in the audio, in seconds; written `"HH:MM:SS"`, `"MM:SS"` or as seconds.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Timestamp(pub f64);
+
+impl Timestamp {
+    /// Parses `"HH:MM:SS"`, `"MM:SS"` or `"SS"`, each part a number, seconds may have a fraction.
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let parts: Vec<&str> = text.trim().split(':').collect();
+        if parts.is_empty() || parts.len() > 3 {
+            return None;
+        }
+        let (last, whole) = parts.split_last()?;
+        let mut seconds = 0.0;
+        for part in whole {
+            if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            seconds = seconds * 60.0 + part.parse::<f64>().ok()?;
+        }
+        let last_ok = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+        let tail: f64 = if last_ok {
+            last.parse().ok()?
+        } else {
+            return None;
+        };
+        if !whole.is_empty() && tail >= 60.0 {
+            return None;
+        }
+        let total = seconds * 60.0 + tail;
+        total.is_finite().then_some(Timestamp(total))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct TimestampVisitor;
+        impl Visitor<'_> for TimestampVisitor {
+            type Value = Timestamp;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a time such as \"01:02:03\", \"02:03\" or a number of seconds")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Timestamp, E> {
+                Timestamp::parse(v).ok_or_else(|| {
+                    E::custom(format!(
+                        "{v:?} is not a time; write \"HH:MM:SS\", \"MM:SS\" or a number of seconds"
+                    ))
+                })
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Timestamp, E> {
+                if v < 0 {
+                    return Err(E::custom("a time cannot be negative"));
+                }
+                Ok(Timestamp(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Timestamp, E> {
+                Ok(Timestamp(v as f64))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Timestamp, E> {
+                if !v.is_finite() || v < 0.0 {
+                    return Err(E::custom("a time must be a positive number of seconds"));
+                }
+                Ok(Timestamp(v))
+            }
+        }
+        deserializer.deserialize_any(TimestampVisitor)
+    }
+}
+
+/// A standalone page's front matter (`content/about.md` becomes `/about/`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    #[serde(default)]
+    pub slug: Option<Spanned<String>>,
+    /// Plain text for the page's meta description.
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Free-form values for custom templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Reads every episode and page under `<root>/content`, listing all problems at once.
+pub fn load(root: &Path) -> Result<Content> {
+    let content_dir = root.join(CONTENT_DIR);
+    let episode_files = markdown_files(&content_dir.join(EPISODES_DIR), root)?;
+    let page_files = markdown_files(&content_dir, root)?;
+    let episodes: Vec<Result<Source<EpisodeFront>>> = episode_files
+        .par_iter()
+        .map(|p| read_source(p, "front matter key"))
+        .collect();
+    let pages: Vec<Result<Source<PageFront>>> = page_files
+        .par_iter()
+        .map(|p| read_source(p, "front matter key"))
+        .collect();
+    let (episodes, mut errors) = partition(episodes);
+    let (pages, page_errors) = partition(pages);
+    errors.extend(page_errors);
+    if errors.is_empty() {
+        Ok(Content { episodes, pages })
+    } else {
+        Err(Error::many(errors))
+    }
+}
+
+fn partition<T>(results: Vec<Result<T>>) -> (Vec<T>, Vec<Error>) {
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(v) => ok.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    (ok, errors)
+}
+
+/// The `.md` files directly in `dir`, sorted by name; a missing folder is empty.
+/// Symbolic links that lead outside the site are refused.
+fn markdown_files(dir: &Path, root: &Path) -> Result<Vec<PathBuf>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io(dir, "read the folder", e)),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, "read the folder", e))?;
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, "read", e))?;
+        if file_type.is_symlink() && !link_stays_inside(&path, root) {
+            return Err(
+                Diagnostic::error(path, "this symbolic link points outside the site")
+                    .help("copy the file into the site instead of linking to it")
+                    .into(),
+            );
+        }
+        if path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Whether a symbolic link resolves to a place inside `root`.
+pub fn link_stays_inside(link: &Path, root: &Path) -> bool {
+    match (link.canonicalize(), root.canonicalize()) {
+        (Ok(target), Ok(root)) => target.starts_with(root),
+        _ => false,
+    }
+}
+
+fn read_source<F: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Source<F>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, "read", e))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = line_col(&prefix, prefix.len());
+        Error::from(
+            Diagnostic::error(path.to_path_buf(), "this file is not UTF-8 text")
+                .at(line, column)
+                .help("save it as UTF-8 in your editor"),
+        )
+    })?;
+    parse_source(&text, path, what)
+}
+
+/// Splits and parses one file's text; `path` is used in messages.
+pub fn parse_source<F: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+    what: &str,
+) -> Result<Source<F>> {
+    let (front_text, body) = split_front_matter(text, path)?;
+    let front = parse_toml(&front_text, path, 1, what)?;
+    Ok(Source {
+        path: path.to_path_buf(),
+        front,
+        body,
+        front_text,
+    })
+}
+
+/// Splits `+++` front matter from the body. Accepts a byte-order mark and
+/// Windows line endings; the front matter keeps its line numbering.
+pub fn split_front_matter(text: &str, path: &Path) -> Result<(String, String)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err(Diagnostic::error(path.to_path_buf(), "the file does not start with a `+++` line")
+            .at(1, 1)
+            .help("put the front matter between two lines of `+++` at the top of the file, e.g.\n+++\ntitle = \"...\"\ndate = 2026-01-06\n+++")
+            .into());
+    }
+    let mut front = String::new();
+    let mut consumed = first.len();
+    for line in lines {
+        consumed += line.len();
+        if line.trim_end() == "+++" {
+            let body = text[consumed..].replace("\r\n", "\n");
+            return Ok((front.replace("\r\n", "\n"), body));
+        }
+        front.push_str(line);
+    }
+    Err(Diagnostic::error(
+        path.to_path_buf(),
+        "the front matter has no closing `+++` line",
+    )
+    .at(1, 1)
+    .help("add a line of `+++` after the last front matter key")
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn episode(text: &str) -> Result<Source<EpisodeFront>> {
+        parse_source(
+            text,
+            Path::new("content/episodes/001-a.md"),
+            "front matter key",
+        )
+    }
+
+    #[test]
+    fn parses_a_full_episode() {
+        let src = episode(
+            "+++\ntitle = \"A\"\ndate = 2026-01-06\nepisode = 1\nsupporters = [\"X\"]\n[[chapters]]\nstart = \"01:02\"\ntitle = \"c\"\n+++\nBody\n",
+        )
+        .unwrap();
+        assert_eq!(src.front.title, "A");
+        assert_eq!(src.front.chapters[0].get_ref().start, Timestamp(62.0));
+        assert_eq!(src.body, "Body\n");
+        assert_eq!(src.stem(), "001-a");
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let src =
+            episode("\u{feff}+++\r\ntitle = \"A\"\r\ndate = 2026-01-06\r\n+++\r\nHi\r\n").unwrap();
+        assert_eq!(src.body, "Hi\n");
+    }
+
+    #[test]
+    fn wrong_type_is_located() {
+        let e = episode("+++\ntitle = \"A\"\ndate = 2026-01-06\nepisode = \"five\"\n+++\n")
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("001-a.md:4:11"), "{text}");
+    }
+
+    #[test]
+    fn unknown_key_suggests() {
+        let e = episode("+++\ntitle = \"A\"\ndate = 2026-01-06\nsupporter = [\"x\"]\n+++\n")
+            .unwrap_err();
+        let text = e.to_string();
+        assert!(
+            text.contains("001-a.md:4:1: unknown front matter key `supporter`"),
+            "{text}"
+        );
+        assert!(text.contains("did you mean `supporters`?"), "{text}");
+    }
+
+    #[test]
+    fn missing_fences_are_reported() {
+        assert!(episode("title = \"A\"\n")
+            .unwrap_err()
+            .to_string()
+            .contains("does not start with a `+++`"));
+        assert!(episode("+++\ntitle = \"A\"\n")
+            .unwrap_err()
+            .to_string()
+            .contains("no closing `+++`"));
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(Timestamp::parse("01:02:03"), Some(Timestamp(3723.0)));
+        assert_eq!(Timestamp::parse("02:03.5"), Some(Timestamp(123.5)));
+        assert_eq!(Timestamp::parse("75"), Some(Timestamp(75.0)));
+        assert_eq!(Timestamp::parse("1:75"), None);
+        assert_eq!(Timestamp::parse("a:b"), None);
+        assert_eq!(Timestamp::parse(""), None);
+    }
+}

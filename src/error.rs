@@ -1,0 +1,211 @@
+//! Errors and warnings that reach the user: each names its file (and line and
+//! column where known) and says what to do about it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build; `check` exits non-zero.
+    Error,
+    /// Printed, but the build goes on.
+    Warning,
+}
+
+/// One problem, located in a file where possible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub file: Option<PathBuf>,
+    /// 1-based line and column in `file`.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// What the user should do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about `file`.
+    pub fn error(file: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A warning about `file`.
+    pub fn warning(file: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    /// Sets the 1-based line and column.
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// Adds advice on how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Whether this stops a build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Shows a path the way the user typed it, without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.display().to_string()
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label}: ")?;
+        if let Some(file) = &self.file {
+            write!(f, "{}", display_path(file))?;
+            if let Some(line) = self.line {
+                write!(f, ":{line}")?;
+                if let Some(column) = self.column {
+                    write!(f, ":{column}")?;
+                }
+            }
+            write!(f, ": ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(help) = &self.help {
+            for (i, line) in help.lines().enumerate() {
+                let lead = if i == 0 { "help: " } else { "      " };
+                write!(f, "\n  {lead}{line}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A failure: one or more error diagnostics (a build lists every problem it
+/// found, not just the first).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Error {
+    /// An error about `file`, with advice.
+    pub fn new(file: impl Into<Option<PathBuf>>, message: impl Into<String>) -> Self {
+        Diagnostic::error(file, message).into()
+    }
+
+    /// An I/O failure on `path`, e.g. `Error::io(path, "read", err)`.
+    pub fn io(path: &Path, action: &str, err: std::io::Error) -> Self {
+        Diagnostic::error(path.to_path_buf(), format!("cannot {action} this: {err}")).into()
+    }
+
+    /// Merges many errors into one.
+    pub fn many(errors: impl IntoIterator<Item = Error>) -> Self {
+        Error {
+            diagnostics: errors.into_iter().flat_map(|e| e.diagnostics).collect(),
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns a byte offset into a 1-based (line, column), counting columns in characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Suggests the known name closest to `wrong`, when one is close enough.
+pub fn nearest<'a>(wrong: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(wrong, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "a\nbé\nc";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 2), (2, 1));
+        assert_eq!(line_col(text, 5), (2, 3));
+        assert_eq!(line_col(text, 999), (3, 2));
+    }
+
+    #[test]
+    fn nearest_finds_typos() {
+        let known = ["supporters", "summary", "season"];
+        assert_eq!(nearest("supporter", &known), Some("supporters"));
+        assert_eq!(nearest("zzzzzz", &known), None);
+    }
+
+    #[test]
+    fn diagnostic_display_names_file_line_and_help() {
+        let d = Diagnostic::error(PathBuf::from("./content/a.md"), "bad")
+            .at(3, 7)
+            .help("fix it");
+        assert_eq!(
+            d.to_string(),
+            "error: content/a.md:3:7: bad\n  help: fix it"
+        );
+    }
+}

@@ -1,0 +1,750 @@
+//! HTML rendering: the Tera theme (built-in templates, overridden file by
+//! file by the site's `templates/`), typed view models built from the site
+//! model, and the pages of the site.
+
+use crate::config::{Credit, Funding, Subscribe};
+use crate::error::{Diagnostic, Error, Result};
+use crate::output::Staging;
+use crate::site::{format_clock, Episode, Site};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use tera::{Context, Tera};
+
+/// The built-in theme's templates, compiled into the binary.
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../templates/base.html")),
+    ("macros.html", include_str!("../templates/macros.html")),
+    ("index.html", include_str!("../templates/index.html")),
+    ("episode.html", include_str!("../templates/episode.html")),
+    ("page.html", include_str!("../templates/page.html")),
+    ("tag.html", include_str!("../templates/tag.html")),
+    ("tags.html", include_str!("../templates/tags.html")),
+    ("archive.html", include_str!("../templates/archive.html")),
+    (
+        "supporters.html",
+        include_str!("../templates/supporters.html"),
+    ),
+    ("404.html", include_str!("../templates/404.html")),
+];
+
+/// The built-in theme's static files, written under the output root unless
+/// the site's `static/` has a file of the same name.
+pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
+    (
+        "assets/style.css",
+        include_bytes!("../static/assets/style.css"),
+    ),
+    (
+        "assets/podsmith.js",
+        include_bytes!("../static/assets/podsmith.js"),
+    ),
+];
+
+/// The site's template folder, in its root.
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// The parsed templates of one build.
+pub struct Theme {
+    tera: Tera,
+    /// Where each template came from (the site's file, or built-in).
+    origins: HashMap<String, PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme")
+            .field("templates", &self.origins.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+/// Render-time switches.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    /// Inject the live-reload script (serve mode only).
+    pub live_reload: bool,
+}
+
+impl Theme {
+    /// Parses the built-in templates and the site's overrides in `<root>/templates`.
+    pub fn load(root: &Path) -> Result<Theme> {
+        let mut sources: BTreeMap<String, (String, PathBuf)> = BUILTIN_TEMPLATES
+            .iter()
+            .map(|(name, text)| {
+                (
+                    name.to_string(),
+                    (
+                        text.to_string(),
+                        PathBuf::from(format!("(built-in theme)/{name}")),
+                    ),
+                )
+            })
+            .collect();
+        let dir = root.join(TEMPLATES_DIR);
+        for entry in walkdir::WalkDir::new(&dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let name = path
+                .strip_prefix(&dir)
+                .unwrap_or(path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            if !(name.ends_with(".html") || name.ends_with(".xml") || name.ends_with(".txt")) {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
+            sources.insert(name, (text, path.to_path_buf()));
+        }
+        let origins: HashMap<String, PathBuf> = sources
+            .iter()
+            .map(|(n, (_, p))| (n.clone(), p.clone()))
+            .collect();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error(&e, &origins))?;
+        Ok(Theme { tera, origins })
+    }
+
+    /// Whether a template of this name exists.
+    pub fn has(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
+    fn render(&self, name: &str, context: &Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// Renders every HTML page of the site into `staging`.
+    pub fn render_site(
+        &self,
+        site: &Site,
+        staging: &Staging,
+        options: &RenderOptions,
+    ) -> Result<()> {
+        let base = base_context(site, options);
+        let views: Vec<EpisodeView<'_>> = site
+            .episodes
+            .par_iter()
+            .map(|e| EpisodeView::new(e, site))
+            .collect();
+        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
+
+        views
+            .par_iter()
+            .zip(site.episodes.par_iter())
+            .try_for_each(|(view, episode)| -> Result<()> {
+                let mut ctx = base.clone();
+                ctx.insert("page_title", &episode.title);
+                ctx.insert("page_url", &episode.url);
+                ctx.insert("page_description", &episode.summary);
+                ctx.insert("episode", view);
+                ctx.insert("newer", &episode.newer.map(|i| &links[i]));
+                ctx.insert("older", &episode.older.map(|i| &links[i]));
+                let html = self.render("episode.html", &ctx)?;
+                staging.write(
+                    &format!("episodes/{}/index.html", episode.slug),
+                    html.as_bytes(),
+                )
+            })?;
+
+        self.render_index(site, staging, &base, &views)?;
+
+        site.tags.par_iter().try_for_each(|tag| -> Result<()> {
+            let mut ctx = base.clone();
+            ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
+            ctx.insert("page_url", &tag.url);
+            ctx.insert(
+                "tag",
+                &TagView {
+                    name: &tag.name,
+                    url: &tag.url,
+                    count: tag.episodes.len(),
+                },
+            );
+            let episodes: Vec<&EpisodeView<'_>> = tag.episodes.iter().map(|&i| &views[i]).collect();
+            ctx.insert("episodes", &episodes);
+            let html = self.render("tag.html", &ctx)?;
+            staging.write(&format!("tags/{}/index.html", tag.slug), html.as_bytes())
+        })?;
+
+        let mut ctx = base.clone();
+        ctx.insert("page_title", "Tags");
+        ctx.insert("page_url", &format!("{}tags/", site.config.base_url));
+        let tags: Vec<TagView<'_>> = site
+            .tags
+            .iter()
+            .map(|t| TagView {
+                name: &t.name,
+                url: &t.url,
+                count: t.episodes.len(),
+            })
+            .collect();
+        ctx.insert("tags", &tags);
+        staging.write(
+            "tags/index.html",
+            self.render("tags.html", &ctx)?.as_bytes(),
+        )?;
+
+        let mut ctx = base.clone();
+        ctx.insert("page_title", "Archive");
+        ctx.insert("page_url", &format!("{}archive/", site.config.base_url));
+        ctx.insert("years", &archive_years(&links));
+        staging.write(
+            "archive/index.html",
+            self.render("archive.html", &ctx)?.as_bytes(),
+        )?;
+
+        let mut ctx = base.clone();
+        ctx.insert("page_title", "Supporters");
+        ctx.insert("page_url", &format!("{}supporters/", site.config.base_url));
+        ctx.insert("supporters", &supporter_counts(site));
+        staging.write(
+            "supporters/index.html",
+            self.render("supporters.html", &ctx)?.as_bytes(),
+        )?;
+
+        for page in &site.pages {
+            let mut ctx = base.clone();
+            ctx.insert("page_title", &page.title);
+            ctx.insert("page_url", &page.url);
+            if let Some(description) = &page.description {
+                ctx.insert("page_description", description);
+            }
+            ctx.insert(
+                "page",
+                &PageView {
+                    title: &page.title,
+                    url: &page.url,
+                    content: &page.html,
+                    extra: &page.extra,
+                },
+            );
+            let html = self.render("page.html", &ctx)?;
+            staging.write(&format!("{}/index.html", page.slug), html.as_bytes())?;
+        }
+
+        let mut ctx = base.clone();
+        ctx.insert("page_title", "Page not found");
+        ctx.insert("page_url", &format!("{}404.html", site.config.base_url));
+        staging.write("404.html", self.render("404.html", &ctx)?.as_bytes())?;
+
+        staging.write("sitemap.xml", sitemap(site).as_bytes())?;
+        Ok(())
+    }
+
+    fn render_index(
+        &self,
+        site: &Site,
+        staging: &Staging,
+        base: &Context,
+        views: &[EpisodeView<'_>],
+    ) -> Result<()> {
+        let per_page = site.config.episodes_per_page.max(1);
+        let chunks: Vec<&[EpisodeView<'_>]> = if views.is_empty() {
+            vec![&[]]
+        } else {
+            views.chunks(per_page).collect()
+        };
+        let total = chunks.len();
+        let page_url = |n: usize| {
+            if n == 1 {
+                site.config.base_url.clone()
+            } else {
+                format!("{}page/{n}/", site.config.base_url)
+            }
+        };
+        chunks
+            .par_iter()
+            .enumerate()
+            .try_for_each(|(i, chunk)| -> Result<()> {
+                let number = i + 1;
+                let mut ctx = base.clone();
+                ctx.insert(
+                    "page_title",
+                    &if number == 1 {
+                        site.config.title.clone()
+                    } else {
+                        format!("Page {number}")
+                    },
+                );
+                ctx.insert("page_url", &page_url(number));
+                ctx.insert("episodes", chunk);
+                ctx.insert(
+                    "paginator",
+                    &Paginator {
+                        number,
+                        total,
+                        previous_url: (number > 1).then(|| page_url(number - 1)),
+                        next_url: (number < total).then(|| page_url(number + 1)),
+                    },
+                );
+                let html = self.render("index.html", &ctx)?;
+                let rel = if number == 1 {
+                    "index.html".to_string()
+                } else {
+                    format!("page/{number}/index.html")
+                };
+                staging.write(&rel, html.as_bytes())
+            })
+    }
+}
+
+/// Turns a Tera error into a diagnostic naming the template file and line.
+fn template_error(error: &tera::Error, origins: &HashMap<String, PathBuf>) -> Error {
+    let mut chain = vec![error.to_string()];
+    let mut source = std::error::Error::source(error);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let text = chain.join("\n");
+    let name = text
+        .split('\'')
+        .nth(1)
+        .filter(|n| origins.contains_key(*n))
+        .map(str::to_string)
+        .or_else(|| origins.keys().find(|n| text.contains(n.as_str())).cloned());
+    let file = name.as_ref().and_then(|n| origins.get(n)).cloned();
+    let mut message = chain
+        .iter()
+        .map(|line| line.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(": ");
+    if message.len() > 2000 {
+        message.truncate(2000);
+    }
+    let mut diagnostic = Diagnostic::error(file, format!("template error: {message}"))
+        .help("fix the template; `podsmith build` shows the first error it meets");
+    if let Some((line, column)) = find_line_col(&text) {
+        diagnostic = diagnostic.at(line, column);
+    }
+    diagnostic.into()
+}
+
+/// Finds Tera's `--> LINE:COLUMN` marker.
+fn find_line_col(text: &str) -> Option<(usize, usize)> {
+    let after = &text[text.find("--> ")? + 4..];
+    let end = after
+        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+        .unwrap_or(after.len());
+    let (line, column) = after[..end].split_once(':')?;
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+fn base_context(site: &Site, options: &RenderOptions) -> Context {
+    let config = &site.config;
+    let mut ctx = Context::new();
+    let pages: Vec<NavLink<'_>> = site
+        .pages
+        .iter()
+        .map(|p| NavLink {
+            title: &p.title,
+            url: &p.url,
+        })
+        .collect();
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            author: &config.author,
+            image_url: config
+                .image
+                .as_ref()
+                .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i))),
+            feed_url: config.feed_url(),
+            copyright: config.copyright.as_deref(),
+            explicit: config.explicit,
+            funding: &config.funding,
+            subscribe: &config.subscribe,
+            credits: &config.credits,
+            pages,
+            episode_count: site.episodes.len(),
+            generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
+            extra: &config.extra,
+        },
+    );
+    ctx.insert("live_reload", &options.live_reload);
+    ctx.insert("page_description", &config.description);
+    ctx
+}
+
+/// Every template's `site` variable.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    author: &'a str,
+    image_url: Option<String>,
+    feed_url: String,
+    copyright: Option<&'a str>,
+    explicit: bool,
+    funding: &'a [Funding],
+    subscribe: &'a [Subscribe],
+    credits: &'a [Credit],
+    pages: Vec<NavLink<'a>>,
+    episode_count: usize,
+    generator: &'static str,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// An episode as templates see it.
+#[derive(Serialize)]
+struct EpisodeView<'a> {
+    slug: &'a str,
+    url: &'a str,
+    title: &'a str,
+    number: Option<u32>,
+    season: Option<u32>,
+    episode_type: &'static str,
+    /// RFC 3339.
+    date: String,
+    /// "6 October 2026".
+    date_display: String,
+    year: i32,
+    summary: &'a str,
+    content: &'a str,
+    guid: &'a str,
+    explicit: bool,
+    draft: bool,
+    scheduled: bool,
+    audio: Option<AudioView<'a>>,
+    image_url: Option<&'a str>,
+    feedback: Vec<FeedbackView<'a>>,
+    /// Show-wide credits, then the episode's own.
+    credits: &'a [Credit],
+    /// Everyone who sent feedback, once each, in order.
+    feedback_names: Vec<&'a str>,
+    supporters: &'a [String],
+    chapters: Vec<ChapterView<'a>>,
+    chapters_from_file: bool,
+    tags: Vec<TagView<'a>>,
+    transcript_url: Option<&'a str>,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct AudioView<'a> {
+    url: &'a str,
+    mime: &'a str,
+    size: u64,
+    /// "4.2 MB".
+    size_display: String,
+    /// Whole seconds.
+    duration: u64,
+    /// "42:10" or "1:02:03".
+    duration_display: String,
+    /// ISO 8601, e.g. "PT42M10S" (for structured data).
+    duration_iso: String,
+}
+
+#[derive(Serialize)]
+struct FeedbackView<'a> {
+    from: &'a str,
+    via: Option<&'a str>,
+    /// HTML.
+    intro: Option<&'a str>,
+    /// HTML.
+    quote: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    /// Seconds.
+    start: f64,
+    start_display: String,
+    end: Option<f64>,
+    title: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TagView<'a> {
+    name: &'a str,
+    url: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    url: &'a str,
+    content: &'a str,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct Paginator {
+    number: usize,
+    total: usize,
+    previous_url: Option<String>,
+    next_url: Option<String>,
+}
+
+/// A light reference to an episode (neighbours, archive).
+#[derive(Serialize)]
+struct EpisodeLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: Option<u32>,
+    date: String,
+    date_display: String,
+    year: i32,
+    duration_display: Option<String>,
+}
+
+#[derive(Serialize)]
+struct YearView<'a> {
+    year: i32,
+    episodes: Vec<&'a EpisodeLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct SupporterView<'a> {
+    name: &'a str,
+    /// How many episodes this person supported.
+    count: usize,
+}
+
+impl<'a> EpisodeView<'a> {
+    fn new(e: &'a Episode, site: &'a Site) -> Self {
+        let mut feedback_names: Vec<&str> = Vec::new();
+        for f in &e.feedback {
+            if !feedback_names.contains(&f.from.as_str()) {
+                feedback_names.push(&f.from);
+            }
+        }
+        EpisodeView {
+            slug: &e.slug,
+            url: &e.url,
+            title: &e.title,
+            number: e.number,
+            season: e.season,
+            episode_type: e.episode_type.as_str(),
+            date: e.date.to_rfc3339(),
+            date_display: date_display(e),
+            year: chrono::Datelike::year(&e.date),
+            summary: &e.summary,
+            content: &e.notes_html,
+            guid: &e.guid,
+            explicit: e.explicit,
+            draft: e.draft,
+            scheduled: e.scheduled,
+            audio: e.audio.as_ref().map(|a| AudioView {
+                url: &a.url,
+                mime: &a.info.mime,
+                size: a.info.size,
+                size_display: size_display(a.info.size),
+                duration: a.info.duration.round() as u64,
+                duration_display: format_clock(a.info.duration),
+                duration_iso: duration_iso(a.info.duration),
+            }),
+            image_url: e.image_url.as_deref(),
+            feedback: e
+                .feedback
+                .iter()
+                .map(|f| FeedbackView {
+                    from: &f.from,
+                    via: f.via.as_deref(),
+                    intro: f.intro_html.as_deref(),
+                    quote: f.quote_html.as_deref(),
+                })
+                .collect(),
+            credits: &e.credits,
+            feedback_names,
+            supporters: &e.supporters,
+            chapters: e
+                .chapters
+                .iter()
+                .map(|c| ChapterView {
+                    start: c.start,
+                    start_display: format_clock(c.start),
+                    end: c.end,
+                    title: &c.title,
+                    url: c.url.as_deref(),
+                })
+                .collect(),
+            chapters_from_file: e.chapters_from_file,
+            tags: e
+                .tags
+                .iter()
+                .map(|t| TagView {
+                    name: &t.name,
+                    url: site
+                        .tags
+                        .iter()
+                        .find(|tag| tag.slug == t.slug)
+                        .map_or("", |tag| tag.url.as_str()),
+                    count: 0,
+                })
+                .collect(),
+            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            extra: &e.extra,
+        }
+    }
+}
+
+impl<'a> EpisodeLink<'a> {
+    fn new(e: &'a Episode) -> Self {
+        EpisodeLink {
+            title: &e.title,
+            url: &e.url,
+            number: e.number,
+            date: e.date.to_rfc3339(),
+            date_display: date_display(e),
+            year: chrono::Datelike::year(&e.date),
+            duration_display: e.audio.as_ref().map(|a| format_clock(a.info.duration)),
+        }
+    }
+}
+
+fn date_display(e: &Episode) -> String {
+    e.date.format("%-d %B %Y").to_string()
+}
+
+/// "4.2 MB", in decimal units as podcast apps show them.
+fn size_display(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{} kB", (b as f64 / 1e3).round() as u64),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn duration_iso(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    let mut out = String::from("PT");
+    if h > 0 {
+        out.push_str(&format!("{h}H"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}M"));
+    }
+    if s > 0 || total == 0 {
+        out.push_str(&format!("{s}S"));
+    }
+    out
+}
+
+fn archive_years<'a>(links: &'a [EpisodeLink<'a>]) -> Vec<YearView<'a>> {
+    let mut years: Vec<YearView<'a>> = Vec::new();
+    for link in links {
+        match years.last_mut() {
+            Some(y) if y.year == link.year => y.episodes.push(link),
+            _ => years.push(YearView {
+                year: link.year,
+                episodes: vec![link],
+            }),
+        }
+    }
+    years
+}
+
+fn supporter_counts(site: &Site) -> Vec<SupporterView<'_>> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in &site.episodes {
+        let mut seen = std::collections::HashSet::new();
+        for name in &e.supporters {
+            if seen.insert(name.as_str()) {
+                *counts.entry(name.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut list: Vec<SupporterView<'_>> = counts
+        .into_iter()
+        .map(|(name, count)| SupporterView { name, count })
+        .collect();
+    list.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.name.cmp(b.name))
+    });
+    list
+}
+
+/// `sitemap.xml`: every page, with the newest episode date where it applies.
+fn sitemap(site: &Site) -> String {
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut entry = |url: &str, lastmod: Option<String>| {
+        xml.push_str("  <url><loc>");
+        xml.push_str(&xml_escape(url));
+        xml.push_str("</loc>");
+        if let Some(date) = lastmod {
+            xml.push_str("<lastmod>");
+            xml.push_str(&date);
+            xml.push_str("</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    };
+    let newest = site
+        .last_updated()
+        .map(|d| d.format("%Y-%m-%d").to_string());
+    entry(&site.config.base_url, newest.clone());
+    for e in &site.episodes {
+        entry(&e.url, Some(e.date.format("%Y-%m-%d").to_string()));
+    }
+    for p in &site.pages {
+        entry(&p.url, None);
+    }
+    for t in &site.tags {
+        entry(&t.url, None);
+    }
+    for rel in ["archive/", "supporters/", "tags/"] {
+        entry(&format!("{}{rel}", site.config.base_url), newest.clone());
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(size_display(4_200_000), "4.2 MB");
+        assert_eq!(size_display(51_234), "51 kB");
+        assert_eq!(duration_iso(3723.0), "PT1H2M3S");
+        assert_eq!(duration_iso(0.0), "PT0S");
+        assert_eq!(find_line_col("x\n --> 3:14\n"), Some((3, 14)));
+    }
+}

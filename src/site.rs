@@ -1,0 +1,887 @@
+//! The site model: validated episodes (with their audio metadata and rendered
+//! notes), pages and tags, checked against each other. Renderers read it;
+//! nothing here writes files.
+
+use crate::audio::{AudioCache, AudioInfo};
+use crate::config::{check_link, safe_relative_path, Config, Credit};
+use crate::content::{self, EpisodeFront, EpisodeType, PageFront, Source};
+use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::markdown::{self, RenderOptions};
+use crate::slug::{encode_path, slugify};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// The namespace of derived episode GUIDs (see [`derived_guid`]).
+pub const EPISODE_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("99754923-a11d-4bff-bebc-42e710ea7058");
+
+/// Folder of the audio cache, in the site root.
+pub const CACHE_DIR: &str = ".podsmith-cache";
+
+/// Paths at the output's top level that pages may not take.
+const RESERVED_SLUGS: &[&str] = &[
+    "episodes",
+    "tags",
+    "page",
+    "media",
+    "archive",
+    "supporters",
+    "assets",
+];
+
+/// What a build includes.
+#[derive(Debug, Clone)]
+pub struct LoadOptions {
+    /// Include drafts and episodes dated in the future.
+    pub include_drafts: bool,
+    /// "Now", for deciding which episodes are scheduled (injectable for tests).
+    pub now: DateTime<Utc>,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            include_drafts: false,
+            now: Utc::now(),
+        }
+    }
+}
+
+/// The whole show, ready to render.
+#[derive(Debug)]
+pub struct Site {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Published episodes (and drafts with `--drafts`), newest first.
+    pub episodes: Vec<Episode>,
+    /// Standalone pages, by slug.
+    pub pages: Vec<Page>,
+    /// Tags, by slug; each lists indices into `episodes`.
+    pub tags: Vec<Tag>,
+    /// Episodes left out because they are drafts or dated in the future.
+    pub held_back: Vec<HeldBack>,
+    /// Problems that do not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One episode, validated.
+#[derive(Debug, Clone)]
+pub struct Episode {
+    pub source: PathBuf,
+    pub slug: String,
+    /// The episode page's absolute URL.
+    pub url: String,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    pub number: Option<u32>,
+    pub season: Option<u32>,
+    pub episode_type: EpisodeType,
+    /// Plain text.
+    pub summary: String,
+    /// The show notes as HTML, with absolute links.
+    pub notes_html: String,
+    pub guid: String,
+    /// Whether the front matter sets `guid` (else it is derived from the slug).
+    pub guid_pinned: bool,
+    pub explicit: bool,
+    pub draft: bool,
+    /// Dated after "now" (only present with `--drafts`).
+    pub scheduled: bool,
+    pub audio: Option<EpisodeAudio>,
+    /// The episode's own cover art, absolute URL.
+    pub image_url: Option<String>,
+    pub feedback: Vec<FeedbackItem>,
+    /// Show-wide credits, then the episode's own.
+    pub credits: Vec<Credit>,
+    pub supporters: Vec<String>,
+    pub chapters: Vec<Chapter>,
+    /// Whether the chapters came from the audio file's ID3 tags.
+    pub chapters_from_file: bool,
+    pub tags: Vec<TagRef>,
+    pub transcript: Option<Transcript>,
+    pub extra: toml::Table,
+    /// Index of the newer and older neighbour in `Site::episodes`.
+    pub newer: Option<usize>,
+    pub older: Option<usize>,
+}
+
+/// An episode's audio file.
+#[derive(Debug, Clone)]
+pub struct EpisodeAudio {
+    /// Where the file is on disk.
+    pub path: PathBuf,
+    /// Its path relative to the media folder, with `/`.
+    pub rel: String,
+    /// Its public, absolute URL.
+    pub url: String,
+    pub info: AudioInfo,
+}
+
+/// A transcript file beside the audio (`.vtt` or `.srt`).
+#[derive(Debug, Clone)]
+pub struct Transcript {
+    pub rel: String,
+    pub url: String,
+    pub mime: &'static str,
+}
+
+/// A listener's message, with its Markdown rendered.
+#[derive(Debug, Clone)]
+pub struct FeedbackItem {
+    pub from: String,
+    pub via: Option<String>,
+    pub intro_html: Option<String>,
+    pub quote_html: Option<String>,
+}
+
+/// A chapter, in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    pub start: f64,
+    pub end: Option<f64>,
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// A tag as an episode shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagRef {
+    pub name: String,
+    pub slug: String,
+}
+
+/// A tag's page.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Indices into `Site::episodes`, newest first.
+    pub episodes: Vec<usize>,
+}
+
+/// A standalone page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: PathBuf,
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub html: String,
+    pub extra: toml::Table,
+}
+
+/// An episode left out of the build.
+#[derive(Debug, Clone)]
+pub struct HeldBack {
+    pub source: PathBuf,
+    pub title: String,
+    pub date: DateTime<FixedOffset>,
+    /// `true`: `draft = true`; `false`: dated in the future.
+    pub draft: bool,
+}
+
+/// The GUID of an episode without a pinned `guid`: a UUIDv5 of its slug, so
+/// it survives changes of `base_url`, theme, title and date (but not a
+/// change of slug, which is why `podsmith new` pins one).
+pub fn derived_guid(slug: &str) -> String {
+    uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, slug.as_bytes()).to_string()
+}
+
+impl Site {
+    /// Loads and validates the site in `root`, reading audio through the cache.
+    pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
+        let content = content::load(root)?;
+        let cache = AudioCache::open(&root.join(CACHE_DIR));
+        let site = Site::from_content(root, config, content, &cache, options);
+        if let Err(e) = cache.save() {
+            log_cache_warning(root, &e);
+        }
+        site
+    }
+
+    fn from_content(
+        root: &Path,
+        config: Config,
+        content: content::Content,
+        cache: &AudioCache,
+        options: &LoadOptions,
+    ) -> Result<Site> {
+        let ctx = EpisodeContext {
+            root,
+            config: &config,
+            cache,
+            options,
+        };
+        let results: Vec<Result<Loaded>> = content
+            .episodes
+            .par_iter()
+            .map(|src| ctx.episode(src))
+            .collect();
+        let mut errors = Vec::new();
+        let mut episodes = Vec::new();
+        let mut held_back = Vec::new();
+        let mut warnings = Vec::new();
+        for result in results {
+            match result {
+                Ok(Loaded::Included(episode, mut w)) => {
+                    warnings.append(&mut w);
+                    episodes.push(*episode);
+                }
+                Ok(Loaded::HeldBack(h)) => held_back.push(h),
+                Err(e) => errors.push(e),
+            }
+        }
+        errors.extend(duplicates(&content.episodes));
+        let pages = load_pages(&content.pages, &config, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::many(errors));
+        }
+        sort_newest_first(&mut episodes);
+        for i in 0..episodes.len() {
+            episodes[i].newer = i.checked_sub(1);
+            episodes[i].older = (i + 1 < episodes.len()).then_some(i + 1);
+        }
+        let tags = collect_tags(&episodes, &config);
+        held_back.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.source.cmp(&b.source)));
+        warnings.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.message.cmp(&b.message)));
+        Ok(Site {
+            root: root.to_path_buf(),
+            config,
+            episodes,
+            pages,
+            tags,
+            held_back,
+            warnings,
+        })
+    }
+
+    /// The newest date of any episode: the feed's and sitemap's "last changed".
+    pub fn last_updated(&self) -> Option<DateTime<FixedOffset>> {
+        self.episodes.iter().map(|e| e.date).max()
+    }
+
+    /// Media files that no episode uses (for `check`).
+    pub fn unused_media(&self) -> Vec<PathBuf> {
+        let media_dir = self.config.media_dir(&self.root);
+        let used: std::collections::HashSet<&Path> = self
+            .episodes
+            .iter()
+            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .collect();
+        let mut unused: Vec<PathBuf> = walkdir::WalkDir::new(&media_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .filter(|p| is_audio_file(p) && !used.contains(p.as_path()))
+            .collect();
+        unused.sort();
+        unused
+    }
+}
+
+fn log_cache_warning(root: &Path, e: &std::io::Error) {
+    eprintln!(
+        "{}",
+        Diagnostic::warning(
+            root.join(CACHE_DIR),
+            format!("cannot save the audio cache: {e}")
+        )
+        .help("the build is fine; the next one will read the audio again")
+    );
+}
+
+fn is_audio_file(path: &Path) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        ext.as_str(),
+        "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
+    )
+}
+
+enum Loaded {
+    Included(Box<Episode>, Vec<Diagnostic>),
+    HeldBack(HeldBack),
+}
+
+struct EpisodeContext<'a> {
+    root: &'a Path,
+    config: &'a Config,
+    cache: &'a AudioCache,
+    options: &'a LoadOptions,
+}
+
+impl EpisodeContext<'_> {
+    fn episode(&self, src: &Source<EpisodeFront>) -> Result<Loaded> {
+        let front = &src.front;
+        let config = self.config;
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        let mut warnings = Vec::new();
+        let date = match to_chrono(front.date.get_ref()) {
+            Some(d) => d,
+            None => {
+                return Err(src
+                    .error_at(
+                        &front.date,
+                        "`date` needs a calendar date, e.g. 2026-03-03 or 2026-03-03T08:00:00Z",
+                    )
+                    .into())
+            }
+        };
+        if front.title.trim().is_empty() {
+            errors.push(
+                Diagnostic::error(src.path.clone(), "`title` is empty")
+                    .help("give the episode a title"),
+            );
+        }
+        let slug = episode_slug(src).map_err(Error::from)?;
+        let scheduled = date.with_timezone(&Utc) > self.options.now;
+        if (front.draft || scheduled) && !self.options.include_drafts {
+            return Ok(Loaded::HeldBack(HeldBack {
+                source: src.path.clone(),
+                title: front.title.clone(),
+                date,
+                draft: front.draft,
+            }));
+        }
+        let url = format!(
+            "{}episodes/{}/",
+            config.base_url,
+            crate::slug::encode_segment(&slug)
+        );
+        let audio = match &front.audio {
+            Some(audio) => match self.audio(src, audio) {
+                Ok((audio, mut w)) => {
+                    warnings.append(&mut w);
+                    Some(audio)
+                }
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            None => {
+                warnings.push(
+                    Diagnostic::warning(
+                        src.path.clone(),
+                        "this episode has no `audio`, so it is left out of the feed",
+                    )
+                    .help("add `audio = \"file.mp3\"` with a file in the media folder"),
+                );
+                None
+            }
+        };
+        let image_url = match &front.image {
+            Some(image) => match safe_relative_path(image.get_ref()) {
+                Ok(()) if self.root.join("static").join(image.get_ref()).is_file() => Some(
+                    format!("{}{}", config.base_url, encode_path(image.get_ref())),
+                ),
+                Ok(()) => {
+                    errors.push(src.error_at(
+                        image,
+                        format!("image file not found: static/{}", image.get_ref()),
+                    ));
+                    None
+                }
+                Err(why) => {
+                    errors.push(src.error_at(image, format!("`image`: {why}")));
+                    None
+                }
+            },
+            None => None,
+        };
+        let duration = audio.as_ref().map(|a| a.info.duration).unwrap_or(0.0);
+        let (chapters, chapters_from_file) = if front.chapters.is_empty() {
+            let from_file = audio
+                .as_ref()
+                .map(|a| chapters_from_audio(&a.info))
+                .unwrap_or_default();
+            let any = !from_file.is_empty();
+            (from_file, any)
+        } else {
+            (self.front_chapters(src, duration, &mut errors), false)
+        };
+        let mut credits = config.credits.clone();
+        for credit in &front.credits {
+            if let Some(url) = &credit.get_ref().url {
+                if let Err(why) = check_link(url) {
+                    errors.push(src.error_at(credit, format!("credit link {url:?}: {why}")));
+                }
+            }
+            credits.push(credit.get_ref().clone());
+        }
+        if !errors.is_empty() {
+            return Err(Error::many(errors.into_iter().map(Error::from)));
+        }
+        let md = RenderOptions {
+            trusted_html: true,
+            base_url: &config.base_url,
+            page_url: &url,
+        };
+        let listener_md = RenderOptions {
+            trusted_html: false,
+            ..md
+        };
+        let render_opt = |text: &Option<String>| {
+            text.as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| markdown::render(t, &listener_md))
+        };
+        let feedback = front
+            .feedback
+            .iter()
+            .map(|f| FeedbackItem {
+                from: f.from.clone(),
+                via: f.via.clone().filter(|v| !v.trim().is_empty()),
+                intro_html: render_opt(&f.intro),
+                quote_html: render_opt(&f.quote),
+            })
+            .collect();
+        let summary = match &front.summary {
+            Some(s) if !s.trim().is_empty() => s.trim().to_string(),
+            _ => markdown::first_paragraph_text(&src.body),
+        };
+        let tags = front
+            .tags
+            .iter()
+            .filter_map(|name| {
+                let slug = slugify(name);
+                (!slug.is_empty()).then(|| TagRef {
+                    name: name.trim().to_string(),
+                    slug,
+                })
+            })
+            .collect();
+        let (guid, guid_pinned) = match &front.guid {
+            Some(g) => (g.get_ref().trim().to_string(), true),
+            None => (derived_guid(&slug), false),
+        };
+        let transcript = audio.as_ref().and_then(|a| self.transcript(a));
+        Ok(Loaded::Included(
+            Box::new(Episode {
+                source: src.path.clone(),
+                notes_html: markdown::render(&src.body, &md),
+                slug,
+                url,
+                title: front.title.trim().to_string(),
+                date,
+                number: front.episode.as_ref().map(|n| *n.get_ref()),
+                season: front.season,
+                episode_type: front.episode_type,
+                summary,
+                guid,
+                guid_pinned,
+                explicit: front.explicit.unwrap_or(config.explicit),
+                draft: front.draft,
+                scheduled,
+                audio,
+                image_url,
+                feedback,
+                credits,
+                supporters: front
+                    .supporters
+                    .iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                chapters,
+                chapters_from_file,
+                tags,
+                transcript,
+                extra: front.extra.clone(),
+                newer: None,
+                older: None,
+            }),
+            warnings,
+        ))
+    }
+
+    fn audio(
+        &self,
+        src: &Source<EpisodeFront>,
+        audio: &toml::Spanned<String>,
+    ) -> std::result::Result<(EpisodeAudio, Vec<Diagnostic>), Diagnostic> {
+        let rel = audio.get_ref().trim();
+        safe_relative_path(rel).map_err(|why| src.error_at(audio, format!("`audio`: {why}")))?;
+        let media_dir = self.config.media_dir(self.root);
+        let path = media_dir.join(rel);
+        if !path.is_file() {
+            return Err(src
+                .error_at(
+                    audio,
+                    format!("audio file not found: {}", display_path(&path)),
+                )
+                .help(format!(
+                    "put the file in {} or correct `audio` (it is relative to the media folder)",
+                    display_path(&media_dir)
+                )));
+        }
+        if path.is_symlink() && !content::link_stays_inside(&path, self.root) {
+            return Err(src.error_at(
+                audio,
+                "the audio file is a symbolic link that points outside the site",
+            ));
+        }
+        let info = self.cache.get(&path).map_err(|e| {
+            src.error_at(
+                audio,
+                format!(
+                    "cannot read the audio file {}: {}",
+                    display_path(&path),
+                    e.message
+                ),
+            )
+            .help("re-export the file from your audio editor, or replace it")
+        })?;
+        let warnings = info
+            .warnings
+            .iter()
+            .map(|w| Diagnostic::warning(path.clone(), w.clone()))
+            .collect();
+        let url = media_url(self.config, rel);
+        Ok((
+            EpisodeAudio {
+                path,
+                rel: rel.to_string(),
+                url,
+                info,
+            },
+            warnings,
+        ))
+    }
+
+    fn transcript(&self, audio: &EpisodeAudio) -> Option<Transcript> {
+        let stem = audio
+            .rel
+            .rsplit_once('.')
+            .map_or(audio.rel.as_str(), |(s, _)| s);
+        [("vtt", "text/vtt"), ("srt", "application/x-subrip")]
+            .into_iter()
+            .map(|(ext, mime)| (format!("{stem}.{ext}"), mime))
+            .find(|(rel, _)| self.config.media_dir(self.root).join(rel).is_file())
+            .map(|(rel, mime)| Transcript {
+                url: media_url(self.config, &rel),
+                rel,
+                mime,
+            })
+    }
+
+    fn front_chapters(
+        &self,
+        src: &Source<EpisodeFront>,
+        duration: f64,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<Chapter> {
+        let mut chapters: Vec<Chapter> = Vec::new();
+        for spanned in &src.front.chapters {
+            let c = spanned.get_ref();
+            if duration > 0.0 && c.start.0 > duration {
+                errors.push(
+                    src.error_at(
+                        spanned,
+                        format!(
+                            "chapter {:?} starts at {}, after the end of the audio ({})",
+                            c.title,
+                            format_clock(c.start.0),
+                            format_clock(duration)
+                        ),
+                    )
+                    .help("correct `start`; it is measured from the beginning of the audio"),
+                );
+            }
+            if let Some(url) = &c.url {
+                if let Err(why) = check_link(url) {
+                    errors.push(src.error_at(spanned, format!("chapter link {url:?}: {why}")));
+                }
+            }
+            chapters.push(Chapter {
+                start: c.start.0,
+                end: None,
+                title: c.title.trim().to_string(),
+                url: c.url.clone(),
+            });
+        }
+        chapters.sort_by(|a, b| a.start.total_cmp(&b.start));
+        let ends: Vec<Option<f64>> = chapters
+            .iter()
+            .skip(1)
+            .map(|c| Some(c.start))
+            .chain(std::iter::once((duration > 0.0).then_some(duration)))
+            .collect();
+        for (chapter, end) in chapters.iter_mut().zip(ends) {
+            chapter.end = end;
+        }
+        chapters
+    }
+}
+
+/// The public URL of a file in the media folder.
+pub fn media_url(config: &Config, rel: &str) -> String {
+    match &config.media.base_url {
+        Some(base) => format!("{base}{}", encode_path(rel)),
+        None => format!("{}media/{}", config.base_url, encode_path(rel)),
+    }
+}
+
+fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
+    info.chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| Chapter {
+            start: c.start,
+            end: c.end,
+            title: c
+                .title
+                .clone()
+                .unwrap_or_else(|| format!("Chapter {}", i + 1)),
+            url: c.url.clone().filter(|u| check_link(u).is_ok()),
+        })
+        .collect()
+}
+
+/// `H:MM:SS` or `M:SS`.
+pub fn format_clock(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagnostic> {
+    match &src.front.slug {
+        Some(slug) => {
+            let clean = slugify(slug.get_ref());
+            if clean.is_empty() {
+                Err(src
+                    .error_at(slug, "`slug` has no letter or digit")
+                    .help("use words such as \"my-episode\""))
+            } else {
+                Ok(clean)
+            }
+        }
+        None => {
+            let clean = slugify(&src.stem());
+            if clean.is_empty() {
+                Err(Diagnostic::error(
+                    src.path.clone(),
+                    "cannot make a web address from this file name",
+                )
+                .help("rename the file with letters or digits, or set `slug`"))
+            } else {
+                Ok(clean)
+            }
+        }
+    }
+}
+
+/// Converts a TOML date or date-time to a date-time; a date alone is
+/// midnight UTC, a local date-time is taken as UTC.
+fn to_chrono(value: &toml::value::Datetime) -> Option<DateTime<FixedOffset>> {
+    let d = value.date?;
+    let date = NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())?;
+    let time = match value.time {
+        Some(t) => NaiveTime::from_hms_nano_opt(
+            t.hour.into(),
+            t.minute.into(),
+            t.second.unwrap_or(0).into(),
+            t.nanosecond.unwrap_or(0),
+        )?,
+        None => NaiveTime::MIN,
+    };
+    let offset_minutes = match value.offset {
+        Some(toml::value::Offset::Custom { minutes }) => i32::from(minutes),
+        _ => 0,
+    };
+    let offset = FixedOffset::east_opt(offset_minutes * 60)?;
+    date.and_time(time).and_local_timezone(offset).single()
+}
+
+/// Newest first; same date: higher episode number first, then by slug.
+fn sort_newest_first(episodes: &mut [Episode]) {
+    episodes.sort_by(|a, b| {
+        b.date
+            .cmp(&a.date)
+            .then_with(|| b.number.cmp(&a.number))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+}
+
+/// Two episodes with the same slug, guid or number: names both files.
+fn duplicates(episodes: &[Source<EpisodeFront>]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let mut check = |kind: &str,
+                     key: Option<String>,
+                     src: &Source<EpisodeFront>,
+                     seen: &mut HashMap<String, PathBuf>| {
+        if let Some(key) = key {
+            if let Some(first) = seen.get(&key) {
+                errors.push(Error::from(
+                    Diagnostic::error(
+                        src.path.clone(),
+                        format!("{kind} {key:?} is also used by {}", display_path(first)),
+                    )
+                    .help(format!("give each episode its own {kind}")),
+                ));
+            } else {
+                seen.insert(key, src.path.clone());
+            }
+        }
+    };
+    let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
+    for src in episodes {
+        let slug = episode_slug(src).ok();
+        let guid = src
+            .front
+            .guid
+            .as_ref()
+            .map(|g| g.get_ref().trim().to_string())
+            .or_else(|| slug.as_deref().map(derived_guid));
+        let number = src.front.episode.as_ref().map(|n| {
+            let season = src
+                .front
+                .season
+                .map(|s| format!("season {s}, "))
+                .unwrap_or_default();
+            let kind = match src.front.episode_type {
+                EpisodeType::Full => String::new(),
+                other => format!(" ({})", other.as_str()),
+            };
+            format!("{season}{}{kind}", n.get_ref())
+        });
+        check("slug", slug, src, &mut slugs);
+        check("guid", guid, src, &mut guids);
+        check("episode number", number, src, &mut numbers);
+    }
+    errors
+}
+
+fn load_pages(
+    sources: &[Source<PageFront>],
+    config: &Config,
+    errors: &mut Vec<Error>,
+) -> Vec<Page> {
+    let mut pages: Vec<Page> = Vec::new();
+    let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for src in sources.iter().filter(|s| !s.front.draft) {
+        let slug = match &src.front.slug {
+            Some(s) => slugify(s.get_ref()),
+            None => slugify(&src.stem()),
+        };
+        if slug.is_empty() || RESERVED_SLUGS.contains(&slug.as_str()) {
+            let msg = if slug.is_empty() {
+                "this page's slug has no letter or digit".to_string()
+            } else {
+                format!("the slug {slug:?} is used by podsmith's own pages")
+            };
+            errors.push(
+                Diagnostic::error(src.path.clone(), msg)
+                    .help("set another `slug`")
+                    .into(),
+            );
+            continue;
+        }
+        if let Some(first) = seen.get(&slug) {
+            errors.push(
+                Diagnostic::error(
+                    src.path.clone(),
+                    format!("slug {slug:?} is also used by {}", display_path(first)),
+                )
+                .help("give each page its own slug")
+                .into(),
+            );
+            continue;
+        }
+        seen.insert(slug.clone(), src.path.clone());
+        let url = format!("{}{}/", config.base_url, crate::slug::encode_segment(&slug));
+        let html = markdown::render(
+            &src.body,
+            &RenderOptions {
+                trusted_html: true,
+                base_url: &config.base_url,
+                page_url: &url,
+            },
+        );
+        pages.push(Page {
+            source: src.path.clone(),
+            slug,
+            url,
+            title: src.front.title.trim().to_string(),
+            description: src.front.description.clone(),
+            html,
+            extra: src.front.extra.clone(),
+        });
+    }
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    pages
+}
+
+fn collect_tags(episodes: &[Episode], config: &Config) -> Vec<Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, episode) in episodes.iter().enumerate() {
+        for tag in &episode.tags {
+            let entry = tags.entry(tag.slug.clone()).or_insert_with(|| Tag {
+                name: tag.name.clone(),
+                slug: tag.slug.clone(),
+                url: format!(
+                    "{}tags/{}/",
+                    config.base_url,
+                    crate::slug::encode_segment(&tag.slug)
+                ),
+                episodes: Vec::new(),
+            });
+            if entry.episodes.last() != Some(&i) {
+                entry.episodes.push(i);
+            }
+        }
+    }
+    tags.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derived_guid_depends_only_on_slug() {
+        assert_eq!(derived_guid("001-hello"), derived_guid("001-hello"));
+        assert_ne!(derived_guid("001-hello"), derived_guid("002-hello"));
+        // Pinned forever: changing this breaks every published feed without pinned GUIDs.
+        assert_eq!(
+            derived_guid("001-hello"),
+            uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, b"001-hello").to_string()
+        );
+    }
+
+    #[test]
+    fn dates_convert() {
+        let d: toml::value::Datetime = "2026-03-03".parse().unwrap();
+        assert_eq!(
+            to_chrono(&d).unwrap().to_rfc3339(),
+            "2026-03-03T00:00:00+00:00"
+        );
+        let d: toml::value::Datetime = "2026-03-03T08:30:00+02:00".parse().unwrap();
+        assert_eq!(
+            to_chrono(&d).unwrap().to_rfc3339(),
+            "2026-03-03T08:30:00+02:00"
+        );
+        let d: toml::value::Datetime = "08:30:00".parse().unwrap();
+        assert!(to_chrono(&d).is_none());
+    }
+
+    #[test]
+    fn clock_format() {
+        assert_eq!(format_clock(5.4), "0:05");
+        assert_eq!(format_clock(3723.0), "1:02:03");
+    }
+}
