@@ -1,0 +1,130 @@
+//! Shared helpers for integration tests: fixture sites in temporary folders.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A small real MP3 (espeak-ng speech, lame, 22.05 kHz mono, about 6.4 s).
+pub const SAMPLE_MP3: &[u8] = include_bytes!("../../src/starter/001-welcome.mp3");
+
+/// A fixture site in a temporary folder.
+pub struct FixtureSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl FixtureSite {
+    /// A site with `podcast.toml` and nothing else.
+    pub fn new(config: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = FixtureSite { dir };
+        site.write("podcast.toml", config);
+        site
+    }
+
+    /// A site with the default settings and one episode with audio.
+    pub fn basic() -> Self {
+        let site = FixtureSite::new(BASIC_CONFIG);
+        site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+        site.write("content/episodes/001-one.md", &episode("One", 1, "one.mp3"));
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// Writes a text file (creating folders).
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Reads an output file under `public/` as text.
+    pub fn read_out(&self, rel: &str) -> String {
+        let path = self.path("public").join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// Runs the real binary in this site's folder.
+    pub fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_podsmith"))
+            .args(args)
+            .current_dir(self.root())
+            .output()
+            .expect("run podsmith")
+    }
+
+    /// Runs `podsmith build` and asserts success; returns stdout + stderr.
+    pub fn build_ok(&self) -> String {
+        let out = self.run(&["build"]);
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "build failed:\n{text}");
+        text
+    }
+
+    /// Runs `podsmith build`, asserts failure; returns stderr.
+    pub fn build_err(&self) -> String {
+        let out = self.run(&["build"]);
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!out.status.success(), "build should have failed; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
+        stderr
+    }
+
+    /// Every file under `public/` with its bytes, sorted by path.
+    pub fn snapshot_out(&self) -> Vec<(String, Vec<u8>)> {
+        snapshot_dir(&self.path("public"))
+    }
+}
+
+/// Every file under `dir` with its bytes, sorted by relative path.
+pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub const BASIC_CONFIG: &str = r#"title = "Fixture Show"
+description = "A show for tests."
+base_url = "https://example.org/show/"
+language = "en"
+author = "Test Host"
+image = "cover.png"
+explicit = false
+categories = ["Technology"]
+[owner]
+name = "Test Host"
+email = "host@example.org"
+[[funding]]
+url = "https://example.org/patreon"
+text = "Support us on Patreon"
+[[credits]]
+name = "Theme Composer"
+role = "Theme music"
+work = "The Theme"
+url = "https://example.org/composer"
+"#;
+
+/// An episode file with the given title, number and audio.
+pub fn episode(title: &str, number: u32, audio: &str) -> String {
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2026-01-{day:02}T08:00:00Z\nepisode = {number}\naudio = \"{audio}\"\nguid = \"guid-{number}\"\nsummary = \"Summary of {title}.\"\ntags = [\"common\"]\n+++\n\nNotes for {title}.\n",
+        day = number.min(28)
+    )
+}
