@@ -368,7 +368,9 @@ fn help_for_toml_error(message: &str, what: &str) -> Option<String> {
             .join(", ");
         return Some(match nearest(wrong, known) {
             Some(k) => format!("did you mean `{k}`? (known {what}s here: {known_list})"),
-            None => format!("known {what}s here: {known_list}"),
+            None => format!(
+                "known {what}s here: {known_list}\nif `{wrong}` belongs at the top level, move it above the first `[table]` header:\nTOML puts every key after a header into that table"
+            ),
         });
     }
     if message.starts_with("missing field") {

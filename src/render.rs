@@ -108,6 +108,7 @@ impl Theme {
             .map(|(n, (_, p))| (n.clone(), p.clone()))
             .collect();
         let mut tera = Tera::default();
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
         Ok(Theme { tera, origins })
@@ -717,6 +718,23 @@ fn sitemap(site: &Site) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// Escapes text for HTML text and quoted attributes (Tera's default also
+/// escapes `/`, which only bloats URLs).
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes text for XML content and attributes.

@@ -1,0 +1,560 @@
+//! End-to-end builds of fixture sites with the real binary: what each page
+//! shows, the file set, and one test per bad input (message + old output kept).
+
+mod common;
+
+use common::{episode, FixtureSite, BASIC_CONFIG, SAMPLE_MP3};
+
+const FULL_EPISODE: &str = r#"+++
+title = "Cookies & <Consent>"
+date = 2026-02-03T08:00:00Z
+episode = 2
+season = 1
+audio = "two.mp3"
+summary = "Why cookie banners fail."
+tags = ["Privacy", "Web Browsers"]
+guid = "guid-two"
+supporters = ["Ada", "Grace", "Linus <script>"]
+
+[[feedback]]
+from = "Maya"
+via = "email"
+intro = "Maya wrote about *banners*:"
+quote = """I click "reject" and they <b>still</b> track me."""
+
+[[feedback]]
+from = "Tom"
+via = "Patreon"
+intro = "Tom just said thanks. Thank you, Tom!"
+
+[[credits]]
+name = "Sam Editor"
+role = "Audio editing"
+url = "https://example.org/sam"
++++
+
+## The topic
+
+Read [the report](https://example.org/report) and [our about page](/about/).
+
+| Site | Trackers |
+|------|----------|
+| A    | 12       |
+
+- first
+- second
+
+A claim.[^1]
+
+[^1]: The source.
+"#;
+
+fn full_site() -> FixtureSite {
+    let site = FixtureSite::basic();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write("content/episodes/002-two.md", FULL_EPISODE);
+    site.write(
+        "content/about.md",
+        "+++\ntitle = \"About us\"\n+++\nWe talk.\n",
+    );
+    site.write_bytes(
+        "static/cover.png",
+        include_bytes!("../src/starter/cover.png"),
+    );
+    site
+}
+
+#[test]
+fn builds_every_expected_file() {
+    let site = full_site();
+    let out = site.build_ok();
+    assert!(out.contains("Built 2 episodes and 1 page"), "{out}");
+    let files: Vec<String> = site.snapshot_out().into_iter().map(|(p, _)| p).collect();
+    for expected in [
+        "index.html",
+        "episodes/001-one/index.html",
+        "episodes/002-two/index.html",
+        "about/index.html",
+        "tags/index.html",
+        "tags/privacy/index.html",
+        "tags/web-browsers/index.html",
+        "tags/common/index.html",
+        "archive/index.html",
+        "supporters/index.html",
+        "sitemap.xml",
+        "404.html",
+        "feed.xml",
+        "cover.png",
+        "media/one.mp3",
+        "media/two.mp3",
+        "assets/style.css",
+    ] {
+        assert!(
+            files.iter().any(|f| f == expected),
+            "missing {expected} in {files:?}"
+        );
+    }
+    // The media folder is served under media/, not copied twice.
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.starts_with("media/") && f.contains("static")),
+        "{files:?}"
+    );
+    assert_eq!(
+        std::fs::read(site.path("public/media/two.mp3")).unwrap(),
+        SAMPLE_MP3
+    );
+}
+
+#[test]
+fn episode_page_shows_every_section() {
+    let site = full_site();
+    site.build_ok();
+    let page = site.read_out("episodes/002-two/index.html");
+    // Title, number, date, player.
+    assert!(
+        page.contains("<h1>Cookies &amp; &lt;Consent&gt;</h1>"),
+        "{page}"
+    );
+    assert!(page.contains("Episode 2"));
+    assert!(page.contains("Season 1"));
+    assert!(page.contains("3 February 2026"));
+    assert!(page.contains(
+        r#"<audio controls preload="metadata" src="https://example.org/show/media/two.mp3""#
+    ));
+    // Notes: Markdown extensions and absolute links.
+    assert!(page.contains(r#"<h2 id="the-topic">The topic</h2>"#));
+    assert!(page.contains("<table>"));
+    assert!(page.contains("footnote-definition"));
+    assert!(page.contains(r#"href="https://example.org/show/about/""#));
+    // Feedback: who, via what, intro, quote as a blockquote; listener HTML escaped.
+    assert!(page.contains("Maya"));
+    assert!(page.contains("via email"));
+    assert!(page.contains("<em>banners</em>"));
+    assert!(page.contains("<blockquote>"));
+    assert!(
+        page.contains("&lt;b&gt;still&lt;/b&gt;"),
+        "listener HTML must be escaped"
+    );
+    assert!(page.contains("via Patreon"));
+    // Support, credits (show-wide + episode + feedback line), supporters.
+    assert!(page.contains("Support the show"));
+    assert!(page.contains(r#"<a href="https://example.org/patreon">Support us on Patreon</a>"#));
+    assert!(page.contains("Theme Composer"));
+    assert!(page.contains("<cite>The Theme</cite>"));
+    assert!(page.contains("Sam Editor"));
+    assert!(page.contains("thanks to Maya, Tom"));
+    assert!(page.contains("<li>Grace</li>"));
+    assert!(page.contains("<li>Linus &lt;script&gt;</li>"));
+    assert!(
+        !page.contains("<script>"),
+        "front matter must never inject markup"
+    );
+}
+
+#[test]
+fn empty_sections_are_left_out() {
+    let site = FixtureSite::new("title = \"Bare\"\nbase_url = \"https://example.org/\"\n");
+    site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+    site.write("content/episodes/001-one.md", &episode("One", 1, "one.mp3"));
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    for section in [
+        "Feedback",
+        "Support the show",
+        "Credits",
+        "Supporters</h2>",
+        "Chapters",
+    ] {
+        assert!(
+            !page.contains(section),
+            "{section} should be left out:\n{page}"
+        );
+    }
+}
+
+#[test]
+fn home_page_is_newest_first_and_paginated() {
+    let site = FixtureSite::new(&format!("episodes_per_page = 2\n{BASIC_CONFIG}"));
+    site.write_bytes("static/media/a.mp3", SAMPLE_MP3);
+    for n in 1..=5 {
+        site.write(
+            &format!("content/episodes/{n:03}-ep.md"),
+            &episode(&format!("Episode title {n}"), n, "a.mp3"),
+        );
+    }
+    site.build_ok();
+    let home = site.read_out("index.html");
+    let five = home.find("Episode title 5").unwrap();
+    let four = home.find("Episode title 4").unwrap();
+    assert!(five < four, "newest first");
+    assert!(!home.contains("Episode title 3"));
+    assert!(home.contains("page/2/"));
+    assert!(site
+        .read_out("page/2/index.html")
+        .contains("Episode title 3"));
+    assert!(site
+        .read_out("page/3/index.html")
+        .contains("Episode title 1"));
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let site = full_site();
+    site.build_ok();
+    let first = site.snapshot_out();
+    site.build_ok();
+    assert_eq!(first, site.snapshot_out());
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked() {
+    let site = FixtureSite::basic();
+    site.write(
+        "content/episodes/002-draft.md",
+        &episode("Secret draft", 2, "one.mp3").replace("+++\n\n", "draft = true\n+++\n\n"),
+    );
+    site.write(
+        "content/episodes/003-future.md",
+        &episode("Future one", 3, "one.mp3").replace("2026-01-03", "2099-01-03"),
+    );
+    site.build_ok();
+    assert!(!site.path("public/episodes/002-draft").exists());
+    assert!(!site.path("public/episodes/003-future").exists());
+    assert!(!site.read_out("feed.xml").contains("Secret draft"));
+    assert!(!site.read_out("sitemap.xml").contains("draft"));
+    let out = site.run(&["build", "--drafts"]);
+    assert!(out.status.success());
+    assert!(site
+        .read_out("episodes/002-draft/index.html")
+        .contains("Draft"));
+    assert!(site
+        .read_out("episodes/003-future/index.html")
+        .contains("Scheduled"));
+}
+
+#[test]
+fn init_new_build_gives_a_browsable_site() {
+    let parent = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_podsmith");
+    let run = |args: &[&str], dir: &std::path::Path| {
+        let out = std::process::Command::new(bin)
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    run(&["init", "show"], parent.path());
+    let show = parent.path().join("show");
+    let created = run(&["new", "Second"], &show);
+    assert!(
+        created.contains("content/episodes/002-second.md"),
+        "{created}"
+    );
+    run(&["build"], &show);
+    let home = std::fs::read_to_string(show.join("public/index.html")).unwrap();
+    assert!(home.contains("Second"));
+    assert!(home.contains("Welcome to the show"));
+    let new_file = std::fs::read_to_string(show.join("content/episodes/002-second.md")).unwrap();
+    assert!(new_file.contains("episode = 2"));
+    assert!(new_file.contains("guid = \""));
+    // Init refuses a folder that is not empty; new refuses to overwrite.
+    let again = std::process::Command::new(bin)
+        .args(["init", "show"])
+        .current_dir(parent.path())
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+}
+
+/// Builds once, breaks the site with `break_it`, and checks the error
+/// message contains every `expected` piece and the old output survived.
+fn assert_bad_input(break_it: impl FnOnce(&FixtureSite), expected: &[&str]) {
+    let site = FixtureSite::basic();
+    site.build_ok();
+    let before = site.snapshot_out();
+    break_it(&site);
+    let stderr = site.build_err();
+    for piece in expected {
+        assert!(stderr.contains(piece), "expected {piece:?} in:\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        before,
+        site.snapshot_out(),
+        "the previous output must survive a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(site.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".podsmith-build")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "staging folder left behind");
+}
+
+#[test]
+fn malformed_front_matter() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ntitle = \"One\ndate = 2026-01-01\n+++\n",
+            )
+        },
+        &["content/episodes/001-one.md:2:", "error"],
+    );
+}
+
+#[test]
+fn missing_opening_fence() {
+    assert_bad_input(
+        |s| s.write("content/episodes/001-one.md", "title = \"One\"\n"),
+        &[
+            "content/episodes/001-one.md:1:1",
+            "does not start with a `+++` line",
+        ],
+    );
+}
+
+#[test]
+fn missing_closing_fence() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ntitle = \"One\"\ndate = 2026-01-01\n",
+            )
+        },
+        &["content/episodes/001-one.md", "no closing `+++`"],
+    );
+}
+
+#[test]
+fn wrong_type() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ntitle = \"One\"\ndate = 2026-01-01\nepisode = \"five\"\n+++\n",
+            )
+        },
+        &["content/episodes/001-one.md:4:11", "invalid type", "help:"],
+    );
+}
+
+#[test]
+fn missing_title() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ndate = 2026-01-01\n+++\n",
+            )
+        },
+        &[
+            "content/episodes/001-one.md",
+            "missing front matter key `title`",
+        ],
+    );
+}
+
+#[test]
+fn missing_date() {
+    assert_bad_input(
+        |s| s.write("content/episodes/001-one.md", "+++\ntitle = \"One\"\n+++\n"),
+        &[
+            "content/episodes/001-one.md",
+            "missing front matter key `date`",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ntitle = \"One\"\ndate = 2026-01-01\nsupporter = [\"Ada\"]\n+++\n",
+            )
+        },
+        &[
+            "content/episodes/001-one.md:4:1",
+            "unknown front matter key `supporter`",
+            "did you mean `supporters`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_key_in_a_feedback_table() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                "+++\ntitle = \"One\"\ndate = 2026-01-01\n[[feedback]]\nfrom = \"A\"\nqoute = \"x\"\n+++\n",
+            )
+        },
+        &[
+            "001-one.md:6:1",
+            "unknown front matter key `qoute`",
+            "did you mean `quote`?",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_slug_names_both_files() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/002-two.md",
+                &episode("Two", 2, "one.mp3").replace("+++\n\n", "slug = \"001-one\"\n+++\n\n"),
+            )
+        },
+        &[
+            "slug \"001-one\" is also used by",
+            "001-one.md",
+            "002-two.md",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_guid_names_both_files() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/002-two.md",
+                &episode("Two", 2, "one.mp3").replace("guid-2", "guid-1"),
+            )
+        },
+        &[
+            "guid \"guid-1\" is also used by",
+            "001-one.md",
+            "002-two.md",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_episode_number_names_both_files() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/002-two.md",
+                &episode("Two", 2, "one.mp3").replace("episode = 2", "episode = 1"),
+            )
+        },
+        &[
+            "episode number \"1\" is also used by",
+            "001-one.md",
+            "002-two.md",
+        ],
+    );
+}
+
+#[test]
+fn missing_audio_names_episode_and_path() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                &episode("One", 1, "nope.mp3"),
+            )
+        },
+        &[
+            "content/episodes/001-one.md:5:9",
+            "audio file not found",
+            "static/media/nope.mp3",
+        ],
+    );
+}
+
+#[test]
+fn audio_path_may_not_climb_out() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "content/episodes/001-one.md",
+                &episode("One", 1, "../../podcast.toml"),
+            )
+        },
+        &["001-one.md", "climbs out of its folder"],
+    );
+}
+
+#[test]
+fn template_error_names_template_and_line() {
+    assert_bad_input(
+        |s| {
+            s.write("templates/episode.html", "{% extends \"base.html\" %}\n{% block content %}\n{{ episode.title \n{% endblock content %}\n")
+        },
+        &[
+            "templates/episode.html:4:1",
+            "template error",
+            "Failed to parse 'episode.html'",
+        ],
+    );
+}
+
+#[test]
+fn bad_config_is_located() {
+    assert_bad_input(
+        |s| s.write("podcast.toml", &format!("feed_limt = 3\n{BASIC_CONFIG}")),
+        &[
+            "podcast.toml:1:1",
+            "unknown setting `feed_limt`",
+            "did you mean `feed_limit`?",
+        ],
+    );
+}
+
+#[test]
+fn refuses_dangerous_output_folders() {
+    let site = FixtureSite::basic();
+    for out in [".", "..", "/", "content"] {
+        let result = site.run(&["build", "--out", out]);
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(!result.status.success(), "--out {out} must be refused");
+        assert!(
+            stderr.contains("refusing to use this as the output folder"),
+            "{stderr}"
+        );
+    }
+    assert!(site.path("podcast.toml").exists());
+    assert!(site.path("content/episodes/001-one.md").exists());
+}
+
+#[test]
+fn a_top_level_key_under_a_table_gets_a_hint() {
+    assert_bad_input(
+        |s| s.write("podcast.toml", &format!("{BASIC_CONFIG}\nfeed_limit = 3\n")),
+        &[
+            "unknown setting `feed_limit`",
+            "move it above the first `[table]` header",
+        ],
+    );
+}
+
+#[test]
+fn errors_are_all_listed_at_once() {
+    let site = FixtureSite::basic();
+    site.write("content/episodes/002-a.md", "+++\ntitle = \"A\"\n+++\n");
+    site.write("content/episodes/003-b.md", "+++\ndate = 2026-01-01\n+++\n");
+    let stderr = site.build_err();
+    assert!(stderr.contains("002-a.md"), "{stderr}");
+    assert!(stderr.contains("003-b.md"), "{stderr}");
+}
