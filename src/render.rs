@@ -541,10 +541,7 @@ impl<'a> EpisodeView<'a> {
                 feedback_names.push(&f.from);
             }
         }
-        let share_image_url = e
-            .image_url
-            .clone()
-            .or_else(|| site_image_url(&site.config));
+        let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
         let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
         EpisodeView {
             slug: &e.slug,
