@@ -40,6 +40,7 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
         "assets/podsmith.js",
         include_bytes!("../static/assets/podsmith.js"),
     ),
+    ("favicon.svg", include_bytes!("../static/favicon.svg")),
 ];
 
 /// The site's template folder, in its root.
@@ -362,10 +363,7 @@ fn base_context(site: &Site, options: &RenderOptions) -> Context {
             base_url: &config.base_url,
             language: &config.language,
             author: &config.author,
-            image_url: config
-                .image
-                .as_ref()
-                .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i))),
+            image_url: site_image_url(config),
             feed_url: config.feed_url(),
             copyright: config.copyright.as_deref(),
             explicit: config.explicit,
@@ -443,6 +441,11 @@ struct EpisodeView<'a> {
     tags: Vec<TagView<'a>>,
     transcript_url: Option<&'a str>,
     extra: &'a toml::Table,
+    /// The picture for link previews: the episode's image, else the show's cover.
+    share_image_url: Option<String>,
+    /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
+    /// and `&` are `\u` escapes); emit it with `| safe`.
+    json_ld: String,
 }
 
 #[derive(Serialize)]
@@ -475,6 +478,8 @@ struct ChapterView<'a> {
     /// Seconds.
     start: f64,
     start_display: String,
+    /// Whole or fractional seconds as short text ("75", "62.5"), for `#t=`.
+    start_seconds: String,
     end: Option<f64>,
     title: &'a str,
     url: Option<&'a str>,
@@ -536,6 +541,8 @@ impl<'a> EpisodeView<'a> {
                 feedback_names.push(&f.from);
             }
         }
+        let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
+        let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
         EpisodeView {
             slug: &e.slug,
             url: &e.url,
@@ -581,6 +588,7 @@ impl<'a> EpisodeView<'a> {
                 .map(|c| ChapterView {
                     start: c.start,
                     start_display: format_clock(c.start),
+                    start_seconds: seconds_text(c.start),
                     end: c.end,
                     title: &c.title,
                     url: c.url.as_deref(),
@@ -602,6 +610,8 @@ impl<'a> EpisodeView<'a> {
                 .collect(),
             transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
             extra: &e.extra,
+            share_image_url,
+            json_ld,
         }
     }
 }
@@ -615,9 +625,89 @@ impl<'a> EpisodeLink<'a> {
             date: e.date.to_rfc3339(),
             date_display: date_display(e),
             year: chrono::Datelike::year(&e.date),
-            duration_display: e.audio.as_ref().map(|a| format_clock(a.info.duration)),
+            duration_display: e
+                .audio
+                .as_ref()
+                .filter(|a| a.info.duration > 0.0)
+                .map(|a| format_clock(a.info.duration)),
         }
     }
+}
+
+/// The show's cover as an absolute address.
+fn site_image_url(config: &crate::config::Config) -> Option<String> {
+    config
+        .image
+        .as_ref()
+        .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+}
+
+/// Seconds as short text: "75", "62.5", "0".
+fn seconds_text(seconds: f64) -> String {
+    let rounded = (seconds.max(0.0) * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 {
+        format!("{}", rounded as u64)
+    } else {
+        format!("{rounded}")
+    }
+}
+
+/// schema.org `PodcastEpisode` structured data, as JSON text that cannot end
+/// the `<script>` element it goes in.
+fn episode_json_ld(e: &Episode, site: &Site, image: Option<&str>) -> String {
+    use serde_json::{json, Map, Value};
+    let config = &site.config;
+    let mut data = Map::new();
+    data.insert("@context".into(), json!("https://schema.org"));
+    data.insert("@type".into(), json!("PodcastEpisode"));
+    data.insert("name".into(), json!(e.title));
+    data.insert("url".into(), json!(e.url));
+    data.insert("datePublished".into(), json!(e.date.to_rfc3339()));
+    if !e.summary.is_empty() {
+        data.insert("description".into(), json!(e.summary));
+    }
+    if let Some(n) = e.number {
+        data.insert("episodeNumber".into(), json!(n));
+    }
+    if let Some(s) = e.season {
+        data.insert(
+            "partOfSeason".into(),
+            json!({"@type": "PodcastSeason", "seasonNumber": s}),
+        );
+    }
+    data.insert(
+        "partOfSeries".into(),
+        json!({"@type": "PodcastSeries", "name": config.title, "url": config.base_url}),
+    );
+    data.insert("inLanguage".into(), json!(config.language));
+    if let Some(image) = image {
+        data.insert("image".into(), json!(image));
+    }
+    if let Some(a) = &e.audio {
+        let mut media = Map::new();
+        media.insert("@type".into(), json!("MediaObject"));
+        media.insert("contentUrl".into(), json!(a.url));
+        media.insert("encodingFormat".into(), json!(a.info.mime));
+        if a.info.size > 0 {
+            media.insert("contentSize".into(), json!(size_display(a.info.size)));
+        }
+        if a.info.duration > 0.0 {
+            let iso = duration_iso(a.info.duration);
+            media.insert("duration".into(), json!(iso));
+            data.insert("timeRequired".into(), json!(iso));
+        }
+        data.insert("associatedMedia".into(), Value::Object(media));
+    }
+    let text = serde_json::to_string(&Value::Object(data)).unwrap_or_default();
+    script_safe_json(&text)
+}
+
+/// Escapes `<`, `>` and `&` in JSON text as `\u` sequences (still the same
+/// JSON), so it can sit in a `<script>` element.
+fn script_safe_json(json: &str) -> String {
+    json.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 fn date_display(e: &Episode) -> String {
@@ -764,5 +854,16 @@ mod tests {
         assert_eq!(duration_iso(3723.0), "PT1H2M3S");
         assert_eq!(duration_iso(0.0), "PT0S");
         assert_eq!(find_line_col("x\n --> 3:14\n"), Some((3, 14)));
+        assert_eq!(seconds_text(75.0), "75");
+        assert_eq!(seconds_text(62.5), "62.5");
+        assert_eq!(seconds_text(-1.0), "0");
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script() {
+        let text = script_safe_json(r#"{"name":"</script><b>&"}"#);
+        assert!(!text.contains('<') && !text.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["name"], "</script><b>&");
     }
 }
