@@ -90,8 +90,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let site = load_site(&options.root, &options.load, options.base_url.as_deref())?;
     let staging = Staging::begin(&options.out, &options.root)?;
     render_site(&site, &staging, &options.render)?;
-    let feed_changes =
-        feed::check_against_previous(&site, &staging, options.accept_feed_changes)?;
+    let feed_changes = feed::check_against_previous(&site, &staging, options.accept_feed_changes)?;
     let out = staging.out_dir().to_path_buf();
     staging.commit()?;
     Ok(BuildReport {

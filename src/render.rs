@@ -27,7 +27,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/supporters.html"),
     ),
     ("404.html", include_str!("../templates/404.html")),
-    ("feed_item.html", include_str!("../templates/feed_item.html")),
+    (
+        "feed_item.html",
+        include_str!("../templates/feed_item.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless

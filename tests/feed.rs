@@ -64,7 +64,10 @@ fn channel_has_every_tag() {
     assert_eq!(c.copyright.as_deref(), Some("© 2026 Test Host"));
     assert_eq!(c.generator.as_deref(), Some(podsmith::feed::GENERATOR));
     // Newest feed episode (the bonus; the text-only one is not in the feed).
-    assert_eq!(c.pub_date.as_deref(), Some("Tue, 10 Feb 2026 08:00:00 +0000"));
+    assert_eq!(
+        c.pub_date.as_deref(),
+        Some("Tue, 10 Feb 2026 08:00:00 +0000")
+    );
     assert_eq!(c.last_build_date, c.pub_date);
     let atom = c.atom_ext.as_ref().expect("atom:link");
     assert_eq!(atom.links[0].href, "https://example.org/show/feed.xml");
@@ -75,7 +78,10 @@ fn channel_has_every_tag() {
     let owner = it.owner.as_ref().unwrap();
     assert_eq!(owner.name.as_deref(), Some("Test Host"));
     assert_eq!(owner.email.as_deref(), Some("host@example.org"));
-    assert_eq!(it.image.as_deref(), Some("https://example.org/show/cover.png"));
+    assert_eq!(
+        it.image.as_deref(),
+        Some("https://example.org/show/cover.png")
+    );
     assert_eq!(it.categories.len(), 2);
     assert_eq!(it.categories[0].text, "Society & Culture");
     assert_eq!(
@@ -108,14 +114,20 @@ fn channel_has_every_tag() {
     assert_eq!(funding[0].value.as_deref(), Some("Support us on Patreon"));
     assert_eq!(attr(funding[0], "url"), Some("https://example.org/patreon"));
     let persons = podcast(&c.extensions, "person");
-    let names: Vec<_> = persons.iter().map(|p| p.value.as_deref().unwrap()).collect();
+    let names: Vec<_> = persons
+        .iter()
+        .map(|p| p.value.as_deref().unwrap())
+        .collect();
     // "Audio hosting" is no taxonomy role: no person for it.
     assert_eq!(names, ["Test Host", "Theme Composer"]);
     assert_eq!(attr(persons[0], "role"), Some("host"));
     assert_eq!(attr(persons[0], "group"), Some("cast"));
     assert_eq!(attr(persons[1], "role"), Some("theme music"));
     assert_eq!(attr(persons[1], "group"), Some("audio post-production"));
-    assert_eq!(attr(persons[1], "href"), Some("https://example.org/composer"));
+    assert_eq!(
+        attr(persons[1], "href"),
+        Some("https://example.org/composer")
+    );
 }
 
 #[test]
@@ -123,16 +135,26 @@ fn items_have_every_tag() {
     let site = show();
     site.build_ok();
     let c = read_feed(&site);
-    let guids: Vec<_> = c.items.iter().map(|i| i.guid.as_ref().unwrap().value.as_str()).collect();
+    let guids: Vec<_> = c
+        .items
+        .iter()
+        .map(|i| i.guid.as_ref().unwrap().value.as_str())
+        .collect();
     // Newest first; the episode without audio is left out.
     assert_eq!(guids, ["guid-bonus", "guid-2", "guid-1", "guid-trailer"]);
     let mp3_len = common::SAMPLE_MP3.len().to_string();
 
     let first = item(&c, "guid-1");
     assert_eq!(first.title.as_deref(), Some("First"));
-    assert_eq!(first.link.as_deref(), Some("https://example.org/show/episodes/001-first/"));
+    assert_eq!(
+        first.link.as_deref(),
+        Some("https://example.org/show/episodes/001-first/")
+    );
     assert!(!first.guid.as_ref().unwrap().permalink);
-    assert_eq!(first.pub_date.as_deref(), Some("Mon, 5 Jan 2026 08:00:00 +0000"));
+    assert_eq!(
+        first.pub_date.as_deref(),
+        Some("Mon, 5 Jan 2026 08:00:00 +0000")
+    );
     assert_eq!(first.description.as_deref(), Some("The first episode."));
     let enc = first.enclosure.as_ref().unwrap();
     assert_eq!(enc.url, "https://example.org/show/media/one.mp3");
@@ -145,8 +167,14 @@ fn items_have_every_tag() {
     assert_eq!(it.episode_type.as_deref(), Some("full"));
     assert_eq!(it.explicit.as_deref(), Some("false"));
     assert_eq!(it.image, None);
-    assert_eq!(podcast(&first.extensions, "season")[0].value.as_deref(), Some("1"));
-    assert_eq!(podcast(&first.extensions, "episode")[0].value.as_deref(), Some("1"));
+    assert_eq!(
+        podcast(&first.extensions, "season")[0].value.as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        podcast(&first.extensions, "episode")[0].value.as_deref(),
+        Some("1")
+    );
     let chapters = podcast(&first.extensions, "chapters");
     assert_eq!(
         attr(chapters[0], "url"),
@@ -154,14 +182,23 @@ fn items_have_every_tag() {
     );
     assert_eq!(attr(chapters[0], "type"), Some("application/json+chapters"));
     let transcript = podcast(&first.extensions, "transcript");
-    assert_eq!(attr(transcript[0], "url"), Some("https://example.org/show/media/one.vtt"));
+    assert_eq!(
+        attr(transcript[0], "url"),
+        Some("https://example.org/show/media/one.vtt")
+    );
     assert_eq!(attr(transcript[0], "type"), Some("text/vtt"));
     assert_eq!(attr(transcript[0], "rel"), Some("captions"));
     // Item persons replace the channel's: the host comes again.
     let persons = podcast(&first.extensions, "person");
     let people: Vec<_> = persons
         .iter()
-        .map(|p| (p.value.as_deref().unwrap(), attr(p, "role").unwrap(), attr(p, "group").unwrap()))
+        .map(|p| {
+            (
+                p.value.as_deref().unwrap(),
+                attr(p, "role").unwrap(),
+                attr(p, "group").unwrap(),
+            )
+        })
         .collect();
     assert_eq!(
         people,
@@ -196,11 +233,17 @@ fn items_have_every_tag() {
     assert_eq!(json["chapters"][1]["url"], "https://example.org/topic");
 
     let second = item(&c, "guid-2");
-    assert_eq!(second.pub_date.as_deref(), Some("Sun, 1 Feb 2026 09:30:00 +0100"));
+    assert_eq!(
+        second.pub_date.as_deref(),
+        Some("Sun, 1 Feb 2026 09:30:00 +0100")
+    );
     let it = second.itunes_ext.as_ref().unwrap();
     assert_eq!(it.season.as_deref(), Some("2"));
     assert_eq!(it.explicit.as_deref(), Some("true"));
-    assert_eq!(it.image.as_deref(), Some("https://example.org/show/art/ep2.png"));
+    assert_eq!(
+        it.image.as_deref(),
+        Some("https://example.org/show/art/ep2.png")
+    );
     assert!(podcast(&second.extensions, "chapters").is_empty());
     assert!(podcast(&second.extensions, "transcript").is_empty());
 
@@ -225,7 +268,11 @@ fn feed_limit_caps_items() {
     site.write("podcast.toml", &config);
     site.build_ok();
     let c = read_feed(&site);
-    let guids: Vec<_> = c.items.iter().map(|i| i.guid.as_ref().unwrap().value.as_str()).collect();
+    let guids: Vec<_> = c
+        .items
+        .iter()
+        .map(|i| i.guid.as_ref().unwrap().value.as_str())
+        .collect();
     assert_eq!(guids, ["guid-bonus", "guid-2"]);
 }
 
@@ -258,14 +305,27 @@ fn base_url_change_keeps_guids_but_needs_acceptance() {
     );
     let err = site.build_err();
     assert!(err.contains("changed its enclosure URL"), "{err}");
-    assert!(err.contains("https://example.org/show/media/one.mp3"), "{err}");
-    assert!(err.contains("https://podcast.example.net/media/one.mp3"), "{err}");
+    assert!(
+        err.contains("https://example.org/show/media/one.mp3"),
+        "{err}"
+    );
+    assert!(
+        err.contains("https://podcast.example.net/media/one.mp3"),
+        "{err}"
+    );
     assert!(err.contains("--accept-feed-changes"), "{err}");
     // The derived podcast:guid follows the feed URL: pinning it is advised.
     let old_show_guid = derived_podcast_guid("https://example.org/show/feed.xml");
     assert!(err.contains("podcast:guid changed"), "{err}");
-    assert!(err.contains(&format!("podcast_guid = \"{old_show_guid}\"")), "{err}");
-    assert_eq!(site.read_out("feed.xml"), old_xml, "the old output must survive");
+    assert!(
+        err.contains(&format!("podcast_guid = \"{old_show_guid}\"")),
+        "{err}"
+    );
+    assert_eq!(
+        site.read_out("feed.xml"),
+        old_xml,
+        "the old output must survive"
+    );
 
     let out = site.run(&["build", "--accept-feed-changes"]);
     assert!(out.status.success(), "{}", run_text(&out));
@@ -304,18 +364,27 @@ fn changed_guid_is_caught_by_build_and_check() {
     site.write("published.xml", &old_xml);
     let path = "content/episodes/002-second.md";
     let text = std::fs::read_to_string(site.path(path)).unwrap();
-    site.write(path, &text.replace("guid = \"guid-2\"", "guid = \"guid-2-new\""));
+    site.write(
+        path,
+        &text.replace("guid = \"guid-2\"", "guid = \"guid-2-new\""),
+    );
 
     let err = site.build_err();
     assert!(err.contains("\"Second\""), "{err}");
-    assert!(err.contains("changed its GUID from \"guid-2\" to \"guid-2-new\""), "{err}");
+    assert!(
+        err.contains("changed its GUID from \"guid-2\" to \"guid-2-new\""),
+        "{err}"
+    );
     assert!(err.contains("002-second.md"), "{err}");
     assert_eq!(site.read_out("feed.xml"), old_xml);
 
     let out = site.run(&["check", "--against", "published.xml"]);
     let text = run_text(&out);
     assert!(!out.status.success(), "{text}");
-    assert!(text.contains("changed its GUID from \"guid-2\" to \"guid-2-new\""), "{text}");
+    assert!(
+        text.contains("changed its GUID from \"guid-2\" to \"guid-2-new\""),
+        "{text}"
+    );
 
     let out = site.run(&["build", "--accept-feed-changes"]);
     assert!(out.status.success(), "{}", run_text(&out));
@@ -331,7 +400,10 @@ fn removed_episode_is_caught_by_build_and_check() {
     std::fs::remove_file(site.path("content/episodes/002-second.md")).unwrap();
 
     let err = site.build_err();
-    assert!(err.contains("\"Second\" (GUID \"guid-2\") is no longer in the feed"), "{err}");
+    assert!(
+        err.contains("\"Second\" (GUID \"guid-2\") is no longer in the feed"),
+        "{err}"
+    );
     assert_eq!(site.read_out("feed.xml"), old_xml);
 
     let out = site.run(&["check", "--against", "published.xml"]);
@@ -393,9 +465,15 @@ role = "Catering"
 "#
     .replace("LONG", &"x".repeat(129));
     let site = FixtureSite::new(&config);
-    site.write_bytes("static/cover.png", &podsmith::feed::image::png_header(1000, 900, 6));
+    site.write_bytes(
+        "static/cover.png",
+        &podsmith::feed::image::png_header(1000, 900, 6),
+    );
     site.write_bytes("static/media/one.mp3", common::SAMPLE_MP3);
-    site.write("content/episodes/001-one.md", &common::episode("One", 1, "one.mp3"));
+    site.write(
+        "content/episodes/001-one.md",
+        &common::episode("One", 1, "one.mp3"),
+    );
     let out = site.run(&["check"]);
     let text = run_text(&out);
     assert!(!out.status.success(), "{text}");
@@ -424,13 +502,22 @@ role = "Catering"
 #[test]
 fn check_reads_jpeg_colour_and_size() {
     let site = show();
-    site.write("podcast.toml", &SHOW_CONFIG.replace("cover.png", "cover.jpg"));
-    site.write_bytes("static/cover.jpg", &podsmith::feed::image::jpeg_header(3000, 3000, 4));
+    site.write(
+        "podcast.toml",
+        &SHOW_CONFIG.replace("cover.png", "cover.jpg"),
+    );
+    site.write_bytes(
+        "static/cover.jpg",
+        &podsmith::feed::image::jpeg_header(3000, 3000, 4),
+    );
     let out = site.run(&["check"]);
     let text = run_text(&out);
     assert!(!out.status.success());
     assert!(text.contains("CMYK"), "{text}");
-    site.write_bytes("static/cover.jpg", &podsmith::feed::image::jpeg_header(3000, 3000, 3));
+    site.write_bytes(
+        "static/cover.jpg",
+        &podsmith::feed::image::jpeg_header(3000, 3000, 3),
+    );
     let out = site.run(&["check"]);
     assert!(out.status.success(), "{}", run_text(&out));
     // A PNG named .jpg.
@@ -475,7 +562,10 @@ fn hostile_strings_survive_as_valid_xml() {
     assert_eq!(nasty.title.as_deref(), Some(NASTY_TITLE));
     assert_eq!(nasty.description.as_deref(), Some(NASTY_SUMMARY));
     let content = nasty.content.as_deref().unwrap();
-    assert!(content.contains("Notes with ]]&gt; inside") || content.contains("Notes with ]]> inside"), "{content}");
+    assert!(
+        content.contains("Notes with ]]&gt; inside") || content.contains("Notes with ]]> inside"),
+        "{content}"
+    );
     assert!(content.contains("Zoë &amp; &lt;Co&gt;"), "{content}");
     let persons = podcast(&nasty.extensions, "person");
     assert_eq!(persons[2].value.as_deref(), Some("Name & <Co> \"Q\""));

@@ -66,7 +66,11 @@ fn compare(feed: &Path, seen: &Value) {
     let pp = &seen["podcastparser"];
     assert!(fp.get("error").is_none(), "feedparser: {fp}");
     assert!(pp.get("error").is_none(), "podcastparser: {pp}");
-    assert_eq!(fp["bozo"], 0, "feedparser reports broken XML: {}", fp["bozo_exception"]);
+    assert_eq!(
+        fp["bozo"], 0,
+        "feedparser reports broken XML: {}",
+        fp["bozo_exception"]
+    );
     assert_eq!(fp["version"], "rss20");
     assert_eq!(fp["title"], channel.title.as_str());
     assert_eq!(pp["title"], squash(&channel.title).as_str());
@@ -74,7 +78,11 @@ fn compare(feed: &Path, seen: &Value) {
     let fp_items = fp["items"].as_array().unwrap();
     let pp_items = pp["items"].as_array().unwrap();
     assert_eq!(fp_items.len(), channel.items.len(), "feedparser item count");
-    assert_eq!(pp_items.len(), channel.items.len(), "podcastparser item count");
+    assert_eq!(
+        pp_items.len(),
+        channel.items.len(),
+        "podcastparser item count"
+    );
     for (i, item) in channel.items.iter().enumerate() {
         let (f, p) = (&fp_items[i], &pp_items[i]);
         let guid = item.guid.as_ref().unwrap().value.as_str();
@@ -92,7 +100,10 @@ fn compare(feed: &Path, seen: &Value) {
         assert_eq!(p["published"], date, "{ctx}");
         let enc = item.enclosure.as_ref().unwrap();
         let length: u64 = enc.length.parse().unwrap();
-        for (who, e) in [("feedparser", &f["enclosures"]), ("podcastparser", &p["enclosures"])] {
+        for (who, e) in [
+            ("feedparser", &f["enclosures"]),
+            ("podcastparser", &p["enclosures"]),
+        ] {
             let e = &e[0];
             assert_eq!(e["url"], enc.url.as_str(), "{who} {ctx}");
             assert_eq!(e["type"], enc.mime_type.as_str(), "{who} {ctx}");
@@ -101,12 +112,26 @@ fn compare(feed: &Path, seen: &Value) {
                 .or_else(|| e["length"].as_str().and_then(|s| s.parse().ok()));
             assert_eq!(seen_len, Some(length), "{who} {ctx}");
         }
-        let duration = item.itunes_ext.as_ref().unwrap().duration.as_deref().unwrap();
+        let duration = item
+            .itunes_ext
+            .as_ref()
+            .unwrap()
+            .duration
+            .as_deref()
+            .unwrap();
         assert_eq!(f["duration"], duration, "{ctx}");
         assert_eq!(p["duration"].as_u64(), duration.parse().ok(), "{ctx}");
         let it = item.itunes_ext.as_ref().unwrap();
-        assert_eq!(f["episode_type"], it.episode_type.as_deref().unwrap(), "{ctx}");
-        assert_eq!(p["episode_type"], it.episode_type.as_deref().unwrap(), "{ctx}");
+        assert_eq!(
+            f["episode_type"],
+            it.episode_type.as_deref().unwrap(),
+            "{ctx}"
+        );
+        assert_eq!(
+            p["episode_type"],
+            it.episode_type.as_deref().unwrap(),
+            "{ctx}"
+        );
         let description = item.description.as_deref().unwrap();
         assert_eq!(f["summary"], description, "{ctx}");
         let chapters = item

@@ -170,7 +170,10 @@ mod tests {
         assert!(read_header(&png_header(10, 10, 6)).unwrap().alpha);
         let starter = include_bytes!("../starter/cover.png");
         let h = read_header(starter).unwrap();
-        assert_eq!((h.width, h.height, h.colour, h.alpha), (1400, 1400, Colour::Rgb, false));
+        assert_eq!(
+            (h.width, h.height, h.colour, h.alpha),
+            (1400, 1400, Colour::Rgb, false)
+        );
     }
 
     #[test]
@@ -178,7 +181,10 @@ mod tests {
         let h = read_header(&jpeg_header(3000, 2999, 3)).unwrap();
         assert_eq!((h.format, h.width, h.height), (Format::Jpeg, 3000, 2999));
         assert_eq!(h.colour, Colour::Rgb);
-        assert_eq!(read_header(&jpeg_header(1, 1, 4)).unwrap().colour, Colour::Cmyk);
+        assert_eq!(
+            read_header(&jpeg_header(1, 1, 4)).unwrap().colour,
+            Colour::Cmyk
+        );
         assert!(read_header(b"GIF89a").is_err());
         assert!(read_header(&[0xFF, 0xD8, 0xFF]).is_err());
     }

@@ -21,7 +21,9 @@ use rss::extension::itunes::{
     ITunesCategory, ITunesChannelExtensionBuilder, ITunesItemExtensionBuilder, ITunesOwner,
 };
 use rss::extension::{Extension, ExtensionMap};
-use rss::{Channel, ChannelBuilder, EnclosureBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder};
+use rss::{
+    Channel, ChannelBuilder, EnclosureBuilder, GuidBuilder, ImageBuilder, Item, ItemBuilder,
+};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -38,8 +40,7 @@ pub const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 pub const PODCAST_NS: &str = "https://podcastindex.org/namespace/1.0";
 
 /// The namespace of derived `podcast:guid`s, fixed by the Podcasting 2.0 spec.
-pub const PODCAST_GUID_NAMESPACE: uuid::Uuid =
-    uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
+pub const PODCAST_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("ead4c236-bf58-58c6-a2c6-a6b28d128cb6");
 
 /// The generator string (no build time or host: the feed is deterministic).
 pub const GENERATOR: &str = concat!("podsmith ", env!("CARGO_PKG_VERSION"));
@@ -170,13 +171,23 @@ pub fn channel(site: &Site, theme: &Theme) -> Result<Channel> {
         .par_iter()
         .map(|e| item(site, e, theme))
         .collect::<Result<Vec<Item>>>()?;
-    let newest = episodes.iter().map(|e| e.date).max().map(|d| d.to_rfc2822());
+    let newest = episodes
+        .iter()
+        .map(|e| e.date)
+        .max()
+        .map(|d| d.to_rfc2822());
     let image = image_url(site);
 
     let mut itunes = ITunesChannelExtensionBuilder::default();
     itunes
         .author(Some(clean(&config.author)).filter(|a| !a.trim().is_empty()))
-        .categories(config.categories.iter().map(|c| category(c)).collect::<Vec<_>>())
+        .categories(
+            config
+                .categories
+                .iter()
+                .map(|c| category(c))
+                .collect::<Vec<_>>(),
+        )
         .image(image.clone())
         .explicit(Some(config.explicit.to_string()))
         .r#type(Some(
@@ -262,10 +273,12 @@ pub fn channel(site: &Site, theme: &Theme) -> Result<Channel> {
 
 /// One episode's `<item>`.
 fn item(site: &Site, e: &Episode, theme: &Theme) -> Result<Item> {
-    let audio = e
-        .audio
-        .as_ref()
-        .ok_or_else(|| Error::new(e.source.clone(), "an episode without audio is not a feed item"))?;
+    let audio = e.audio.as_ref().ok_or_else(|| {
+        Error::new(
+            e.source.clone(),
+            "an episode without audio is not a feed item",
+        )
+    })?;
     let content = theme.render_feed_item(site, e)?;
     let mut podcast: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
     if let Some(season) = e.season {
@@ -280,7 +293,10 @@ fn item(site: &Site, e: &Episode, theme: &Theme) -> Result<Item> {
             ext(
                 "chapters",
                 "",
-                &[("url", Some(&chapters_url(e))), ("type", Some(CHAPTERS_MIME))],
+                &[
+                    ("url", Some(&chapters_url(e))),
+                    ("type", Some(CHAPTERS_MIME)),
+                ],
             ),
         );
     }

@@ -219,9 +219,9 @@ pub fn check_category(text: &str) -> Result<(), String> {
     }
     Err(match (subs.is_empty(), nearest(child, subs)) {
         (true, _) => format!("{parent:?} has no subcategories; write just \"{parent}\""),
-        (false, Some(n)) => format!(
-            "{child:?} is not a subcategory of {parent:?}; did you mean {n:?}?"
-        ),
+        (false, Some(n)) => {
+            format!("{child:?} is not a subcategory of {parent:?}; did you mean {n:?}?")
+        }
         (false, None) => format!(
             "{child:?} is not a subcategory of {parent:?} (its subcategories: {})",
             subs.join(", ")
@@ -301,16 +301,16 @@ fn check_artwork(path: &Path, blame: &Path, what: &str, out: &mut Vec<Diagnostic
     };
     if !ext_ok {
         out.push(err(
-            format!(
-                "{what}: the file is {:?} but named .{ext}",
-                header.format
-            ),
+            format!("{what}: the file is {:?} but named .{ext}", header.format),
             "rename it to match its real type (.png, or .jpg/.jpeg)",
         ));
     }
     if header.width != header.height {
         out.push(err(
-            format!("{what} is {}×{} px, not square", header.width, header.height),
+            format!(
+                "{what} is {}×{} px, not square",
+                header.width, header.height
+            ),
             "crop it to a square, 3000×3000 px ideally",
         ));
     }
@@ -400,7 +400,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let email = owner.email.trim();
             if email.is_empty() || !email.contains('@') || email.contains(char::is_whitespace) {
                 out.push(cfg_err(
-                    format!("`[owner] email` = {:?} is not an email address", owner.email),
+                    format!(
+                        "`[owner] email` = {:?} is not an email address",
+                        owner.email
+                    ),
                     "write the address that should receive verification mail",
                 ));
             }
@@ -478,7 +481,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         }
         if !is_http_url(&f.url) {
             out.push(cfg_err(
-                format!("`[[funding]] url` = {:?} is not an absolute http(s) address", f.url),
+                format!(
+                    "`[[funding]] url` = {:?} is not an absolute http(s) address",
+                    f.url
+                ),
                 "write the full address, e.g. \"https://example.org/support\"",
             ));
         }
@@ -575,7 +581,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
             if !audio.url.is_ascii() || audio.rel.contains(' ') {
                 out.push(warn(
-                    format!("the audio file name {:?} has spaces or non-ASCII letters", audio.rel),
+                    format!(
+                        "the audio file name {:?} has spaces or non-ASCII letters",
+                        audio.rel
+                    ),
                     "rename it with a-z, 0-9, - and _ only; some apps mangle other names",
                 ));
             }

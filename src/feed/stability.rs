@@ -160,8 +160,11 @@ pub fn compare(
     new: &Channel,
     still_published: &dyn Fn(&str) -> bool,
 ) -> Vec<FeedChange> {
-    let new_by_guid: HashMap<&str, &Item> =
-        new.items.iter().filter_map(|i| Some((guid(i)?, i))).collect();
+    let new_by_guid: HashMap<&str, &Item> = new
+        .items
+        .iter()
+        .filter_map(|i| Some((guid(i)?, i)))
+        .collect();
     let old_guids: HashSet<&str> = old.items.iter().filter_map(guid).collect();
     // New items that were not in the old feed: candidates for a changed GUID.
     let fresh: Vec<&Item> = new
@@ -185,12 +188,14 @@ pub fn compare(
         if let Some(new_item) = new_by_guid.get(old_guid) {
             let (old_enc, new_enc) = (old_item.enclosure.as_ref(), new_item.enclosure.as_ref());
             match (old_enc, new_enc) {
-                (Some(o), Some(n)) if o.url != n.url => changes.push(FeedChange::EnclosureChanged {
-                    title: title(new_item),
-                    guid: old_guid.to_string(),
-                    old_url: o.url.clone(),
-                    new_url: n.url.clone(),
-                }),
+                (Some(o), Some(n)) if o.url != n.url => {
+                    changes.push(FeedChange::EnclosureChanged {
+                        title: title(new_item),
+                        guid: old_guid.to_string(),
+                        old_url: o.url.clone(),
+                        new_url: n.url.clone(),
+                    })
+                }
                 (Some(o), Some(n)) if o.length != n.length => {
                     changes.push(FeedChange::LengthChanged {
                         title: title(new_item),
@@ -234,7 +239,13 @@ pub fn compare(
 /// Compares the published feed `old` (read from `old_path`) with the new
 /// feed `new` of `site`, as diagnostics: breaking changes are errors
 /// unless `accept`, then warnings. An unreadable old feed is a warning.
-pub fn check(site: &Site, old: &[u8], new: &[u8], old_path: &Path, accept: bool) -> Vec<Diagnostic> {
+pub fn check(
+    site: &Site,
+    old: &[u8],
+    new: &[u8],
+    old_path: &Path,
+    accept: bool,
+) -> Vec<Diagnostic> {
     let Some(old) = parse(old) else {
         return vec![Diagnostic::warning(
             old_path.to_path_buf(),
@@ -243,7 +254,10 @@ pub fn check(site: &Site, old: &[u8], new: &[u8], old_path: &Path, accept: bool)
         .help("check the file; GUID stability is checked against the next build")];
     };
     let Some(new) = parse(new) else {
-        return vec![Diagnostic::error(None, "the new feed is not readable RSS (a bug in podsmith)")];
+        return vec![Diagnostic::error(
+            None,
+            "the new feed is not readable RSS (a bug in podsmith)",
+        )];
     };
     let published: HashSet<&str> = site
         .episodes
