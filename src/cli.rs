@@ -61,6 +61,10 @@ pub struct BuildArgs {
     /// Include drafts and episodes dated in the future.
     #[arg(long)]
     pub drafts: bool,
+    /// Confirm intended changes to published episodes: a changed GUID or
+    /// enclosure URL, or an episode gone from the feed.
+    #[arg(long)]
+    pub accept_feed_changes: bool,
 }
 
 impl BuildArgs {
@@ -76,9 +80,10 @@ impl BuildArgs {
             },
             render: render::RenderOptions::default(),
             base_url: None,
+            accept_feed_changes: self.accept_feed_changes,
         };
         let report = build(&options)?;
-        for warning in &report.site.warnings {
+        for warning in report.site.warnings.iter().chain(&report.feed_changes) {
             eprintln!("{warning}");
         }
         let site = &report.site;
@@ -112,6 +117,10 @@ fn plural(n: usize) -> &'static str {
 pub struct CheckArgs {
     #[command(flatten)]
     pub root: RootArg,
+    /// A published feed (e.g. downloaded from the live site) to compare
+    /// with: changed GUIDs or enclosure URLs and removed episodes are errors.
+    #[arg(long, value_name = "OLD.xml")]
+    pub against: Option<PathBuf>,
 }
 
 impl CheckArgs {
@@ -122,9 +131,26 @@ impl CheckArgs {
         let scratch = tempdir_for_check()?;
         let staging = Staging::begin(&scratch.join("out"), root)?;
         crate::render_site(&site, &staging, &render::RenderOptions::default())?;
+        let feed_path = staging.path().join(crate::feed::FEED_FILE);
+        let new_feed = std::fs::read(&feed_path).map_err(|e| Error::io(&feed_path, "read", e));
         drop(staging);
         let _ = std::fs::remove_dir_all(&scratch);
+        let new_feed = new_feed?;
         let mut diagnostics = site.warnings.clone();
+        diagnostics.extend(crate::feed::rules::check(&site));
+        if let Some(against) = &self.against {
+            let old = std::fs::read(against).map_err(|e| Error::io(against, "read", e))?;
+            if crate::feed::stability::parse(&old).is_none() {
+                diagnostics.push(
+                    Diagnostic::error(against.clone(), "this is not a readable RSS feed")
+                        .help("pass the published feed.xml (e.g. downloaded with curl -o old.xml)"),
+                );
+            } else {
+                diagnostics.extend(crate::feed::stability::check(
+                    &site, &old, &new_feed, against, false,
+                ));
+            }
+        }
         for held in &site.held_back {
             let what = if held.draft { "draft" } else { "scheduled" };
             diagnostics.push(Diagnostic::warning(

@@ -35,6 +35,9 @@ pub struct BuildOptions {
     pub render: render::RenderOptions,
     /// Replaces `base_url` (serve mode points it at the local server).
     pub base_url: Option<String>,
+    /// Let changed GUIDs or enclosure URLs, and removed episodes, through
+    /// (`--accept-feed-changes`); they are reported as warnings.
+    pub accept_feed_changes: bool,
 }
 
 /// What a build did.
@@ -42,6 +45,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     pub site: Site,
     pub out: PathBuf,
+    /// Accepted changes to published episodes (see [`feed::stability`]).
+    pub feed_changes: Vec<error::Diagnostic>,
 }
 
 /// Loads and validates the site in `root` (no output is written).
@@ -60,7 +65,7 @@ pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptio
         staging.write(rel, bytes)?;
     }
     theme.render_site(site, staging, options)?;
-    feed::write(site, staging)?;
+    feed::write(site, staging, &theme)?;
     copy_files(site, staging)
 }
 
@@ -85,8 +90,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let site = load_site(&options.root, &options.load, options.base_url.as_deref())?;
     let staging = Staging::begin(&options.out, &options.root)?;
     render_site(&site, &staging, &options.render)?;
-    feed::check_against_previous(&site, &staging)?;
+    let feed_changes = feed::check_against_previous(&site, &staging, options.accept_feed_changes)?;
     let out = staging.out_dir().to_path_buf();
     staging.commit()?;
-    Ok(BuildReport { site, out })
+    Ok(BuildReport {
+        site,
+        out,
+        feed_changes,
+    })
 }

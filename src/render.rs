@@ -27,6 +27,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/supporters.html"),
     ),
     ("404.html", include_str!("../templates/404.html")),
+    (
+        "feed_item.html",
+        include_str!("../templates/feed_item.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless
@@ -124,6 +128,15 @@ impl Theme {
         self.tera
             .render(name, context)
             .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    /// Renders an episode's whole text for the feed's `content:encoded`
+    /// (template `feed_item.html`: notes, feedback, support, credits and
+    /// supporters, with absolute links).
+    pub fn render_feed_item(&self, site: &Site, episode: &Episode) -> Result<String> {
+        let mut ctx = base_context(site, &RenderOptions::default());
+        ctx.insert("episode", &EpisodeView::new(episode, site));
+        Ok(self.render("feed_item.html", &ctx)?.trim().to_string())
     }
 
     /// Renders every HTML page of the site into `staging`.

@@ -1,0 +1,299 @@
+//! GUIDs never change: the comparison of a new feed with a published one.
+//!
+//! Items are matched by GUID. An old GUID missing from the new feed is
+//! either a *changed GUID* (a new item has the same enclosure URL or the
+//! same link: the episode is still there under another identity) or a
+//! *removed* episode. A matched item whose enclosure URL differs is an
+//! *enclosure change* (apps see a new file; a `base_url` change does this).
+//! An old item that is only missing because `feed_limit` pushed it out (the
+//! site still has the episode, with audio) is fine.
+
+use crate::error::{display_path, Diagnostic};
+use crate::site::Site;
+use rss::{Channel, Item};
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+/// One change between a published feed and a new one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FeedChange {
+    /// The same episode (same enclosure URL or link) under a new GUID.
+    GuidChanged {
+        title: String,
+        old_guid: String,
+        new_guid: String,
+        /// "enclosure URL" or "link".
+        matched_by: &'static str,
+    },
+    /// Same GUID, another enclosure URL.
+    EnclosureChanged {
+        title: String,
+        guid: String,
+        old_url: String,
+        new_url: String,
+    },
+    /// The GUID is gone and no new item takes its place.
+    Removed { title: String, guid: String },
+    /// The show's `podcast:guid` changed (e.g. derived from a new feed URL).
+    PodcastGuidChanged { old: String, new: String },
+    /// Same GUID and URL, another `length`: the file was replaced (a warning).
+    LengthChanged {
+        title: String,
+        guid: String,
+        old_length: String,
+        new_length: String,
+    },
+}
+
+impl FeedChange {
+    /// Whether this must stop a build (unless accepted).
+    pub fn is_breaking(&self) -> bool {
+        !matches!(self, FeedChange::LengthChanged { .. })
+    }
+
+    /// The GUID the change is about in the new feed, if it is still there.
+    fn new_guid(&self) -> Option<&str> {
+        match self {
+            FeedChange::GuidChanged { new_guid, .. } => Some(new_guid),
+            FeedChange::EnclosureChanged { guid, .. } | FeedChange::LengthChanged { guid, .. } => {
+                Some(guid)
+            }
+            FeedChange::Removed { .. } | FeedChange::PodcastGuidChanged { .. } => None,
+        }
+    }
+
+    /// What happened, naming the episode, with old and new values.
+    pub fn message(&self) -> String {
+        match self {
+            FeedChange::GuidChanged {
+                title,
+                old_guid,
+                new_guid,
+                matched_by,
+            } => format!(
+                "published episode {title:?} changed its GUID from {old_guid:?} to {new_guid:?} (same {matched_by})"
+            ),
+            FeedChange::EnclosureChanged {
+                title,
+                guid,
+                old_url,
+                new_url,
+            } => format!(
+                "published episode {title:?} (GUID {guid:?}) changed its enclosure URL from {old_url:?} to {new_url:?}"
+            ),
+            FeedChange::Removed { title, guid } => format!(
+                "published episode {title:?} (GUID {guid:?}) is no longer in the feed"
+            ),
+            FeedChange::PodcastGuidChanged { old, new } => format!(
+                "the show's podcast:guid changed from {old:?} to {new:?}"
+            ),
+            FeedChange::LengthChanged {
+                title,
+                guid,
+                old_length,
+                new_length,
+            } => format!(
+                "published episode {title:?} (GUID {guid:?}): the audio file changed size from {old_length} to {new_length} bytes"
+            ),
+        }
+    }
+
+    /// What to do about it.
+    pub fn help(&self) -> String {
+        const ACCEPT: &str =
+            "if the change is intended, confirm it with `podsmith build --accept-feed-changes`";
+        match self {
+            FeedChange::GuidChanged { old_guid, .. } => format!(
+                "apps would show it as a new episode: put `guid = {old_guid:?}` back in its front matter;\n{ACCEPT}"
+            ),
+            FeedChange::EnclosureChanged { .. } => format!(
+                "apps that downloaded it see a new file (a new `base_url` or `[media] base_url` does this);\n{ACCEPT}"
+            ),
+            FeedChange::Removed { .. } => format!(
+                "apps delete episodes that leave the feed: restore the episode, its audio, or its date;\n{ACCEPT}"
+            ),
+            FeedChange::PodcastGuidChanged { old, .. } => format!(
+                "the show's identity must survive a move: pin it with `podcast_guid = {old:?}` in podcast.toml;\n{ACCEPT}"
+            ),
+            FeedChange::LengthChanged { .. } => {
+                "fine if you replaced the audio on purpose; apps that downloaded it keep the old file".into()
+            }
+        }
+    }
+}
+
+/// Parses a feed; `None` if it is not RSS.
+pub fn parse(bytes: &[u8]) -> Option<Channel> {
+    Channel::read_from(bytes).ok()
+}
+
+fn enclosure_url(item: &Item) -> Option<&str> {
+    item.enclosure.as_ref().map(|e| e.url.as_str())
+}
+
+fn guid(item: &Item) -> Option<&str> {
+    item.guid
+        .as_ref()
+        .map(|g| g.value.as_str())
+        .or_else(|| enclosure_url(item))
+}
+
+fn podcast_guid(channel: &Channel) -> Option<&str> {
+    channel
+        .extensions
+        .get("podcast")?
+        .get("guid")?
+        .first()?
+        .value
+        .as_deref()
+}
+
+fn title(item: &Item) -> String {
+    item.title.clone().unwrap_or_else(|| "(untitled)".into())
+}
+
+/// Every change from `old` to `new`. `still_published(guid)` says whether
+/// the site still has that episode with audio (then a missing item was
+/// pushed out by `feed_limit`, which is fine).
+pub fn compare(
+    old: &Channel,
+    new: &Channel,
+    still_published: &dyn Fn(&str) -> bool,
+) -> Vec<FeedChange> {
+    let new_by_guid: HashMap<&str, &Item> = new
+        .items
+        .iter()
+        .filter_map(|i| Some((guid(i)?, i)))
+        .collect();
+    let old_guids: HashSet<&str> = old.items.iter().filter_map(guid).collect();
+    // New items that were not in the old feed: candidates for a changed GUID.
+    let fresh: Vec<&Item> = new
+        .items
+        .iter()
+        .filter(|i| guid(i).is_some_and(|g| !old_guids.contains(g)))
+        .collect();
+    let mut changes = Vec::new();
+    if let (Some(old), Some(new)) = (podcast_guid(old), podcast_guid(new)) {
+        if old != new {
+            changes.push(FeedChange::PodcastGuidChanged {
+                old: old.to_string(),
+                new: new.to_string(),
+            });
+        }
+    }
+    for old_item in &old.items {
+        let Some(old_guid) = guid(old_item) else {
+            continue;
+        };
+        if let Some(new_item) = new_by_guid.get(old_guid) {
+            let (old_enc, new_enc) = (old_item.enclosure.as_ref(), new_item.enclosure.as_ref());
+            match (old_enc, new_enc) {
+                (Some(o), Some(n)) if o.url != n.url => {
+                    changes.push(FeedChange::EnclosureChanged {
+                        title: title(new_item),
+                        guid: old_guid.to_string(),
+                        old_url: o.url.clone(),
+                        new_url: n.url.clone(),
+                    })
+                }
+                (Some(o), Some(n)) if o.length != n.length => {
+                    changes.push(FeedChange::LengthChanged {
+                        title: title(new_item),
+                        guid: old_guid.to_string(),
+                        old_length: o.length.clone(),
+                        new_length: n.length.clone(),
+                    })
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let same_enclosure = fresh.iter().find(|n| {
+            enclosure_url(old_item).is_some() && enclosure_url(n) == enclosure_url(old_item)
+        });
+        let same_link = || {
+            fresh
+                .iter()
+                .find(|n| old_item.link.is_some() && n.link == old_item.link)
+        };
+        let matched = same_enclosure
+            .map(|n| (n, "enclosure URL"))
+            .or_else(|| same_link().map(|n| (n, "link")));
+        if let Some((new_item, matched_by)) = matched {
+            changes.push(FeedChange::GuidChanged {
+                title: title(new_item),
+                old_guid: old_guid.to_string(),
+                new_guid: guid(new_item).unwrap_or_default().to_string(),
+                matched_by,
+            });
+        } else if !still_published(old_guid) {
+            changes.push(FeedChange::Removed {
+                title: title(old_item),
+                guid: old_guid.to_string(),
+            });
+        }
+    }
+    changes
+}
+
+/// Compares the published feed `old` (read from `old_path`) with the new
+/// feed `new` of `site`, as diagnostics: breaking changes are errors
+/// unless `accept`, then warnings. An unreadable old feed is a warning.
+pub fn check(
+    site: &Site,
+    old: &[u8],
+    new: &[u8],
+    old_path: &Path,
+    accept: bool,
+) -> Vec<Diagnostic> {
+    let Some(old) = parse(old) else {
+        return vec![Diagnostic::warning(
+            old_path.to_path_buf(),
+            "the published feed is not readable RSS, so GUIDs could not be compared with it",
+        )
+        .help("check the file; GUID stability is checked against the next build")];
+    };
+    let Some(new) = parse(new) else {
+        return vec![Diagnostic::error(
+            None,
+            "the new feed is not readable RSS (a bug in podsmith)",
+        )];
+    };
+    let published: HashSet<&str> = site
+        .episodes
+        .iter()
+        .filter(|e| e.audio.is_some())
+        .map(|e| e.guid.as_str())
+        .collect();
+    let sources: HashMap<&str, &Path> = site
+        .episodes
+        .iter()
+        .map(|e| (e.guid.as_str(), e.source.as_path()))
+        .collect();
+    compare(&old, &new, &|g| published.contains(g))
+        .into_iter()
+        .map(|change| {
+            let file = match &change {
+                FeedChange::PodcastGuidChanged { .. } => site.root.join(crate::config::CONFIG_FILE),
+                _ => change
+                    .new_guid()
+                    .and_then(|g| sources.get(g))
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or_else(|| old_path.to_path_buf()),
+            };
+            let mut message = change.message();
+            if file != old_path {
+                message.push_str(&format!(" (compared with {})", display_path(old_path)));
+            }
+            if change.is_breaking() && accept {
+                return Diagnostic::warning(file, format!("accepted: {message}"));
+            }
+            let d = if change.is_breaking() {
+                Diagnostic::error(file, message)
+            } else {
+                Diagnostic::warning(file, message)
+            };
+            d.help(change.help())
+        })
+        .collect()
+}
