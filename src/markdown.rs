@@ -171,7 +171,12 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
             return Some(event);
         }
         match self.events.next()? {
-            Event::Start(Tag::Heading { level, id: None, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id: None,
+                classes,
+                attrs,
+            }) => {
                 let mut text = String::new();
                 for event in self.events.by_ref() {
                     let end = matches!(event, Event::End(TagEnd::Heading(_)));
@@ -184,11 +189,26 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, I> {
                     }
                 }
                 let id = self.unique(&text);
-                Some(Event::Start(Tag::Heading { level, id: Some(id.into()), classes, attrs }))
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes,
+                    attrs,
+                }))
             }
-            Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id: Some(id),
+                classes,
+                attrs,
+            }) => {
                 self.used.insert(id.to_string());
-                Some(Event::Start(Tag::Heading { level, id: Some(id), classes, attrs }))
+                Some(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id),
+                    classes,
+                    attrs,
+                }))
             }
             other => Some(other),
         }

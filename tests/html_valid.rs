@@ -357,11 +357,21 @@ fn vnu(out: &Path) -> Result<(), String> {
     let output = Command::new("java")
         .arg("-jar")
         .arg(vnu_jar())
-        .args(["--errors-only", "--skip-non-html", "--also-check-css", "--format", "gnu"])
+        .args([
+            "--errors-only",
+            "--skip-non-html",
+            "--also-check-css",
+            "--format",
+            "gnu",
+        ])
         .arg(out)
         .output()
         .map_err(|e| format!("cannot run java -jar {}: {e}", vnu_jar().display()))?;
-    let report = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     if output.status.success() && report.trim().is_empty() {
         Ok(())
     } else {

@@ -13,16 +13,28 @@ fn site_with(name: &str, text: &str) -> FixtureSite {
 
 #[test]
 fn markdown_nested_ten_thousand_levels_deep() {
-    let body = format!("{} deep\n\n{}x\n\n{}\n", ">".repeat(10_000), "- ".repeat(10_000), "[".repeat(10_000));
-    let site = site_with("002-deep.md", &format!("+++\ntitle = \"Deep\"\ndate = 2026-01-02\n+++\n{body}"));
+    let body = format!(
+        "{} deep\n\n{}x\n\n{}\n",
+        ">".repeat(10_000),
+        "- ".repeat(10_000),
+        "[".repeat(10_000)
+    );
+    let site = site_with(
+        "002-deep.md",
+        &format!("+++\ntitle = \"Deep\"\ndate = 2026-01-02\n+++\n{body}"),
+    );
     site.build_ok();
-    assert!(site.read_out("episodes/002-deep/index.html").contains("deep"));
+    assert!(site
+        .read_out("episodes/002-deep/index.html")
+        .contains("deep"));
 }
 
 #[test]
 fn a_hundred_thousand_supporters_and_ten_thousand_chapters() {
     let supporters: Vec<String> = (0..100_000).map(|i| format!("\"Supporter {i}\"")).collect();
-    let chapters: String = (0..10_000).map(|i| format!("[[chapters]]\nstart = {i}\ntitle = \"Chapter {i}\"\n")).collect();
+    let chapters: String = (0..10_000)
+        .map(|i| format!("[[chapters]]\nstart = {i}\ntitle = \"Chapter {i}\"\n"))
+        .collect();
     let text = format!(
         "+++\ntitle = \"Big\"\ndate = 2026-01-02\nsupporters = [{}]\n{chapters}+++\nNotes.\n",
         supporters.join(",")
@@ -32,14 +44,20 @@ fn a_hundred_thousand_supporters_and_ten_thousand_chapters() {
     let page = site.read_out("episodes/002-big/index.html");
     assert!(page.contains("Supporter 99999"));
     assert!(page.contains("Chapter 9999"));
-    assert!(site.read_out("supporters/index.html").contains("Supporter 12345"));
+    assert!(site
+        .read_out("supporters/index.html")
+        .contains("Supporter 12345"));
 }
 
 #[test]
 fn fifty_megabytes_of_notes() {
-    let paragraph = "Some text with a [link](https://example.org/x) and *emphasis*.\n\n- a list item\n\n";
+    let paragraph =
+        "Some text with a [link](https://example.org/x) and *emphasis*.\n\n- a list item\n\n";
     let body = paragraph.repeat(50_000_000 / paragraph.len());
-    let site = site_with("002-huge.md", &format!("+++\ntitle = \"Huge\"\ndate = 2026-01-02\n+++\n{body}"));
+    let site = site_with(
+        "002-huge.md",
+        &format!("+++\ntitle = \"Huge\"\ndate = 2026-01-02\n+++\n{body}"),
+    );
     site.build_ok();
     let page = std::fs::metadata(site.path("public/episodes/002-huge/index.html")).unwrap();
     assert!(page.len() > 50_000_000);
@@ -64,7 +82,10 @@ fn non_utf8_file_is_a_clear_error() {
     bytes.extend_from_slice(b"date = 2026-01-02\n+++\n");
     site.write_bytes("content/episodes/002-latin1.md", &bytes);
     let stderr = site.build_err();
-    assert!(stderr.contains("content/episodes/002-latin1.md:2:12"), "{stderr}");
+    assert!(
+        stderr.contains("content/episodes/002-latin1.md:2:13"),
+        "{stderr}"
+    );
     assert!(stderr.contains("not UTF-8"), "{stderr}");
     assert!(stderr.contains("save it as UTF-8"), "{stderr}");
 }
