@@ -92,6 +92,17 @@ else
     installed+=("npm: vnu-jar")
 fi
 
+# --- playwright-core drives Debian's chromium in the browser test (it
+# downloads no browser of its own) --------------------------------------------
+playwright="$vnu_dir/node_modules/playwright-core/package.json"
+if [ -f "$playwright" ]; then
+    log "playwright-core already present"
+else
+    log "npm install playwright-core"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core
+    installed+=("npm: playwright-core")
+fi
+
 # --- Check that every tool runs -----------------------------------------------------
 log "checking the tools"
 "$venv/bin/python" -c 'import feedparser, podcastparser' \
@@ -117,6 +128,7 @@ check_tool() {
 check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
+check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then
     log "nothing to install: everything was already present"
