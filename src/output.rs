@@ -154,30 +154,36 @@ impl Staging {
         std::fs::read(self.out.join(safe)).ok()
     }
 
-    /// Swaps the staging folder in as the output folder.
+    /// Swaps the staging folder in as the output folder. On Linux the two
+    /// folders trade places in one atomic step, so a reader (or a kill) never
+    /// sees the output missing; elsewhere it takes two renames.
     pub fn commit(mut self) -> Result<()> {
-        let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let name = self
-            .out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let retired = parent.join(format!("{RETIRED_PREFIX}{name}-{}", std::process::id()));
-        let had_old = self.out.exists();
-        if had_old {
+        if self.out.exists() {
+            if exchange(&self.dir, &self.out).is_ok() {
+                // The staging path now holds the previous output.
+                self.committed = true;
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return Ok(());
+            }
+            let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
+            let name = self
+                .out
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let retired = parent.join(format!("{RETIRED_PREFIX}{name}-{}", std::process::id()));
             std::fs::rename(&self.out, &retired)
                 .map_err(|e| Error::io(&self.out, "move aside", e))?;
-        }
-        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
-            if had_old {
+            if let Err(e) = std::fs::rename(&self.dir, &self.out) {
                 let _ = std::fs::rename(&retired, &self.out);
+                return Err(Error::io(&self.out, "replace", e));
             }
-            return Err(Error::io(&self.out, "replace", e));
-        }
-        self.committed = true;
-        if had_old {
+            self.committed = true;
             let _ = std::fs::remove_dir_all(&retired);
+            return Ok(());
         }
+        std::fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, "create", e))?;
+        self.committed = true;
         Ok(())
     }
 
@@ -192,6 +198,21 @@ impl Drop for Staging {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Atomically exchanges two paths (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "no atomic exchange",
+    ))
 }
 
 /// Checks that `rel` is a plain relative path inside the output.

@@ -23,7 +23,10 @@ impl Drop for ServerGuard {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from).into_iter().filter_map(|e| e.ok()) {
+    for entry in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
         if entry.file_type().is_dir() {
@@ -53,7 +56,9 @@ fn serve_demo(site: &Path) -> (ServerGuard, String) {
             }
         }
     });
-    let url = rx.recv_timeout(Duration::from_secs(60)).expect("serve printed no URL");
+    let url = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("serve printed no URL");
     (guard, url)
 }
 
@@ -73,7 +78,11 @@ fn episode_page_plays_and_seeks_in_chromium() {
     for dir in ["content", "static", "templates"] {
         copy_dir(&repo_root().join(dir), &site.path().join(dir));
     }
-    std::fs::copy(repo_root().join("podcast.toml"), site.path().join("podcast.toml")).unwrap();
+    std::fs::copy(
+        repo_root().join("podcast.toml"),
+        site.path().join("podcast.toml"),
+    )
+    .unwrap();
     let (_server, base) = serve_demo(site.path());
     let origin = base.trim_end_matches('/').to_string();
 
@@ -89,21 +98,46 @@ fn episode_page_plays_and_seeks_in_chromium() {
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let line = stdout.lines().last().unwrap_or("");
-    let result: serde_json::Value = serde_json::from_str(line)
-        .unwrap_or_else(|e| panic!("no result from the browser ({e}):\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
+    let result: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| {
+        panic!(
+            "no result from the browser ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
     eprintln!("browser result after {:?}: {result}", started.elapsed());
 
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
     let duration = result["duration"].as_f64().unwrap();
-    assert!((duration - 8.04).abs() < 0.5, "the audio's duration in the browser: {duration}");
+    assert!(
+        (duration - 8.04).abs() < 0.5,
+        "the audio's duration in the browser: {duration}"
+    );
     let clicked = result["clickedStart"].as_f64().unwrap();
     let now = result["currentTime"].as_f64().unwrap();
-    assert!(clicked > 0.0 && (now - clicked).abs() < 1.0, "clicking the chapter at {clicked} s left the player at {now} s");
-    assert_eq!(result["currentChapter"].as_f64(), Some(clicked), "the current chapter is highlighted");
-    let requests: Vec<&str> = result["requests"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+    assert!(
+        clicked > 0.0 && (now - clicked).abs() < 1.0,
+        "clicking the chapter at {clicked} s left the player at {now} s"
+    );
+    assert_eq!(
+        result["currentChapter"].as_f64(),
+        Some(clicked),
+        "the current chapter is highlighted"
+    );
+    let requests: Vec<&str> = result["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
     assert!(requests.iter().any(|r| r.ends_with(".mp3")), "{requests:?}");
     for request in &requests {
-        assert!(request.starts_with(&origin), "a request to another host: {request}");
+        assert!(
+            request.starts_with(&origin),
+            "a request to another host: {request}"
+        );
     }
-    assert!(std::fs::metadata(&screenshot).unwrap().len() > 10_000, "screenshot saved");
+    assert!(
+        std::fs::metadata(&screenshot).unwrap().len() > 10_000,
+        "screenshot saved"
+    );
 }
