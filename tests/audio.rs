@@ -116,7 +116,11 @@ fn trusted_headers_are_used_and_others_scanned() {
         mp3_details(&fixture("chapters.mp3")).unwrap().method,
         "header"
     );
-    for f in ["vbr-v5-noxing.mp3", "big-cover.mp3", "mpeg25-11k-noxing.mp3"] {
+    for f in [
+        "vbr-v5-noxing.mp3",
+        "big-cover.mp3",
+        "mpeg25-11k-noxing.mp3",
+    ] {
         assert_eq!(mp3_details(&fixture(f)).unwrap().method, "scan", "{f}");
     }
 }
@@ -145,7 +149,10 @@ fn bad_files_give_helpful_errors() {
     let m = msg("empty.mp3");
     assert!(m.contains("empty.mp3") && m.contains("empty"), "{m}");
     let m = msg("png-renamed.mp3");
-    assert!(m.contains("PNG image") && m.contains("png-renamed.mp3"), "{m}");
+    assert!(
+        m.contains("PNG image") && m.contains("png-renamed.mp3"),
+        "{m}"
+    );
     let m = msg("ogg-renamed.mp3");
     assert!(m.contains("Ogg") && m.contains(".ogg"), "{m}");
     let m = msg("truncated.mp3");
@@ -178,7 +185,10 @@ fn damaged_files_never_panic() {
         let data = fs::read(fixture(&e.file)).unwrap();
         let p = dir.path().join(&e.file);
         let step = (data.len() / 37).max(1);
-        for cut in (0..data.len()).step_by(step).chain([1, 2, 3, 4, 9, 10, 11, 127, 128]) {
+        for cut in (0..data.len())
+            .step_by(step)
+            .chain([1, 2, 3, 4, 9, 10, 11, 127, 128])
+        {
             fs::write(&p, &data[..cut.min(data.len())]).unwrap();
             let _ = probe(&p);
         }
@@ -276,7 +286,10 @@ fn chapters_written_with_id3_crate() {
         .map(|c| c.title.clone().unwrap())
         .collect();
     assert_eq!(got, ["One", "Two", "Three"]);
-    assert_eq!(info.chapters[0].url.as_deref(), Some("https://example.com/1"));
+    assert_eq!(
+        info.chapters[0].url.as_deref(),
+        Some("https://example.com/1")
+    );
     assert_eq!(info.chapters[2].start, 8.0);
     assert_eq!(info.chapters[2].end, Some(12.0));
     assert!((info.duration - expected_duration("vbr-v5-noxing.mp3")).abs() < 0.001);
@@ -330,7 +343,11 @@ fn one_hour_headerless_vbr() {
         t.elapsed()
     );
     assert!(info.duration >= 3600.0);
-    assert!((info.duration - want).abs() < 0.5, "{} vs {want}", info.duration);
+    assert!(
+        (info.duration - want).abs() < 0.5,
+        "{} vs {want}",
+        info.duration
+    );
     assert_eq!(info.size, size as u64);
     assert_eq!(info.tags.title.as_deref(), Some("Long!"));
     assert!(info.warnings.is_empty(), "{:?}", info.warnings);
@@ -347,7 +364,12 @@ fn symphonia_duration(path: &Path) -> f64 {
     let mut hint = Hint::new();
     hint.with_extension("mp3");
     let mut fmt = symphonia::default::get_probe()
-        .probe(&hint, mss, FormatOptions::default(), MetadataOptions::default())
+        .probe(
+            &hint,
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
         .unwrap();
     let t = fmt.default_track(TrackType::Audio).unwrap();
     let (id, tb) = (t.id, t.time_base.unwrap());
@@ -462,7 +484,11 @@ fn cache_from_many_threads() {
     let files: Vec<PathBuf> = (0..40)
         .map(|i| {
             let p = dir.path().join(format!("ep{i}.mp3"));
-            let src = if i % 2 == 0 { "vbr-v5-noxing.mp3" } else { "big-cover.mp3" };
+            let src = if i % 2 == 0 {
+                "vbr-v5-noxing.mp3"
+            } else {
+                "big-cover.mp3"
+            };
             fs::copy(fixture(src), &p).unwrap();
             p
         })

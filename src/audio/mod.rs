@@ -200,8 +200,8 @@ pub fn probe(path: &Path) -> Result<AudioInfo, AudioError> {
         )));
     }
 
-    // The first 64 KiB, and the bytes after an ID3v2 tag if there is one.
-    let mut head = vec![0u8; usize::try_from(size.min(64 * 1024)).unwrap_or(0)];
+    // The first 16 KiB, and the bytes after an ID3v2 tag if there is one.
+    let mut head = vec![0u8; usize::try_from(size.min(16 * 1024)).unwrap_or(0)];
     (&file).read_exact(&mut head).map_err(io_err)?;
     let id3_len = match mp3::id3v2_len(&head) {
         Some(Ok(n)) => Some(n),
@@ -258,7 +258,9 @@ pub fn probe(path: &Path) -> Result<AudioInfo, AudioError> {
             let start = match mp3::id3v2_len(&head) {
                 Some(Ok(n)) => n.min(size),
                 Some(Err(())) => {
-                    warnings.push("the ID3 tag header is damaged; searching for the audio after it".into());
+                    warnings.push(
+                        "the ID3 tag header is damaged; searching for the audio after it".into(),
+                    );
                     10.min(size)
                 }
                 None => 0,

@@ -5,8 +5,10 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
-/// Size of one read from the file while walking frames.
+/// Largest read from the file while walking frames.
 const CHUNK: usize = 256 * 1024;
+/// First read: enough for a first frame with a Xing header in most files.
+const FIRST_CHUNK: usize = 8 * 1024;
 
 /// Header fields of one MPEG audio frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,15 +38,27 @@ impl FrameHeader {
 const BITRATES: [[[u16; 16]; 3]; 2] = [
     // MPEG-1: layer I, II, III
     [
-        [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 0],
-        [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 0],
-        [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0],
+        [
+            0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 0,
+        ],
+        [
+            0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384, 0,
+        ],
+        [
+            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 0,
+        ],
     ],
     // MPEG-2 and 2.5: layer I, II, III
     [
-        [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256, 0],
-        [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0],
-        [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0],
+        [
+            0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256, 0,
+        ],
+        [
+            0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0,
+        ],
+        [
+            0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160, 0,
+        ],
     ],
 ];
 
@@ -199,7 +213,10 @@ pub(crate) enum Mp3Error {
     /// No run of valid frames at all.
     NoFrames,
     /// A header promises much more audio than the file holds.
-    Truncated { promised: f64, found: f64 },
+    Truncated {
+        promised: f64,
+        found: f64,
+    },
 }
 
 impl From<io::Error> for Mp3Error {
@@ -214,6 +231,9 @@ struct Window<'f> {
     len: u64,
     start: u64,
     buf: Vec<u8>,
+    /// Size of the next read: doubles on every read, up to [`CHUNK`], so a
+    /// header-only reading stays small and a full scan reads big chunks.
+    chunk: usize,
 }
 
 impl<'f> Window<'f> {
@@ -223,6 +243,7 @@ impl<'f> Window<'f> {
             len,
             start: 0,
             buf: Vec::new(),
+            chunk: FIRST_CHUNK,
         }
     }
 
@@ -239,7 +260,8 @@ impl<'f> Window<'f> {
     }
 
     fn fill(&mut self, pos: u64, n: usize) -> io::Result<()> {
-        let cap = CHUNK.max(n);
+        let cap = self.chunk.max(n);
+        self.chunk = (self.chunk * 2).min(CHUNK);
         let want = usize::try_from(self.len.saturating_sub(pos))
             .unwrap_or(usize::MAX)
             .min(cap);
@@ -334,7 +356,7 @@ fn resync(
     lock: Option<&FrameHeader>,
 ) -> io::Result<Option<(u64, FrameHeader)>> {
     while pos + 4 <= end {
-        let chunk_len = usize::try_from((end - pos).min(CHUNK as u64)).unwrap_or(CHUNK);
+        let chunk_len = usize::try_from((end - pos).min(win.chunk as u64)).unwrap_or(CHUNK);
         let buf = win.get(pos, chunk_len)?;
         let n = buf.len();
         if n < 4 {

@@ -51,11 +51,15 @@ fn mvhd_in(f: &mut &File, mut pos: u64, end: u64) -> Result<f64, String> {
             f.read_exact(&mut b[..n]).map_err(|e| e.to_string())?;
             let (scale, dur) = if b[0] == 1 && n >= 32 {
                 let scale = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);
-                let d = u64::from_be_bytes([b[24], b[25], b[26], b[27], b[28], b[29], b[30], b[31]]);
+                let d =
+                    u64::from_be_bytes([b[24], b[25], b[26], b[27], b[28], b[29], b[30], b[31]]);
                 (scale, d)
             } else if n >= 20 {
                 let scale = u32::from_be_bytes([b[12], b[13], b[14], b[15]]);
-                (scale, u64::from(u32::from_be_bytes([b[16], b[17], b[18], b[19]])))
+                (
+                    scale,
+                    u64::from(u32::from_be_bytes([b[16], b[17], b[18], b[19]])),
+                )
             } else {
                 return Err("the `mvhd` box is too short".into());
             };

@@ -29,7 +29,11 @@ pub(crate) fn read_stream(file: &File, len: u64) -> Result<OggStream, String> {
     let packet = head.get(body..).ok_or("short Ogg page")?;
     let (_codec, rate, pre_skip) = if packet.starts_with(b"OpusHead") {
         let pre = packet.get(10..12).ok_or("short OpusHead")?;
-        ("opus", 48_000u32, u64::from(u16::from_le_bytes([pre[0], pre[1]])))
+        (
+            "opus",
+            48_000u32,
+            u64::from(u16::from_le_bytes([pre[0], pre[1]])),
+        )
     } else if packet.len() >= 16 && packet[0] == 1 && &packet[1..7] == b"vorbis" {
         let rate = le32(packet, 12).ok_or("short Vorbis header")?;
         ("vorbis", rate, 0)
