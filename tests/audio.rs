@@ -361,8 +361,9 @@ fn symphonia_duration(path: &Path) -> f64 {
     use symphonia::core::io::MediaSourceStream;
     use symphonia::core::meta::MetadataOptions;
     let mss = MediaSourceStream::new(Box::new(fs::File::open(path).unwrap()), Default::default());
+    let ext = path.extension().unwrap().to_str().unwrap();
     let mut hint = Hint::new();
-    hint.with_extension("mp3");
+    hint.with_extension(ext);
     let mut fmt = symphonia::default::get_probe()
         .probe(
             &hint,
@@ -374,13 +375,24 @@ fn symphonia_duration(path: &Path) -> f64 {
     let t = fmt.default_track(TrackType::Audio).unwrap();
     let (id, tb) = (t.id, t.time_base.unwrap());
     let trim = u64::from(t.delay.unwrap_or(0)) + u64::from(t.padding.unwrap_or(0));
-    let mut raw = 0u64;
+    let (mut raw, mut trimmed) = (0u64, 0u64);
     while let Ok(Some(pkt)) = fmt.next_packet() {
         if pkt.track_id == id {
             raw += pkt.dur.get();
+            trimmed += pkt
+                .dur
+                .get()
+                .saturating_sub(pkt.trim_start.get() + pkt.trim_end.get());
         }
     }
-    raw.saturating_sub(trim) as f64 * f64::from(tb.numer.get()) / f64::from(tb.denom.get())
+    // MP3: raw sum minus LAME delay/padding (its trimming relies on the
+    // header's frame count). M4A/Ogg: the demuxer-trimmed sum.
+    let ticks = if ext == "mp3" {
+        raw.saturating_sub(trim)
+    } else {
+        trimmed
+    };
+    ticks as f64 * f64::from(tb.numer.get()) / f64::from(tb.denom.get())
 }
 
 #[test]
@@ -396,6 +408,9 @@ fn frame_walker_agrees_with_symphonia() {
         "big-cover.mp3",
         "chapters.mp3",
         "junk-between-frames.mp3",
+        "aac.m4a",
+        "opus.opus",
+        "vorbis.ogg",
     ] {
         let ours = probe(&fixture(f)).unwrap().duration;
         let theirs = symphonia_duration(&fixture(f));
