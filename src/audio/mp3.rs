@@ -327,7 +327,7 @@ fn audio_end(win: &mut Window<'_>, start: u64) -> io::Result<u64> {
         }
         if end >= start + 15 {
             let t = win.get(end - 15, 15)?.to_vec();
-            if &t[6..] == b"LYRICS200" {
+            if t.len() == 15 && &t[6..] == b"LYRICS200" {
                 let digits = std::str::from_utf8(&t[..6]).ok();
                 if let Some(n) = digits.and_then(|d| d.parse::<u64>().ok()) {
                     if n + 15 <= end - start {
