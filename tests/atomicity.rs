@@ -56,7 +56,7 @@ fn killing_a_build_at_any_moment_keeps_the_previous_output() {
         .unwrap()
         .filter_map(|e| e.ok())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".podsmith-"))
+        .filter(|n| n.starts_with(".podsmith-build") || n.starts_with(".podsmith-old"))
         .collect();
     assert!(leftovers.is_empty(), "left behind: {leftovers:?}");
 }
