@@ -28,6 +28,10 @@ pub enum Command {
     Init(InitArgs),
     /// Create a new episode file with the next number.
     New(NewArgs),
+    /// Serve the site locally, rebuilding and reloading on every change.
+    Serve(ServeArgs),
+    /// Write ID3 tags (title, show, chapters, cover...) into episodes' MP3 files.
+    Tag(TagArgs),
 }
 
 impl Cli {
@@ -38,6 +42,8 @@ impl Cli {
             Command::Check(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::New(args) => args.run(),
+            Command::Serve(args) => args.run(),
+            Command::Tag(args) => args.run(),
         }
     }
 }
@@ -104,6 +110,56 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// `podsmith serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Port to listen on; 0 picks a free one (the printed address says which).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; the default serves this computer only.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Include drafts and episodes dated in the future (marked with a badge).
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl ServeArgs {
+    pub fn run(&self) -> Result<()> {
+        crate::serve::run(&crate::serve::ServeOptions {
+            root: self.root.root.clone(),
+            port: self.port,
+            bind: self.bind,
+            include_drafts: self.drafts,
+        })
+    }
+}
+
+/// `podsmith tag [EPISODE...]`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Episodes to tag, by slug or number (default: every episode with MP3 audio).
+    #[arg(value_name = "EPISODE")]
+    pub episodes: Vec<String>,
+    /// Show what would change, frame by frame, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl TagArgs {
+    pub fn run(&self) -> Result<()> {
+        crate::tag::run(&crate::tag::TagOptions {
+            root: self.root.root.clone(),
+            episodes: self.episodes.clone(),
+            dry_run: self.dry_run,
+        })
     }
 }
 
