@@ -485,7 +485,7 @@ fn new_episode_text(
         Some(rel) => format!(
             "audio = {}{}# relative to the media folder",
             toml::Value::String(rel.to_string()),
-            " ".repeat(26usize.saturating_sub(rel.len() + 2))
+            " ".repeat(22usize.saturating_sub(rel.len()).max(1))
         ),
         None => format!("# audio = \"{stem}.mp3\"          # relative to the media folder (static/media)"),
     };
