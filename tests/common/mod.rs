@@ -66,7 +66,11 @@ impl FixtureSite {
     /// Runs `podsmith build` and asserts success; returns stdout + stderr.
     pub fn build_ok(&self) -> String {
         let out = self.run(&["build"]);
-        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(out.status.success(), "build failed:\n{text}");
         text
     }
@@ -75,7 +79,11 @@ impl FixtureSite {
     pub fn build_err(&self) -> String {
         let out = self.run(&["build"]);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        assert!(!out.status.success(), "build should have failed; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "build should have failed; stdout:\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         stderr
     }
 
@@ -92,7 +100,12 @@ pub fn snapshot_dir(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect();
