@@ -343,10 +343,15 @@ impl NewArgs {
                     .and_then(|e| e.to_str())
                     .map(|e| e.to_ascii_lowercase())
                     .unwrap_or_default();
-                if !matches!(ext.as_str(), "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga") {
-                    return Err(Diagnostic::error(src.clone(), "not an audio file podsmith knows")
-                        .help("use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file")
-                        .into());
+                if !matches!(
+                    ext.as_str(),
+                    "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
+                ) {
+                    return Err(
+                        Diagnostic::error(src.clone(), "not an audio file podsmith knows")
+                            .help("use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file")
+                            .into(),
+                    );
                 }
                 let rel = format!("{stem}.{ext}");
                 let dest = config.media_dir(root).join(&rel);
@@ -376,9 +381,9 @@ impl NewArgs {
         println!("Created {}", display_path(&path));
         match &audio {
             Some((_, dest, _)) => println!("Copied the audio to {}", display_path(dest)),
-            None => println!(
-                "Put the audio in the media folder as {stem}.mp3 and uncomment `audio`."
-            ),
+            None => {
+                println!("Put the audio in the media folder as {stem}.mp3 and uncomment `audio`.")
+            }
         }
         Ok(())
     }
@@ -394,9 +399,11 @@ fn parse_new_date(text: &str) -> Result<String> {
     if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
     }
-    Err(Diagnostic::error(None, format!("--date {text:?} is not a date"))
-        .help("write YYYY-MM-DD (e.g. 2026-03-03) or RFC 3339 (e.g. 2026-03-03T08:00:00+01:00)")
-        .into())
+    Err(
+        Diagnostic::error(None, format!("--date {text:?} is not a date"))
+            .help("write YYYY-MM-DD (e.g. 2026-03-03) or RFC 3339 (e.g. 2026-03-03T08:00:00+01:00)")
+            .into(),
+    )
 }
 
 /// Copies a file to a path that must not exist yet.
@@ -487,7 +494,9 @@ fn new_episode_text(
             toml::Value::String(rel.to_string()),
             " ".repeat(22usize.saturating_sub(rel.len()).max(1))
         ),
-        None => format!("# audio = \"{stem}.mp3\"          # relative to the media folder (static/media)"),
+        None => format!(
+            "# audio = \"{stem}.mp3\"          # relative to the media folder (static/media)"
+        ),
     };
     format!(
         r#"+++
@@ -540,12 +549,21 @@ mod tests {
 
     #[test]
     fn new_episode_text_parses() {
-        let text = new_episode_text("It's \"quoted\"", 7, "007-x", "2026-03-03", Some("007-x.mp3"));
+        let text = new_episode_text(
+            "It's \"quoted\"",
+            7,
+            "007-x",
+            "2026-03-03",
+            Some("007-x.mp3"),
+        );
         let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
         assert_eq!(src.front.title, "It's \"quoted\"");
         assert_eq!(src.front.episode.map(|n| *n.get_ref()), Some(7));
         assert!(src.front.guid.is_some());
-        assert_eq!(src.front.audio.as_ref().map(|a| a.get_ref().as_str()), Some("007-x.mp3"));
+        assert_eq!(
+            src.front.audio.as_ref().map(|a| a.get_ref().as_str()),
+            Some("007-x.mp3")
+        );
         assert_eq!(src.front.date.get_ref().to_string(), "2026-03-03");
         let text = new_episode_text("x", 1, "001-x", "2026-03-03T08:00:00+01:00", None);
         let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
@@ -560,7 +578,10 @@ mod tests {
             parse_new_date("2026-03-03T08:00:00+01:00").unwrap(),
             "2026-03-03T08:00:00+01:00"
         );
-        assert_eq!(parse_new_date("2026-03-03T08:00:00Z").unwrap(), "2026-03-03T08:00:00Z");
+        assert_eq!(
+            parse_new_date("2026-03-03T08:00:00Z").unwrap(),
+            "2026-03-03T08:00:00Z"
+        );
         assert!(parse_new_date("03/03/2026").is_err());
         assert!(parse_new_date("2026-02-30").is_err());
     }

@@ -30,7 +30,7 @@ pub const LIVE_RELOAD_PATH: &str = "/__podsmith/live-reload.js";
 pub const EVENTS_PATH: &str = "/__podsmith/events";
 /// How long the sources must stay quiet before a rebuild starts: an editor's
 /// save (temp file, rename over, several writes) arrives as one burst.
-pub const DEBOUNCE: Duration = Duration::from_millis(60);
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
 /// A burst that never goes quiet still rebuilds after this long.
 const MAX_DEBOUNCE: Duration = Duration::from_millis(600);
 /// Event streams send a comment this often, so dead clients are noticed.
@@ -95,10 +95,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
         Error::new(
             None,
-            format!(
-                "cannot listen on {}:{}: {e}",
-                options.bind, options.port
-            ),
+            format!("cannot listen on {}:{}: {e}", options.bind, options.port),
         )
     })?;
     let port = match server.server_addr() {
@@ -464,11 +461,7 @@ fn handle(request: Request, shared: &Shared) {
         return;
     }
     let url = request.url().to_string();
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let path = url.split(['?', '#']).next().unwrap_or_default().to_string();
     match path.as_str() {
         LIVE_RELOAD_PATH => {
             let response = Response::from_data(LIVE_RELOAD_JS.as_bytes().to_vec())

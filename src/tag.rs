@@ -74,7 +74,10 @@ pub fn run(options: &TagOptions) -> Result<()> {
     }
     let (mut changed, mut unchanged) = (0, 0);
     for episode in chosen {
-        let audio = episode.audio.as_ref().expect("selected episodes have audio");
+        let audio = episode
+            .audio
+            .as_ref()
+            .expect("selected episodes have audio");
         let frames = managed_frames(&site, episode)?;
         let outcome = tag_file(&audio.path, &frames, options.dry_run)?;
         let shown = display_path(&audio.path);
@@ -102,7 +105,10 @@ pub fn run(options: &TagOptions) -> Result<()> {
     } else {
         "changed"
     };
-    println!("{changed} file{} {what}, {unchanged} unchanged", plural(changed));
+    println!(
+        "{changed} file{} {what}, {unchanged} unchanged",
+        plural(changed)
+    );
     Ok(())
 }
 
@@ -183,7 +189,10 @@ pub fn managed_frames(site: &Site, episode: &Episode) -> Result<Vec<Frame>> {
         minute: Some(date.minute() as u8),
         second: Some(date.second() as u8),
     };
-    frames.push(Frame::with_content("TDRC", Content::Text(timestamp.to_string())));
+    frames.push(Frame::with_content(
+        "TDRC",
+        Content::Text(timestamp.to_string()),
+    ));
     frames.push(Frame::text("TCON", "Podcast"));
     if !episode.summary.trim().is_empty() {
         frames.push(Frame::from(Comment {
@@ -378,10 +387,7 @@ fn describe(frame: &Frame) -> (String, String) {
                 format!("{}-{} ms {title:?}{url}", c.start_time, c.end_time),
             )
         }
-        Content::TableOfContents(t) => (
-            format!("{id} {}", t.element_id),
-            t.elements.join(", "),
-        ),
+        Content::TableOfContents(t) => (format!("{id} {}", t.element_id), t.elements.join(", ")),
         other => (id, format!("{other}")),
     }
 }
@@ -418,7 +424,8 @@ pub fn tag_file(path: &Path, managed: &[Frame], dry_run: bool) -> Result<TagOutc
         ))
     })?;
     let audio_start = if has_tag {
-        file.stream_position().map_err(|e| Error::io(path, "read", e))?
+        file.stream_position()
+            .map_err(|e| Error::io(path, "read", e))?
     } else {
         0
     };

@@ -121,7 +121,8 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)]) -> Htt
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
-    let mut text = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
+    let mut text =
+        format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
     for (name, value) in headers {
         text.push_str(&format!("{name}: {value}\r\n"));
     }
@@ -201,11 +202,10 @@ impl Events {
                 }
             }
         });
-        let events = Events {
+        Events {
             rx,
             _stream: stream,
-        };
-        events
+        }
     }
 
     /// The next event named `name` (others are skipped), within `limit`.
@@ -255,11 +255,17 @@ fn serves_pages_with_types_redirects_and_404() {
 
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
     // Tera writes `/` as `&#x2F;` in attributes.
     let html = home.text().replace("&#x2F;", "/");
     assert!(html.contains("/__podsmith/live-reload.js"), "{html}");
-    assert!(html.contains(&format!("{base}episodes/001-one/")), "links use the local base URL");
+    assert!(
+        html.contains(&format!("{base}episodes/001-one/")),
+        "links use the local base URL"
+    );
     assert!(!html.contains("https://example.org/show/episodes"));
 
     let page = server.get("/episodes/001-one/");
@@ -272,7 +278,10 @@ fn serves_pages_with_types_redirects_and_404() {
 
     let feed = server.get("/feed.xml");
     assert_eq!(feed.status, 200);
-    assert!(feed.header("Content-Type").unwrap().starts_with("application/xml"));
+    assert!(feed
+        .header("Content-Type")
+        .unwrap()
+        .starts_with("application/xml"));
     assert!(feed.text().contains(&format!("{base}media/one.mp3")));
 
     let css = server.get("/assets/style.css");
@@ -290,7 +299,10 @@ fn serves_pages_with_types_redirects_and_404() {
 
     let js = server.get("/__podsmith/live-reload.js");
     assert_eq!(js.status, 200);
-    assert!(js.header("Content-Type").unwrap().starts_with("text/javascript"));
+    assert!(js
+        .header("Content-Type")
+        .unwrap()
+        .starts_with("text/javascript"));
     assert!(js.text().contains("EventSource"));
     assert!(js.text().contains("textContent"));
 
@@ -311,24 +323,53 @@ fn answers_ranges_and_head() {
     let server = Server::start(&site, &[]);
     let len = SAMPLE_MP3.len();
 
-    let r = request(server.port, "GET", "/media/one.mp3", &[("Range", "bytes=100-199")]);
+    let r = request(
+        server.port,
+        "GET",
+        "/media/one.mp3",
+        &[("Range", "bytes=100-199")],
+    );
     assert_eq!(r.status, 206);
-    assert_eq!(r.header("Content-Range"), Some(format!("bytes 100-199/{len}").as_str()));
+    assert_eq!(
+        r.header("Content-Range"),
+        Some(format!("bytes 100-199/{len}").as_str())
+    );
     assert_eq!(r.header("Content-Length"), Some("100"));
     assert_eq!(r.body, &SAMPLE_MP3[100..200]);
 
-    let r = request(server.port, "GET", "/media/one.mp3", &[("Range", "bytes=-500")]);
+    let r = request(
+        server.port,
+        "GET",
+        "/media/one.mp3",
+        &[("Range", "bytes=-500")],
+    );
     assert_eq!(r.status, 206);
-    assert_eq!(r.header("Content-Range"), Some(format!("bytes {}-{}/{len}", len - 500, len - 1).as_str()));
+    assert_eq!(
+        r.header("Content-Range"),
+        Some(format!("bytes {}-{}/{len}", len - 500, len - 1).as_str())
+    );
     assert_eq!(r.body, &SAMPLE_MP3[len - 500..]);
 
-    let r = request(server.port, "GET", "/media/one.mp3", &[("Range", "bytes=100-")]);
+    let r = request(
+        server.port,
+        "GET",
+        "/media/one.mp3",
+        &[("Range", "bytes=100-")],
+    );
     assert_eq!(r.status, 206);
     assert_eq!(r.body, &SAMPLE_MP3[100..]);
 
-    let r = request(server.port, "GET", "/media/one.mp3", &[("Range", &format!("bytes={len}-"))]);
+    let r = request(
+        server.port,
+        "GET",
+        "/media/one.mp3",
+        &[("Range", &format!("bytes={len}-"))],
+    );
     assert_eq!(r.status, 416);
-    assert_eq!(r.header("Content-Range"), Some(format!("bytes */{len}").as_str()));
+    assert_eq!(
+        r.header("Content-Range"),
+        Some(format!("bytes */{len}").as_str())
+    );
 
     let r = request(server.port, "HEAD", "/media/one.mp3", &[]);
     assert_eq!(r.status, 200);
@@ -359,7 +400,10 @@ fn never_serves_files_outside_the_output() {
     ] {
         let r = server.get(path);
         assert!(matches!(r.status, 400 | 404), "{path}: {}", r.status);
-        assert!(!r.text().contains("Fixture Show\"\ndescription"), "{path} leaked podcast.toml");
+        assert!(
+            !r.text().contains("Fixture Show\"\ndescription"),
+            "{path} leaked podcast.toml"
+        );
         assert!(!r.text().contains("root:x:0"), "{path} leaked /etc/passwd");
     }
     // Still fine afterwards.
@@ -371,7 +415,9 @@ fn rebuilds_on_change_and_recovers_from_errors() {
     let site = FixtureSite::basic();
     let mut server = Server::start(&site, &[]);
     let events = Events::connect(server.port);
-    assert!(events.next_named("hello", Duration::from_secs(10)).is_some());
+    assert!(events
+        .next_named("hello", Duration::from_secs(10))
+        .is_some());
 
     // An edit shows up, and the page is told to reload.
     let started = Instant::now();
@@ -380,16 +426,26 @@ fn rebuilds_on_change_and_recovers_from_errors() {
         &episode("One", 1, "one.mp3").replace("Notes for One.", "Freshly edited notes."),
     );
     assert!(
-        events.next_named("reload", Duration::from_secs(10)).is_some(),
+        events
+            .next_named("reload", Duration::from_secs(10))
+            .is_some(),
         "no reload event"
     );
     let latency = started.elapsed();
-    wait_for_body(&server, "/episodes/001-one/", "Freshly edited notes.", Duration::from_secs(10));
+    wait_for_body(
+        &server,
+        "/episodes/001-one/",
+        "Freshly edited notes.",
+        Duration::from_secs(10),
+    );
     server.wait_for_line("Rebuilt in", Duration::from_secs(10));
     eprintln!("edit -> reload event: {} ms", latency.as_millis());
 
     // A broken file: an error event, the old page still served.
-    site.write("content/episodes/001-one.md", "+++\ntitle = \"One\"\ndate = \n+++\nbroken\n");
+    site.write(
+        "content/episodes/001-one.md",
+        "+++\ntitle = \"One\"\ndate = \n+++\nbroken\n",
+    );
     let error = events
         .next_named("build-error", Duration::from_secs(10))
         .expect("an error event");
@@ -401,15 +457,24 @@ fn rebuilds_on_change_and_recovers_from_errors() {
 
     // A page that connects now is told about the error at once.
     let late = Events::connect(server.port);
-    assert!(late.next_named("build-error", Duration::from_secs(10)).is_some());
+    assert!(late
+        .next_named("build-error", Duration::from_secs(10))
+        .is_some());
 
     // Fixing it recovers without a restart.
     site.write(
         "content/episodes/001-one.md",
         &episode("One", 1, "one.mp3").replace("Notes for One.", "Fixed again."),
     );
-    assert!(events.next_named("reload", Duration::from_secs(10)).is_some());
-    wait_for_body(&server, "/episodes/001-one/", "Fixed again.", Duration::from_secs(10));
+    assert!(events
+        .next_named("reload", Duration::from_secs(10))
+        .is_some());
+    wait_for_body(
+        &server,
+        "/episodes/001-one/",
+        "Fixed again.",
+        Duration::from_secs(10),
+    );
 }
 
 #[test]
@@ -417,7 +482,9 @@ fn an_editor_save_burst_rebuilds_once() {
     let site = FixtureSite::basic();
     let mut server = Server::start(&site, &[]);
     let events = Events::connect(server.port);
-    assert!(events.next_named("hello", Duration::from_secs(10)).is_some());
+    assert!(events
+        .next_named("hello", Duration::from_secs(10))
+        .is_some());
     // What vim does: swap file, backup by rename, write a new file, remove
     // the backup and the swap file.
     let file = site.path("content/episodes/001-one.md");
@@ -426,21 +493,40 @@ fn an_editor_save_burst_rebuilds_once() {
     std::fs::write(dir.join("4913"), "").unwrap();
     std::fs::remove_file(dir.join("4913")).unwrap();
     std::fs::rename(&file, dir.join("001-one.md~")).unwrap();
-    std::fs::write(&file, episode("One", 1, "one.mp3").replace("Notes for One.", "Saved by vim.")).unwrap();
+    std::fs::write(
+        &file,
+        episode("One", 1, "one.mp3").replace("Notes for One.", "Saved by vim."),
+    )
+    .unwrap();
     std::fs::remove_file(dir.join("001-one.md~")).unwrap();
     std::fs::remove_file(dir.join(".001-one.md.swp")).unwrap();
-    assert!(events.next_named("reload", Duration::from_secs(10)).is_some());
+    assert!(events
+        .next_named("reload", Duration::from_secs(10))
+        .is_some());
     server.wait_for_line("Rebuilt in", Duration::from_secs(10));
     // No second rebuild follows.
     assert!(
-        events.next_named("reload", Duration::from_millis(700)).is_none(),
+        events
+            .next_named("reload", Duration::from_millis(700))
+            .is_none(),
         "a save burst rebuilt twice"
     );
     // Editor temp files alone rebuild nothing.
     std::fs::write(dir.join(".other.md.swp"), "swap").unwrap();
     std::fs::write(dir.join("notes.md~"), "backup").unwrap();
-    assert!(events.next_named("reload", Duration::from_millis(500)).is_none());
-    assert!(wait_for_body(&server, "/episodes/001-one/", "Saved by vim.", Duration::from_secs(5)).status == 200);
+    assert!(events
+        .next_named("reload", Duration::from_millis(500))
+        .is_none());
+    assert!(
+        wait_for_body(
+            &server,
+            "/episodes/001-one/",
+            "Saved by vim.",
+            Duration::from_secs(5)
+        )
+        .status
+            == 200
+    );
 }
 
 #[test]
@@ -465,14 +551,22 @@ fn drafts_are_shown_only_with_the_flag() {
 #[test]
 fn a_site_that_never_built_shows_the_error_then_recovers() {
     let site = FixtureSite::basic();
-    site.write("content/episodes/001-one.md", "+++\ntitle = \"One\"\n+++\nno date\n");
+    site.write(
+        "content/episodes/001-one.md",
+        "+++\ntitle = \"One\"\n+++\nno date\n",
+    );
     let server = Server::start(&site, &[]);
     let r = server.get("/");
     assert_eq!(r.status, 503);
     assert!(r.text().contains("001-one.md"));
     assert!(r.text().contains("/__podsmith/live-reload.js"));
     site.write("content/episodes/001-one.md", &episode("One", 1, "one.mp3"));
-    wait_for_body(&server, "/episodes/001-one/", "Notes for One.", Duration::from_secs(10));
+    wait_for_body(
+        &server,
+        "/episodes/001-one/",
+        "Notes for One.",
+        Duration::from_secs(10),
+    );
 }
 
 /// Edit -> reload latency on a 60-episode site, a few times over; prints the
@@ -488,14 +582,17 @@ fn edit_to_reload_latency() {
     }
     let mut server = Server::start(&site, &[]);
     let events = Events::connect(server.port);
-    assert!(events.next_named("hello", Duration::from_secs(10)).is_some());
+    assert!(events
+        .next_named("hello", Duration::from_secs(10))
+        .is_some());
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
     for i in 0..5 {
         let started = Instant::now();
         site.write(
             "content/episodes/030-ep.md",
-            &episode("Episode 30", 30, "one.mp3").replace("Notes for", &format!("Edit {i}: notes for")),
+            &episode("Episode 30", 30, "one.mp3")
+                .replace("Notes for", &format!("Edit {i}: notes for")),
         );
         events
             .next_named("reload", Duration::from_secs(10))

@@ -25,7 +25,11 @@ fn audio_bytes(path: &Path) -> Vec<u8> {
 fn site() -> FixtureSite {
     let site = FixtureSite::basic();
     site.write_bytes("static/cover.png", b"\x89PNG\r\n\x1a\nfixture cover");
-    let text = episode("One", 1, "one.mp3").replacen("+++\n\nNotes", &format!("{CHAPTERS}+++\n\nNotes"), 1);
+    let text = episode("One", 1, "one.mp3").replacen(
+        "+++\n\nNotes",
+        &format!("{CHAPTERS}+++\n\nNotes"),
+        1,
+    );
     site.write("content/episodes/001-one.md", &text);
     let mp3 = site.path("static/media/one.mp3");
     let mut tag = Tag::read_from_path(&mp3).unwrap_or_default();
@@ -77,7 +81,10 @@ fn writes_the_managed_frames_and_keeps_the_audio() {
     assert_eq!(picture.mime_type, "image/png");
     assert_eq!(picture.data, b"\x89PNG\r\n\x1a\nfixture cover");
     // Kept: a frame podsmith does not manage.
-    assert_eq!(tag.get("TCOM").and_then(|f| f.content().text()), Some("Someone Else"));
+    assert_eq!(
+        tag.get("TCOM").and_then(|f| f.content().text()),
+        Some("Someone Else")
+    );
 
     let chapters: Vec<_> = tag.chapters().collect();
     assert_eq!(chapters.len(), 2);
@@ -123,11 +130,18 @@ fn a_second_run_changes_nothing() {
     assert!(out.contains("Unchanged static/media/one.mp3"), "{out}");
     assert!(out.contains("0 files changed, 1 unchanged"), "{out}");
     assert_eq!(std::fs::read(&mp3).unwrap(), bytes);
-    assert_eq!(std::fs::metadata(&mp3).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(&mp3).unwrap().modified().unwrap(),
+        modified
+    );
     // A real change is written again, and only then.
     site.write(
         "content/episodes/001-one.md",
-        &episode("One, renamed", 1, "one.mp3").replacen("+++\n\nNotes", &format!("{CHAPTERS}+++\n\nNotes"), 1),
+        &episode("One, renamed", 1, "one.mp3").replacen(
+            "+++\n\nNotes",
+            &format!("{CHAPTERS}+++\n\nNotes"),
+            1,
+        ),
     );
     let out = run_ok(&site, &["tag", "--dry-run"]);
     assert!(out.contains("~ TIT2: \"One\" -> \"One, renamed\""), "{out}");
@@ -148,7 +162,10 @@ fn dry_run_lists_changes_and_writes_nothing() {
     let out = run_ok(&site, &["tag", "--dry-run"]);
     assert!(out.contains("Would tag static/media/one.mp3"), "{out}");
     assert!(out.contains("~ version: ID3v2.3 -> ID3v2.4"), "{out}");
-    assert!(out.contains("~ TALB: \"My New Show\" -> \"Fixture Show\""), "{out}");
+    assert!(
+        out.contains("~ TALB: \"My New Show\" -> \"Fixture Show\""),
+        "{out}"
+    );
     assert!(out.contains("+ TRCK: \"1\""), "{out}");
     assert!(out.contains("+ CHAP chp1: 3000-"), "{out}");
     assert!(out.contains("+ CTOC toc: chp0, chp1"), "{out}");
@@ -176,7 +193,9 @@ fn episodes_are_chosen_by_slug_or_number() {
 
     let out = site.run(&["tag", "999"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no episode with the slug or number \"999\""));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no episode with the slug or number \"999\"")
+    );
 }
 
 #[test]
