@@ -31,8 +31,9 @@ pub const EVENTS_PATH: &str = "/__podsmith/events";
 /// How long the sources must stay quiet before a rebuild starts: an editor's
 /// save (temp file, rename over, several writes) arrives as one burst.
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
-/// A burst that never goes quiet still rebuilds after this long.
-const MAX_DEBOUNCE: Duration = Duration::from_millis(600);
+/// Replaces [`DEBOUNCE`], in milliseconds (for slow network file systems,
+/// and for tests on busy machines).
+pub const DEBOUNCE_ENV: &str = "PODSMITH_SERVE_DEBOUNCE_MS";
 /// Event streams send a comment this often, so dead clients are noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
@@ -322,6 +323,8 @@ struct SiteWatch {
     events: mpsc::Receiver<notify::Result<notify::Event>>,
     plan: WatchPlan,
     watched: BTreeSet<PathBuf>,
+    /// Quiet time that ends a burst of changes.
+    debounce: Duration,
 }
 
 impl SiteWatch {
@@ -339,6 +342,10 @@ impl SiteWatch {
             events,
             plan,
             watched: BTreeSet::new(),
+            debounce: std::env::var(DEBOUNCE_ENV)
+                .ok()
+                .and_then(|v| v.trim().parse().ok())
+                .map_or(DEBOUNCE, Duration::from_millis),
         };
         watch.update_watches();
         Ok(watch)
@@ -361,8 +368,9 @@ impl SiteWatch {
     }
 
     /// Waits for the next burst of relevant changes: returns once the
-    /// sources have been quiet for [`DEBOUNCE`] (or after [`MAX_DEBOUNCE`]);
-    /// `None` when the watcher stopped.
+    /// sources have been quiet for the debounce time (a burst that never
+    /// goes quiet ends after twelve times that); `None` when the watcher
+    /// stopped.
     fn next_burst(&self) -> Option<BTreeSet<PathBuf>> {
         let mut changed = BTreeSet::new();
         while changed.is_empty() {
@@ -371,8 +379,8 @@ impl SiteWatch {
         let first = Instant::now();
         let mut last = first;
         loop {
-            let wait = (last + DEBOUNCE)
-                .min(first + MAX_DEBOUNCE)
+            let wait = (last + self.debounce)
+                .min(first + self.debounce * 12)
                 .saturating_duration_since(Instant::now());
             if wait.is_zero() {
                 return Some(changed);

