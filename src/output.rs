@@ -155,7 +155,18 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the output folder.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        if let Some(old) = self.commit_keep_old()? {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    /// Like [`Staging::commit`], but leaves the previous output, moved
+    /// aside, for the caller to delete (`serve` deletes it on another thread
+    /// so the new site is served sooner). Returns where it is. It must be
+    /// deleted before the next commit of the same output folder.
+    pub fn commit_keep_old(mut self) -> Result<Option<PathBuf>> {
         let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = self
             .out
@@ -175,10 +186,7 @@ impl Staging {
             return Err(Error::io(&self.out, "replace", e));
         }
         self.committed = true;
-        if had_old {
-            let _ = std::fs::remove_dir_all(&retired);
-        }
-        Ok(())
+        Ok(had_old.then_some(retired))
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
