@@ -19,6 +19,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -36,6 +37,26 @@ pub const DEBOUNCE: Duration = Duration::from_millis(50);
 pub const DEBOUNCE_ENV: &str = "PODSMITH_SERVE_DEBOUNCE_MS";
 /// Event streams send a comment this often, so dead clients are noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// At most this many requests (open event streams included) at once; more
+/// get 503 at once instead of a thread each.
+const MAX_REQUEST_THREADS: usize = 256;
+
+/// Counts one request thread while it lives.
+struct ActiveGuard(Arc<AtomicUsize>);
+
+impl ActiveGuard {
+    fn new(count: &Arc<AtomicUsize>) -> ActiveGuard {
+        count.fetch_add(1, Ordering::SeqCst);
+        ActiveGuard(Arc::clone(count))
+    }
+}
+
+impl Drop for ActiveGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 const LIVE_RELOAD_JS: &str = include_str!("serve/live-reload.js");
 
@@ -146,11 +167,23 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         std::thread::Builder::new()
             .name("podsmith-http".into())
             .spawn(move || {
+                let active = Arc::new(AtomicUsize::new(0));
                 for request in server.incoming_requests() {
+                    if active.load(Ordering::SeqCst) >= MAX_REQUEST_THREADS {
+                        let _ = request.respond(
+                            text_response(503, "Too many requests at once.\n")
+                                .with_header(header("Retry-After", "1")),
+                        );
+                        continue;
+                    }
                     let shared = Arc::clone(&shared);
+                    let counted = ActiveGuard::new(&active);
                     let spawned = std::thread::Builder::new()
                         .name("podsmith-request".into())
-                        .spawn(move || handle(request, &shared));
+                        .spawn(move || {
+                            let _counted = counted;
+                            handle(request, &shared);
+                        });
                     if let Err(e) = spawned {
                         eprintln!("warning: cannot answer a request: {e}");
                     }

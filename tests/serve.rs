@@ -617,3 +617,31 @@ fn edit_to_reload_latency() {
     // real figure is measured on a release build and reported.
     assert!(latencies[latencies.len() / 2] < 5000, "{latencies:?}");
 }
+
+#[test]
+fn survives_malformed_requests() {
+    let site = FixtureSite::basic();
+    let server = Server::start(&site, &[]);
+    let garbage: [&[u8]; 6] = [
+        b"\r\n\r\n",
+        b"GARBAGE\r\n\r\n",
+        b"GET\r\n\r\n",
+        b"GET /%ff%fe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET / HTTP/1.1\r\nRange: bytes=99999999999999999999999-\r\nConnection: close\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: x\r\n", // never finished
+    ];
+    for bytes in garbage {
+        let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(500)))
+            .unwrap();
+        let _ = stream.write_all(bytes);
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    }
+    // An event stream that goes away does not hurt either.
+    drop(Events::connect(server.port));
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.text().contains("Fixture Show"));
+}
