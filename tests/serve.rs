@@ -97,6 +97,9 @@ impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // The work folder serve builds into (it is left when serve is killed).
+        let work = std::env::temp_dir().join(format!("podsmith-serve-{}", self.child.id()));
+        let _ = std::fs::remove_dir_all(work);
     }
 }
 
