@@ -28,6 +28,10 @@ pub enum Command {
     Init(InitArgs),
     /// Create a new episode file with the next number.
     New(NewArgs),
+    /// Serve the site locally, rebuilding and reloading on every change.
+    Serve(ServeArgs),
+    /// Write ID3 tags (title, show, chapters, cover...) into episodes' MP3 files.
+    Tag(TagArgs),
 }
 
 impl Cli {
@@ -38,6 +42,8 @@ impl Cli {
             Command::Check(args) => args.run(),
             Command::Init(args) => args.run(),
             Command::New(args) => args.run(),
+            Command::Serve(args) => args.run(),
+            Command::Tag(args) => args.run(),
         }
     }
 }
@@ -109,6 +115,56 @@ fn plural(n: usize) -> &'static str {
         ""
     } else {
         "s"
+    }
+}
+
+/// `podsmith serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Port to listen on; 0 picks a free one (the printed address says which).
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
+    /// Address to listen on; the default serves this computer only.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+    /// Include drafts and episodes dated in the future (marked with a badge).
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+impl ServeArgs {
+    pub fn run(&self) -> Result<()> {
+        crate::serve::run(&crate::serve::ServeOptions {
+            root: self.root.root.clone(),
+            port: self.port,
+            bind: self.bind,
+            include_drafts: self.drafts,
+        })
+    }
+}
+
+/// `podsmith tag [EPISODE...]`.
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// Episodes to tag, by slug or number (default: every episode with MP3 audio).
+    #[arg(value_name = "EPISODE")]
+    pub episodes: Vec<String>,
+    /// Show what would change, frame by frame, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl TagArgs {
+    pub fn run(&self) -> Result<()> {
+        crate::tag::run(&crate::tag::TagOptions {
+            root: self.root.root.clone(),
+            episodes: self.episodes.clone(),
+            dry_run: self.dry_run,
+        })
     }
 }
 
@@ -268,6 +324,12 @@ impl InitArgs {
 pub struct NewArgs {
     /// The episode's title.
     pub title: String,
+    /// Publication date: YYYY-MM-DD or RFC 3339 (e.g. 2026-03-03T08:00:00+01:00); default: now.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
+    /// Audio file to copy into the media folder as <file name>.<ext>; fills in `audio`.
+    #[arg(long, value_name = "FILE")]
+    pub audio: Option<PathBuf>,
     #[command(flatten)]
     pub root: RootArg,
 }
@@ -275,7 +337,11 @@ pub struct NewArgs {
 impl NewArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
-        crate::config::Config::load(root)?;
+        let config = crate::config::Config::load(root)?;
+        let date = match &self.date {
+            Some(text) => parse_new_date(text)?,
+            None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        };
         let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
         let number = next_episode_number(&dir);
@@ -290,12 +356,105 @@ impl NewArgs {
         };
         let stem = format!("{number:03}-{slug}");
         let path = dir.join(format!("{stem}.md"));
-        let text = new_episode_text(&self.title, number, &stem, chrono::Utc::now());
+        // Check everything before writing anything.
+        let audio = match &self.audio {
+            Some(src) => {
+                if !src.is_file() {
+                    return Err(Diagnostic::error(src.clone(), "no such audio file")
+                        .help("pass the path of an existing MP3, M4A or Ogg file")
+                        .into());
+                }
+                let ext = src
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .map(|e| e.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if !matches!(
+                    ext.as_str(),
+                    "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
+                ) {
+                    return Err(
+                        Diagnostic::error(src.clone(), "not an audio file podsmith knows")
+                            .help("use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file")
+                            .into(),
+                    );
+                }
+                let rel = format!("{stem}.{ext}");
+                let dest = config.media_dir(root).join(&rel);
+                if dest.exists() {
+                    return Err(Diagnostic::error(dest, "this file already exists")
+                        .help("podsmith new never overwrites files; remove it or choose another title")
+                        .into());
+                }
+                Some((src.clone(), dest, rel))
+            }
+            None => None,
+        };
+        let text = new_episode_text(
+            &self.title,
+            number,
+            &stem,
+            &date,
+            audio.as_ref().map(|(_, _, rel)| rel.as_str()),
+        );
         write_new(&path, &text)?;
+        if let Some((src, dest, _)) = &audio {
+            if let Err(e) = copy_new(src, dest) {
+                let _ = std::fs::remove_file(&path);
+                return Err(e);
+            }
+        }
         println!("Created {}", display_path(&path));
-        println!("Put the audio in the media folder as {stem}.mp3 and uncomment `audio`.");
+        match &audio {
+            Some((_, dest, _)) => println!("Copied the audio to {}", display_path(dest)),
+            None => {
+                println!("Put the audio in the media folder as {stem}.mp3 and uncomment `audio`.")
+            }
+        }
         Ok(())
     }
+}
+
+/// Checks a `--date` and returns it as TOML: a date stays a date, a date and
+/// time keeps its offset.
+fn parse_new_date(text: &str) -> Result<String> {
+    let text = text.trim();
+    if let Ok(date) = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(date.format("%Y-%m-%d").to_string());
+    }
+    if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Ok(time.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true));
+    }
+    Err(
+        Diagnostic::error(None, format!("--date {text:?} is not a date"))
+            .help("write YYYY-MM-DD (e.g. 2026-03-03) or RFC 3339 (e.g. 2026-03-03T08:00:00+01:00)")
+            .into(),
+    )
+}
+
+/// Copies a file to a path that must not exist yet.
+fn copy_new(src: &Path, dest: &Path) -> Result<()> {
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+    }
+    let mut from = std::fs::File::open(src).map_err(|e| Error::io(src, "open", e))?;
+    let mut to = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(dest)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::from(
+                Diagnostic::error(dest.to_path_buf(), "this file already exists")
+                    .help("podsmith new never overwrites files"),
+            ),
+            _ => Error::io(dest, "create", e),
+        })?;
+    if let Err(e) = std::io::copy(&mut from, &mut to) {
+        drop(to);
+        let _ = std::fs::remove_file(dest);
+        return Err(Error::io(dest, "copy the audio to", e));
+    }
+    Ok(())
 }
 
 /// Writes a file that must not exist yet.
@@ -351,15 +510,26 @@ fn new_episode_text(
     title: &str,
     number: u32,
     stem: &str,
-    now: chrono::DateTime<chrono::Utc>,
+    date: &str,
+    audio: Option<&str>,
 ) -> String {
     let title_toml = toml::Value::String(title.to_string()).to_string();
+    let audio_line = match audio {
+        Some(rel) => format!(
+            "audio = {}{}# relative to the media folder",
+            toml::Value::String(rel.to_string()),
+            " ".repeat(22usize.saturating_sub(rel.len()).max(1))
+        ),
+        None => format!(
+            "# audio = \"{stem}.mp3\"          # relative to the media folder (static/media)"
+        ),
+    };
     format!(
         r#"+++
 title = {title_toml}
 date = {date}
 episode = {number}
-# audio = "{stem}.mp3"          # relative to the media folder (static/media)
+{audio_line}
 summary = ""                    # one or two sentences for listings and the feed
 tags = []
 guid = "{guid}"   # never change this once published
@@ -389,7 +559,6 @@ supporters = []                 # e.g. ["Ada", "Grace"]
 
 Write the show notes here, in Markdown.
 "#,
-        date = now.format("%Y-%m-%dT%H:%M:%SZ"),
         guid = uuid::Uuid::new_v4(),
     )
 }
@@ -406,10 +575,40 @@ mod tests {
 
     #[test]
     fn new_episode_text_parses() {
-        let text = new_episode_text("It's \"quoted\"", 7, "007-x", chrono::Utc::now());
+        let text = new_episode_text(
+            "It's \"quoted\"",
+            7,
+            "007-x",
+            "2026-03-03",
+            Some("007-x.mp3"),
+        );
         let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
         assert_eq!(src.front.title, "It's \"quoted\"");
         assert_eq!(src.front.episode.map(|n| *n.get_ref()), Some(7));
         assert!(src.front.guid.is_some());
+        assert_eq!(
+            src.front.audio.as_ref().map(|a| a.get_ref().as_str()),
+            Some("007-x.mp3")
+        );
+        assert_eq!(src.front.date.get_ref().to_string(), "2026-03-03");
+        let text = new_episode_text("x", 1, "001-x", "2026-03-03T08:00:00+01:00", None);
+        let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
+        assert!(src.front.audio.is_none());
+        assert!(text.contains("# audio = \"001-x.mp3\""));
+    }
+
+    #[test]
+    fn new_dates() {
+        assert_eq!(parse_new_date("2026-03-03").unwrap(), "2026-03-03");
+        assert_eq!(
+            parse_new_date("2026-03-03T08:00:00+01:00").unwrap(),
+            "2026-03-03T08:00:00+01:00"
+        );
+        assert_eq!(
+            parse_new_date("2026-03-03T08:00:00Z").unwrap(),
+            "2026-03-03T08:00:00Z"
+        );
+        assert!(parse_new_date("03/03/2026").is_err());
+        assert!(parse_new_date("2026-02-30").is_err());
     }
 }

@@ -15,8 +15,10 @@ pub mod feed;
 pub mod markdown;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod tag;
 
 use config::Config;
 use error::Result;

@@ -157,34 +157,46 @@ impl Staging {
     /// Swaps the staging folder in as the output folder. On Linux the two
     /// folders trade places in one atomic step, so a reader (or a kill) never
     /// sees the output missing; elsewhere it takes two renames.
-    pub fn commit(mut self) -> Result<()> {
-        if self.out.exists() {
-            if exchange(&self.dir, &self.out).is_ok() {
-                // The staging path now holds the previous output.
-                self.committed = true;
-                let _ = std::fs::remove_dir_all(&self.dir);
-                return Ok(());
-            }
-            let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
-            let name = self
-                .out
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let retired = parent.join(format!("{RETIRED_PREFIX}{name}-{}", std::process::id()));
-            std::fs::rename(&self.out, &retired)
-                .map_err(|e| Error::io(&self.out, "move aside", e))?;
-            if let Err(e) = std::fs::rename(&self.dir, &self.out) {
-                let _ = std::fs::rename(&retired, &self.out);
-                return Err(Error::io(&self.out, "replace", e));
-            }
-            self.committed = true;
-            let _ = std::fs::remove_dir_all(&retired);
-            return Ok(());
+    pub fn commit(self) -> Result<()> {
+        if let Some(old) = self.commit_keep_old()? {
+            let _ = std::fs::remove_dir_all(&old);
         }
-        std::fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, "create", e))?;
-        self.committed = true;
         Ok(())
+    }
+
+    /// Like [`Staging::commit`], but leaves the previous output, moved
+    /// aside, for the caller to delete (`serve` deletes it on another thread
+    /// so the new site is served sooner). Returns where it is. It must be
+    /// deleted before the next commit of the same output folder.
+    pub fn commit_keep_old(mut self) -> Result<Option<PathBuf>> {
+        let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
+        let name = self
+            .out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let retired = parent.join(format!("{RETIRED_PREFIX}{name}-{}", std::process::id()));
+        if !self.out.exists() {
+            std::fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, "create", e))?;
+            self.committed = true;
+            return Ok(None);
+        }
+        if exchange(&self.dir, &self.out).is_ok() {
+            // The staging path now holds the previous output; a kill from
+            // here on leaves only a leftover that the next build removes.
+            self.committed = true;
+            return Ok(Some(match std::fs::rename(&self.dir, &retired) {
+                Ok(()) => retired,
+                Err(_) => self.dir.clone(),
+            }));
+        }
+        std::fs::rename(&self.out, &retired).map_err(|e| Error::io(&self.out, "move aside", e))?;
+        if let Err(e) = std::fs::rename(&self.dir, &self.out) {
+            let _ = std::fs::rename(&retired, &self.out);
+            return Err(Error::io(&self.out, "replace", e));
+        }
+        self.committed = true;
+        Ok(Some(retired))
     }
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
