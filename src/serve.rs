@@ -142,6 +142,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         },
         render: render::RenderOptions { live_reload: true },
         base_url: Some(base_url.clone()),
+        // A preview never blocks on feed changes; `build` and `check` guard them.
+        accept_feed_changes: true,
     };
     let shared = Arc::new(Shared {
         out,
