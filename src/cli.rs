@@ -207,32 +207,7 @@ impl CheckArgs {
                 ));
             }
         }
-        for held in &site.held_back {
-            let what = if held.draft { "draft" } else { "scheduled" };
-            diagnostics.push(Diagnostic::warning(
-                held.source.clone(),
-                format!(
-                    "{what}: {:?}, dated {}, is not published yet",
-                    held.title,
-                    held.date.to_rfc3339()
-                ),
-            ));
-        }
-        for e in site.episodes.iter().filter(|e| !e.guid_pinned) {
-            diagnostics.push(
-                Diagnostic::warning(
-                    e.source.clone(),
-                    "no `guid`: the feed uses one derived from the slug",
-                )
-                .help(format!(
-                    "pin it so a renamed file keeps its identity: guid = \"{}\"",
-                    e.guid
-                )),
-            );
-        }
-        for path in site.unused_media() {
-            diagnostics.push(Diagnostic::warning(path, "no episode uses this audio file"));
-        }
+        diagnostics.extend(site.notices());
         for d in &diagnostics {
             eprintln!("{d}");
         }

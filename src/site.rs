@@ -263,6 +263,40 @@ impl Site {
         self.episodes.iter().map(|e| e.date).max()
     }
 
+    /// What `check` reports about the site beyond its build warnings:
+    /// held-back episodes with their dates, episodes without a pinned
+    /// `guid`, and audio files that no episode uses.
+    pub fn notices(&self) -> Vec<Diagnostic> {
+        let mut notices = Vec::new();
+        for held in &self.held_back {
+            let what = if held.draft { "draft" } else { "scheduled" };
+            notices.push(Diagnostic::warning(
+                held.source.clone(),
+                format!(
+                    "{what}: {:?}, dated {}, is not published yet",
+                    held.title,
+                    held.date.to_rfc3339()
+                ),
+            ));
+        }
+        for e in self.episodes.iter().filter(|e| !e.guid_pinned) {
+            notices.push(
+                Diagnostic::warning(
+                    e.source.clone(),
+                    "no `guid`: the feed uses one derived from the slug",
+                )
+                .help(format!(
+                    "pin it so a renamed file keeps its identity: guid = \"{}\"",
+                    e.guid
+                )),
+            );
+        }
+        for path in self.unused_media() {
+            notices.push(Diagnostic::warning(path, "no episode uses this audio file"));
+        }
+        notices
+    }
+
     /// Media files that no episode uses (for `check`).
     pub fn unused_media(&self) -> Vec<PathBuf> {
         let media_dir = self.config.media_dir(&self.root);
