@@ -110,7 +110,8 @@ impl BuildArgs {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+/// `"s"` unless `n` is 1, for messages such as "3 episodes".
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

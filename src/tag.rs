@@ -8,6 +8,7 @@
 //! then renamed over it. Frames podsmith does not manage are kept. When the
 //! tag would not change, the file is not written at all.
 
+use crate::cli::plural;
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::site::{Episode, LoadOptions, Site};
 use id3::frame::{Chapter, Comment, ExtendedLink, Picture, PictureType, TableOfContents};
@@ -110,14 +111,6 @@ pub fn run(options: &TagOptions) -> Result<()> {
         plural(changed)
     );
     Ok(())
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 fn is_mp3(path: &Path) -> bool {
