@@ -6,6 +6,17 @@
 const path = require("path");
 const { chromium } = require(path.join(__dirname, "../conformance/node_modules/playwright-core"));
 
+// Polls `fn(arg)` in the page every 100 ms until it is true or time runs out.
+// (page.waitForFunction stalled now and then in headless Chromium here.)
+async function waitFor(page, fn, arg, timeoutMs, what) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await page.evaluate(fn, arg)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("timed out after " + timeoutMs + " ms waiting for " + what);
+}
+
 async function main() {
   const [pageUrl, screenshot] = process.argv.slice(2);
   const browser = await chromium.launch({
@@ -22,24 +33,37 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1500 } });
     page.on("request", (r) => result.requests.push(r.url()));
     page.on("pageerror", (e) => result.errors.push(String(e)));
+    result.responses = [];
+    page.on("response", (r) => result.responses.push(r.status() + " " + r.url()));
+    page.on("requestfailed", (r) => result.responses.push("failed " + r.url() + " " + (r.failure() || {}).errorText));
     await page.goto(pageUrl, { waitUntil: "load" });
-    await page.waitForFunction(() => {
+    const metadata = () => {
       const a = document.querySelector("audio");
-      return a && a.readyState >= 1 && a.duration > 0;
-    }, null, { timeout: 15000 });
+      return !!a && a.readyState >= 1 && a.duration > 0;
+    };
+    try {
+      await waitFor(page, metadata, null, 8000, "the audio's metadata");
+    } catch (e) {
+      // Known podsmith serve bug (tiny_http's TaskPool can leave a new
+      // connection unread while others idle in keep-alive): the MP3 request
+      // then never gets an answer. Reload once, and report that we did.
+      result.reloadedAfterStall = true;
+      await page.reload({ waitUntil: "load" });
+      await waitFor(page, metadata, null, 15000, "the audio's metadata (after one reload)");
+    }
     result.duration = await page.evaluate(() => document.querySelector("audio").duration);
     const links = await page.$$eval(".chapter-link[data-start]", (ls) => ls.map((l) => parseFloat(l.dataset.start)));
     result.chapterStarts = links;
     const index = links.findIndex((s) => s > 0);
     result.clickedStart = links[index];
     await page.locator(".chapter-link[data-start]").nth(index).click();
-    await page.waitForFunction((start) => {
+    await waitFor(page, (start) => {
       const a = document.querySelector("audio");
       return Math.abs(a.currentTime - start) < 1.0;
-    }, result.clickedStart, { timeout: 10000 });
+    }, result.clickedStart, 10000, "the player to seek");
     result.currentTime = await page.evaluate(() => document.querySelector("audio").currentTime);
     await page.evaluate(() => document.querySelector("audio").pause());
-    await page.waitForFunction(() => !!document.querySelector(".chapter-link[aria-current]"), null, { timeout: 5000 })
+    await waitFor(page, () => !!document.querySelector(".chapter-link[aria-current]"), null, 5000, "the chapter highlight")
       .catch(() => {});
     result.currentChapter = await page.evaluate(() => {
       const c = document.querySelector(".chapter-link[aria-current]");
@@ -49,6 +73,12 @@ async function main() {
     await page.screenshot({ path: screenshot });
   } catch (e) {
     result.errors.push(String(e && e.stack || e));
+    try {
+      result.audioState = await browser.contexts()[0].pages()[0].evaluate(() => {
+        const a = document.querySelector("audio");
+        return a && { readyState: a.readyState, networkState: a.networkState, error: a.error && a.error.code, src: a.currentSrc };
+      });
+    } catch (_) { /* the page is gone */ }
   } finally {
     await browser.close();
   }
