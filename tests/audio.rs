@@ -517,3 +517,18 @@ fn cache_from_many_threads() {
     cache.save().unwrap();
     assert_eq!(AudioCache::open(&dir.path().join("cache")).len(), 40);
 }
+
+/// Found by `cargo fuzz run id3_chapters` (docs/fuzzing.md): an ID3v2.3 frame
+/// header declares ~2.7 GB, and the `id3` crate allocates a buffer of that
+/// size (id3-1.17.2 src/stream/frame/v3.rs:57) before reading. NOT FIXED yet:
+/// ignored because, without overcommit, it can abort the test process. The
+/// fix is to check frame sizes against the tag size before handing the tag
+/// to the `id3` crate (src/audio/id3tags.rs, `read_id3v2`).
+#[test]
+#[ignore = "known runaway allocation in the id3 crate, not fixed yet"]
+fn fuzz_id3_frame_size_larger_than_tag_does_not_allocate_it() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz/id3-huge-frame-size.mp3");
+    // Must return (Ok or Err) without a multi-gigabyte allocation.
+    let _ = probe(&path);
+}
