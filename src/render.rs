@@ -192,9 +192,6 @@ impl Theme {
             staging.write(&format!("tags/{}/index.html", tag.slug), html.as_bytes())
         })?;
 
-        let mut ctx = base.clone();
-        ctx.insert("page_title", "Tags");
-        ctx.insert("page_url", &format!("{}tags/", site.config.base_url));
         let tags: Vec<TagView<'_>> = site
             .tags
             .iter()
@@ -204,28 +201,25 @@ impl Theme {
                 count: t.episodes.len(),
             })
             .collect();
-        ctx.insert("tags", &tags);
-        staging.write(
-            "tags/index.html",
-            self.render("tags.html", &ctx)?.as_bytes(),
+        let section = SectionPage {
+            site,
+            staging,
+            base: &base,
+        };
+        self.render_section(&section, "tags", "Tags", "tags", &tags)?;
+        self.render_section(
+            &section,
+            "archive",
+            "Archive",
+            "years",
+            &archive_years(&links),
         )?;
-
-        let mut ctx = base.clone();
-        ctx.insert("page_title", "Archive");
-        ctx.insert("page_url", &format!("{}archive/", site.config.base_url));
-        ctx.insert("years", &archive_years(&links));
-        staging.write(
-            "archive/index.html",
-            self.render("archive.html", &ctx)?.as_bytes(),
-        )?;
-
-        let mut ctx = base.clone();
-        ctx.insert("page_title", "Supporters");
-        ctx.insert("page_url", &format!("{}supporters/", site.config.base_url));
-        ctx.insert("supporters", &supporter_counts(site));
-        staging.write(
-            "supporters/index.html",
-            self.render("supporters.html", &ctx)?.as_bytes(),
+        self.render_section(
+            &section,
+            "supporters",
+            "Supporters",
+            "supporters",
+            &supporter_counts(site),
         )?;
 
         for page in &site.pages {
@@ -255,6 +249,29 @@ impl Theme {
 
         staging.write("sitemap.xml", sitemap(site).as_bytes())?;
         Ok(())
+    }
+
+    /// Renders one of the site-wide list pages: `<dir>/index.html` from
+    /// `<dir>.html`, with the list under `key`.
+    fn render_section<T: Serialize>(
+        &self,
+        section: &SectionPage<'_>,
+        dir: &str,
+        title: &str,
+        key: &str,
+        value: &T,
+    ) -> Result<()> {
+        let mut ctx = section.base.clone();
+        ctx.insert("page_title", title);
+        ctx.insert(
+            "page_url",
+            &format!("{}{dir}/", section.site.config.base_url),
+        );
+        ctx.insert(key, value);
+        let html = self.render(&format!("{dir}.html"), &ctx)?;
+        section
+            .staging
+            .write(&format!("{dir}/index.html"), html.as_bytes())
     }
 
     fn render_index(
@@ -392,6 +409,13 @@ fn base_context(site: &Site, options: &RenderOptions) -> Context {
     ctx.insert("live_reload", &options.live_reload);
     ctx.insert("page_description", &config.description);
     ctx
+}
+
+/// What every site-wide list page is rendered with.
+struct SectionPage<'a> {
+    site: &'a Site,
+    staging: &'a Staging,
+    base: &'a Context,
 }
 
 /// Every template's `site` variable.
