@@ -5,25 +5,41 @@ use super::{AudioChapter, AudioTags, CoverInfo};
 use id3::{Content, TagLike};
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 
 /// Reads the ID3v2 tag at the start of `file`. Returns tags, chapters and a
 /// warning when the tag is damaged (whatever could be read is kept).
+///
+/// The tag is read into memory and checked by [`bounded_tag`] first, so no
+/// frame can make the `id3` crate allocate more than the tag really holds.
 pub(crate) fn read_id3v2(file: &File) -> (AudioTags, Vec<AudioChapter>, Option<String>) {
     let mut f = file;
-    if let Err(e) = f.seek(SeekFrom::Start(0)) {
+    let mut header = [0u8; 10];
+    if let Err(e) = f
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| f.read_exact(&mut header))
+    {
         return (AudioTags::default(), Vec::new(), Some(e.to_string()));
     }
-    match id3::Tag::read_from2(std::io::BufReader::new(f)) {
+    let declared = syncsafe(&header[6..10]);
+    let mut bytes = header.to_vec();
+    // `take` bounds the read by the declared size; a short file gives less.
+    if let Err(e) = f.take(u64::from(declared)).read_to_end(&mut bytes) {
+        return (AudioTags::default(), Vec::new(), Some(e.to_string()));
+    }
+    let (bytes, cut) = bounded_tag(bytes);
+    let damaged = |why: &str| {
+        format!(
+            "the ID3 tag is damaged ({why}); tags may be missing. Fix or rewrite the tag with a tag editor"
+        )
+    };
+    match id3::Tag::read_from2(std::io::Cursor::new(bytes)) {
         Ok(tag) => {
             let (t, c) = convert(&tag);
-            (t, c, None)
+            (t, c, cut.map(|why| damaged(&why)))
         }
         Err(e) => {
-            let warning = format!(
-                "the ID3 tag is damaged ({}); tags may be missing. Fix or rewrite the tag with a tag editor",
-                e.description
-            );
+            let warning = damaged(&cut.unwrap_or(e.description));
             match e.partial_tag {
                 Some(tag) => {
                     let (t, c) = convert(&tag);
@@ -33,6 +49,75 @@ pub(crate) fn read_id3v2(file: &File) -> (AudioTags, Vec<AudioChapter>, Option<S
             }
         }
     }
+}
+
+fn syncsafe(b: &[u8]) -> u32 {
+    b.iter().fold(0, |acc, &x| (acc << 7) | u32::from(x & 0x7F))
+}
+
+/// Makes an ID3v2.3 tag safe to hand to the `id3` crate, which allocates
+/// each v2.3 frame's declared size before reading it (id3 1.17.2,
+/// src/stream/frame/v3.rs). Frames are walked; the tag is cut before the
+/// first frame that claims more bytes than the tag has left, and the reason
+/// is returned. A tag-level unsynchronisation is undone first, because v2.3
+/// frame sizes count the decoded bytes. Other versions read frames through a
+/// bounded reader in the crate and are passed through unchanged.
+pub(crate) fn bounded_tag(mut tag: Vec<u8>) -> (Vec<u8>, Option<String>) {
+    const UNSYNC: u8 = 0x80;
+    const EXTENDED: u8 = 0x40;
+    if tag.len() < 10 || &tag[..3] != b"ID3" || tag[3] != 3 {
+        return (tag, None);
+    }
+    if tag[5] & UNSYNC != 0 {
+        let mut decoded = Vec::with_capacity(tag.len());
+        decoded.extend_from_slice(&tag[..10]);
+        for (i, &b) in tag.iter().enumerate().skip(10) {
+            if !(b == 0 && tag[i - 1] == 0xFF && i > 10) {
+                decoded.push(b);
+            }
+        }
+        decoded[5] &= !UNSYNC;
+        tag = decoded;
+    }
+    let mut pos = 10usize;
+    if tag[5] & EXTENDED != 0 {
+        let Some(size) = tag.get(10..14) else {
+            return (
+                set_size(tag, 10),
+                Some("the extended header is cut short".into()),
+            );
+        };
+        let size = u32::from_be_bytes([size[0], size[1], size[2], size[3]]) as usize;
+        pos = pos.saturating_add(4).saturating_add(size);
+    }
+    let mut cut = None;
+    while pos + 10 <= tag.len() && tag[pos] != 0 {
+        let declared = u32::from_be_bytes([tag[pos + 4], tag[pos + 5], tag[pos + 6], tag[pos + 7]]);
+        let left = tag.len() - pos - 10;
+        if declared as usize > left {
+            let id = String::from_utf8_lossy(&tag[pos..pos + 4]).into_owned();
+            cut = Some(format!(
+                "frame `{id}` claims {declared} bytes but the tag has only {left} left"
+            ));
+            break;
+        }
+        pos += 10 + declared as usize;
+    }
+    match cut {
+        Some(why) => (set_size(tag, pos), Some(why)),
+        None => (tag, None),
+    }
+}
+
+/// Truncates `tag` to `end` bytes and writes the matching size into its header.
+fn set_size(mut tag: Vec<u8>, end: usize) -> Vec<u8> {
+    let end = end.min(tag.len());
+    tag.truncate(end);
+    let size = (end - 10) as u32;
+    for (i, shift) in [21, 14, 7, 0].into_iter().enumerate() {
+        tag[6 + i] = ((size >> shift) & 0x7F) as u8;
+    }
+    tag
 }
 
 fn non_empty(s: Option<&str>) -> Option<String> {
@@ -192,4 +277,48 @@ pub(crate) fn merge(v2: &mut AudioTags, v1: AudioTags) {
     v2.year = v2.year.or(v1.year);
     v2.track = v2.track.or(v1.track);
     v2.comment = v2.comment.take().or(v1.comment);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bounded_tag;
+
+    fn v23(flags: u8, body: &[u8]) -> Vec<u8> {
+        let size = body.len() as u32;
+        let mut t = vec![b'I', b'D', b'3', 3, 0, flags];
+        t.extend([21, 14, 7, 0].map(|s| ((size >> s) & 0x7F) as u8));
+        t.extend_from_slice(body);
+        t
+    }
+
+    #[test]
+    fn sound_tags_pass_unchanged() {
+        let tag = v23(0, b"TIT2\0\0\0\x03\0\0\0Hi\0\0\0\0");
+        assert_eq!(bounded_tag(tag.clone()), (tag, None));
+    }
+
+    #[test]
+    fn oversized_frame_cuts_the_tag_before_it() {
+        let tag = v23(0, b"TIT2\0\0\0\x03\0\0\0HiTALB\x7f\0\0\0\0\0abc");
+        let (cut, why) = bounded_tag(tag);
+        assert_eq!(cut, v23(0, b"TIT2\0\0\0\x03\0\0\0Hi"));
+        assert!(why.unwrap().contains("`TALB` claims 2130706432 bytes"));
+    }
+
+    #[test]
+    fn unsynchronised_tags_are_decoded_before_the_walk() {
+        // `FF 00` in the stored bytes is one `FF` in the frame (3 bytes).
+        let (tag, why) = bounded_tag(v23(0x80, b"TIT2\0\0\0\x03\0\0\0\xFF\x00A"));
+        assert_eq!(why, None);
+        assert_eq!(tag[5] & 0x80, 0);
+        assert!(tag.ends_with(b"\0\0\0\xFFA"));
+    }
+
+    #[test]
+    fn extended_header_is_skipped() {
+        let body = b"\0\0\0\x06\0\0\0\0\0\0TIT2\x7f\0\0\0\0\0";
+        let (cut, why) = bounded_tag(v23(0x40, body));
+        assert!(why.unwrap().contains("`TIT2`"));
+        assert_eq!(cut.len(), 10 + 10);
+    }
 }
