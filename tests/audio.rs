@@ -563,3 +563,25 @@ fn fuzz_id3_frame_size_larger_than_tag_does_not_allocate_it() {
     let reference = probe(&fixture("cbr64-mono.mp3")).unwrap();
     assert!((info.duration - reference.duration).abs() < 1e-9);
 }
+
+/// Found by `cargo fuzz run audio_probe` and `id3_chapters`: an ID3 tag
+/// whose end is followed by another "ID3" made the content sniffer recurse
+/// until the stack overflowed. Both inputs now end in an ordinary answer.
+#[test]
+fn fuzz_id3_tag_after_id3_tag_does_not_overflow_the_stack() {
+    for name in ["id3-after-id3.mp3", "id3-chain.mp3"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fuzz")
+            .join(name);
+        // A thread with a small stack, so a recursion shows at once.
+        let outcome = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || probe(&path).map(|_| ()).map_err(|e| e.to_string()))
+            .unwrap()
+            .join()
+            .expect("no panic and no stack overflow");
+        if let Err(e) = outcome {
+            assert!(e.contains(name), "{e}");
+        }
+    }
+}

@@ -121,10 +121,21 @@ fn kind_of_extension(ext: &str) -> Option<Kind> {
 fn sniff(head: &[u8], after_id3: &[u8]) -> Kind {
     if head.starts_with(b"ID3") {
         // An ID3v2 tag is normally followed by MPEG audio, but look anyway.
-        return match sniff(after_id3, after_id3) {
+        return match sniff_untagged(after_id3) {
             Kind::Other(_) => Kind::Mpeg,
             k => k,
         };
+    }
+    sniff_untagged(head)
+}
+
+/// [`sniff`] for bytes that do not start a file. A second ID3 tag right
+/// after the first (some tools append one) still means MPEG audio; this
+/// does not recurse, so a chain of tags cannot exhaust the stack (found by
+/// fuzzing).
+fn sniff_untagged(head: &[u8]) -> Kind {
+    if head.starts_with(b"ID3") {
+        return Kind::Mpeg;
     }
     if head.starts_with(b"OggS") {
         return Kind::Ogg;
