@@ -130,6 +130,10 @@ pub struct ServeArgs {
     /// Address to listen on; the default serves this computer only.
     #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub bind: std::net::IpAddr,
+    /// Address the preview's links use (default: the served address; with
+    /// `--bind 0.0.0.0`, this machine's network address).
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
     /// Include drafts and episodes dated in the future (marked with a badge).
     #[arg(long)]
     pub drafts: bool,
@@ -141,6 +145,7 @@ impl ServeArgs {
             root: self.root.root.clone(),
             port: self.port,
             bind: self.bind,
+            base_url: self.base_url.clone(),
             include_drafts: self.drafts,
         })
     }

@@ -3,27 +3,30 @@
 //! the open pages to reload (or to show the build error) over server-sent
 //! events.
 //!
-//! Threads: the main thread watches and rebuilds; one thread accepts HTTP
-//! requests and each request is answered on a thread of its own, so the
-//! long-lived event streams never block the others.
+//! Threads: the main thread watches and rebuilds; HTTP is answered by a
+//! small tokio runtime (axum over hyper) on two threads of its own, where
+//! each connection and each long-lived event stream is a cheap task.
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{display_path, Error, Result};
 use crate::output::Staging;
 use crate::site::LoadOptions;
 use crate::{load_site, render, render_site, BuildOptions};
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
-use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
-use std::net::IpAddr;
+use std::io::{Seek, SeekFrom};
+use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tokio::io::AsyncReadExt;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 
 /// The live-reload script's address (the templates load it in serve mode).
 pub const LIVE_RELOAD_PATH: &str = "/__podsmith/live-reload.js";
@@ -38,26 +41,6 @@ pub const DEBOUNCE_ENV: &str = "PODSMITH_SERVE_DEBOUNCE_MS";
 /// Event streams send a comment this often, so dead clients are noticed.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// At most this many requests (open event streams included) at once; more
-/// get 503 at once instead of a thread each.
-const MAX_REQUEST_THREADS: usize = 256;
-
-/// Counts one request thread while it lives.
-struct ActiveGuard(Arc<AtomicUsize>);
-
-impl ActiveGuard {
-    fn new(count: &Arc<AtomicUsize>) -> ActiveGuard {
-        count.fetch_add(1, Ordering::SeqCst);
-        ActiveGuard(Arc::clone(count))
-    }
-}
-
-impl Drop for ActiveGuard {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
 const LIVE_RELOAD_JS: &str = include_str!("serve/live-reload.js");
 
 /// What `podsmith serve` was asked for.
@@ -67,6 +50,9 @@ pub struct ServeOptions {
     /// 0: any free port (the printed URL says which).
     pub port: u16,
     pub bind: IpAddr,
+    /// The address the site's links use; by default the bound address (a
+    /// LAN address when bound to every interface).
+    pub base_url: Option<String>,
     pub include_drafts: bool,
 }
 
@@ -84,7 +70,7 @@ struct Shared {
     /// new build is swapped in.
     swap: RwLock<()>,
     status: Mutex<Status>,
-    clients: Mutex<Vec<Sender<Message>>>,
+    clients: Mutex<Vec<UnboundedSender<Message>>>,
     /// Deletes the previous build's folder after a swap, off the rebuild's path.
     cleanup: Mutex<Option<std::thread::JoinHandle<()>>>,
 }
@@ -116,23 +102,37 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, "create", e))?;
     let out = work.join("public");
 
-    let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
+    let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
         Error::new(
             None,
-            format!("cannot listen on {}:{}: {e}", options.bind, options.port),
+            format!(
+                "cannot listen on {}:{}: {e}. Choose another port with --port (0 picks a free one)",
+                options.bind, options.port
+            ),
         )
     })?;
-    let port = match server.server_addr() {
-        tiny_http::ListenAddr::IP(addr) => addr.port(),
-        #[allow(unreachable_patterns)]
-        _ => options.port,
+    let port = listener
+        .local_addr()
+        .map_err(|e| Error::new(None, format!("cannot read the listening address: {e}")))?
+        .port();
+    let loopback = match options.bind {
+        IpAddr::V4(_) => IpAddr::from([127, 0, 0, 1]),
+        IpAddr::V6(_) => IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
     };
-    let host = match options.bind {
-        ip if ip.is_unspecified() => "127.0.0.1".to_string(),
-        IpAddr::V6(ip) => format!("[{ip}]"),
-        IpAddr::V4(ip) => ip.to_string(),
+    let local = if options.bind.is_unspecified() {
+        loopback
+    } else {
+        options.bind
     };
-    let base_url = format!("http://{host}:{port}/");
+    let local_url = format!("http://{}:{port}/", url_host(local));
+    let base_url = match &options.base_url {
+        Some(url) => format!("{}/", url.trim_end_matches('/')),
+        None if options.bind.is_unspecified() => {
+            let lan = default_route_address(options.bind).unwrap_or(loopback);
+            format!("http://{}:{port}/", url_host(lan))
+        }
+        None => local_url.clone(),
+    };
     let build_options = BuildOptions {
         root: root.clone(),
         out: out.clone(),
@@ -164,43 +164,89 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         Ok(summary) => println!("{summary} in {} ms", started.elapsed().as_millis()),
         Err(e) => eprintln!("{e}\nThe server starts anyway; fix the error and it rebuilds."),
     }
-    {
-        let shared = Arc::clone(&shared);
-        std::thread::Builder::new()
-            .name("podsmith-http".into())
-            .spawn(move || {
-                let active = Arc::new(AtomicUsize::new(0));
-                for request in server.incoming_requests() {
-                    if active.load(Ordering::SeqCst) >= MAX_REQUEST_THREADS {
-                        let _ = request.respond(
-                            text_response(503, "Too many requests at once.\n")
-                                .with_header(header("Retry-After", "1")),
-                        );
-                        continue;
-                    }
-                    let shared = Arc::clone(&shared);
-                    let counted = ActiveGuard::new(&active);
-                    let spawned = std::thread::Builder::new()
-                        .name("podsmith-request".into())
-                        .spawn(move || {
-                            let _counted = counted;
-                            handle(request, &shared);
-                        });
-                    if let Err(e) = spawned {
-                        eprintln!("warning: cannot answer a request: {e}");
-                    }
-                }
-            })
-            .map_err(|e| Error::new(None, format!("cannot start the server thread: {e}")))?;
-    }
+    start_http(listener, Arc::clone(&shared), work)?;
     if options.bind.is_unspecified() {
-        println!(
-            "Listening on every address ({}); the site's links point at {base_url}",
-            options.bind
-        );
+        println!("Listening on every address ({})", options.bind);
     }
-    println!("Serving {base_url} (Ctrl-C to stop)");
+    if base_url != local_url {
+        println!("The site's links point at {base_url}");
+    }
+    println!("Serving {local_url} (Ctrl-C to stop)");
     watch.rebuild_on_changes(&build_options, &shared)
+}
+
+/// An address as the host part of a URL.
+fn url_host(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        IpAddr::V4(ip) => ip.to_string(),
+    }
+}
+
+/// The local address the system would use to reach another network. A UDP
+/// `connect` only picks a route: nothing is sent.
+fn default_route_address(bind: IpAddr) -> Option<IpAddr> {
+    let (local, remote): (IpAddr, IpAddr) = match bind {
+        IpAddr::V4(_) => (bind, IpAddr::from([192, 0, 2, 1])), // TEST-NET-1
+        IpAddr::V6(_) => (bind, "2001:db8::1".parse().ok()?),  // documentation prefix
+    };
+    let socket = std::net::UdpSocket::bind((local, 0)).ok()?;
+    socket.connect((remote, 9)).ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_unspecified() && !ip.is_loopback()).then_some(ip)
+}
+
+/// Starts answering HTTP on `listener`, on a runtime of its own. Ctrl-C (or
+/// SIGTERM) removes the `work` folder and ends the process.
+fn start_http(listener: TcpListener, shared: Arc<Shared>, work: PathBuf) -> Result<()> {
+    let failed = |e: std::io::Error| Error::new(None, format!("cannot start the server: {e}"));
+    listener.set_nonblocking(true).map_err(failed)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("podsmith-http")
+        .enable_io()
+        .enable_time()
+        .build()
+        .map_err(failed)?;
+    let listener = runtime
+        .block_on(async { tokio::net::TcpListener::from_std(listener) })
+        .map_err(failed)?;
+    runtime.spawn(stop_on_signal(work));
+    let app = axum::Router::new().fallback(handle).with_state(shared);
+    std::thread::Builder::new()
+        .name("podsmith-http".into())
+        .spawn(move || {
+            if let Err(e) = runtime.block_on(async { axum::serve(listener, app).await }) {
+                eprintln!("error: the server stopped: {e}");
+                std::process::exit(1);
+            }
+        })
+        .map_err(failed)?;
+    Ok(())
+}
+
+/// Waits for Ctrl-C or SIGTERM, removes serve's work folder and exits.
+async fn stop_on_signal(work: PathBuf) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    let _ = std::fs::remove_dir_all(&work);
+    std::process::exit(130);
 }
 
 /// A fresh, unique build id.
@@ -513,43 +559,64 @@ impl SiteWatch {
 // ---------------------------------------------------------------------------
 // HTTP
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .unwrap_or_else(|_| Header::from_bytes(&b"X-Invalid"[..], &b"1"[..]).expect("valid"))
+fn text_response(status: u16, text: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        text.to_string(),
+    )
+        .into_response()
 }
 
-fn text_response(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(text.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
+fn html_response(status: StatusCode, page: Vec<u8>) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
-fn handle(request: Request, shared: &Shared) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        let response = text_response(405, "Only GET and HEAD are supported.\n")
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+/// Answers every request. HEAD gets GET's headers without the body (hyper
+/// drops it).
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = text_response(405, "Only GET and HEAD are supported.\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or_default().to_string();
-    match path.as_str() {
-        LIVE_RELOAD_PATH => {
-            let response = Response::from_data(LIVE_RELOAD_JS.as_bytes().to_vec())
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
-        }
-        EVENTS_PATH if method == Method::Get => events(request, shared),
-        _ => serve_path(request, &url, &path, shared),
+    match uri.path() {
+        LIVE_RELOAD_PATH => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            LIVE_RELOAD_JS,
+        )
+            .into_response(),
+        EVENTS_PATH if method == Method::GET => events(&shared),
+        path => serve_path(&uri, path, &headers, &shared).await,
     }
 }
 
-/// Streams server-sent events to one page until it goes away.
-fn events(request: Request, shared: &Shared) {
-    let (tx, rx) = mpsc::channel();
+/// Streams server-sent events to one page until it goes away (the stream
+/// is dropped with the connection, and the next broadcast forgets it).
+fn events(shared: &Shared) -> Response {
+    let (tx, rx) = unbounded_channel();
     let (build_id, error) = {
         let status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
         (status.build_id.clone(), status.error.clone())
@@ -559,33 +626,31 @@ fn events(request: Request, shared: &Shared) {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
-    // tiny_http buffers ordinary bodies; taking over the connection lets each
-    // event go out at once. The body then runs until the connection closes.
-    let response = Response::empty(StatusCode(200))
-        .with_header(header("Content-Type", "text/event-stream"))
-        .with_header(header("Cache-Control", "no-store"));
-    let mut stream = request.upgrade("podsmith-events", response);
-    let mut send = |text: &str| -> bool {
-        stream.write_all(text.as_bytes()).is_ok() && stream.flush().is_ok()
-    };
     let mut first = format!("retry: 500\n\n{}", sse_event("hello", &build_id));
     if let Some(error) = error {
         first.push_str(&sse_event("build-error", &error));
     }
-    if !send(&first) {
-        return;
-    }
-    loop {
-        let ok = match rx.recv_timeout(HEARTBEAT) {
-            Ok(Message::Reload(id)) => send(&sse_event("reload", &id)),
-            Ok(Message::BuildError(text)) => send(&sse_event("build-error", &text)),
-            Err(RecvTimeoutError::Timeout) => send(": ping\n\n"),
-            Err(RecvTimeoutError::Disconnected) => false,
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        let text = match tokio::time::timeout(HEARTBEAT, rx.recv()).await {
+            Ok(Some(Message::Reload(id))) => sse_event("reload", &id),
+            Ok(Some(Message::BuildError(text))) => sse_event("build-error", &text),
+            Ok(None) => return None,
+            Err(_elapsed) => ": ping\n\n".to_string(),
         };
-        if !ok {
-            return;
-        }
-    }
+        Some((Ok::<_, std::io::Error>(Bytes::from(text)), rx))
+    });
+    let stream = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok(Bytes::from(first)) }),
+        rest,
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response()
 }
 
 /// One server-sent event; each line of `data` gets its own `data:` field.
@@ -762,12 +827,14 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_path(request: Request, url: &str, path: &str, shared: &Shared) {
+async fn serve_path(uri: &Uri, path: &str, headers: &HeaderMap, shared: &Shared) -> Response {
     let opened = {
         let _reading = shared.swap.read().unwrap_or_else(|e| e.into_inner());
         match resolve(&shared.out, path) {
+            // Opened while the swap lock is held, so the file is the current
+            // build's even if a new one is swapped in while it is sent.
             Resolved::File(file) => {
-                match File::open(&file).and_then(|f| f.metadata().map(|m| (m.len(), f))) {
+                match std::fs::File::open(&file).and_then(|f| f.metadata().map(|m| (m.len(), f))) {
                     Ok((len, f)) => Ok((file, f, len)),
                     Err(_) => Err(Resolved::NotFound),
                 }
@@ -775,75 +842,69 @@ fn serve_path(request: Request, url: &str, path: &str, shared: &Shared) {
             other => Err(other),
         }
     };
-    let result = match opened {
-        Ok((path, file, len)) => send_file(request, &path, file, len),
+    match opened {
+        Ok((path, file, len)) => {
+            let range = headers
+                .get(header::RANGE)
+                .and_then(|v| v.to_str().ok())
+                .map_or(RangeRequest::Full, |v| parse_range(v, len));
+            send_file(&path, file, len, range)
+        }
         Err(Resolved::Redirect(to)) => {
-            let query = url.find('?').map_or("", |i| &url[i..]);
-            let response = text_response(301, "Moved to the folder's address.\n")
-                .with_header(header("Location", &format!("{to}{query}")));
-            request.respond(response)
-        }
-        Err(Resolved::BadRequest) => request.respond(text_response(400, "Bad request path.\n")),
-        Err(_) => not_found(request, shared),
-    };
-    let _ = result;
-}
-
-fn send_file(request: Request, path: &Path, mut file: File, len: u64) -> std::io::Result<()> {
-    let range = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Range"))
-        .map(|h| parse_range(h.value.as_str(), len))
-        .unwrap_or(RangeRequest::Full);
-    let common = [
-        header("Content-Type", content_type(path)),
-        header("Accept-Ranges", "bytes"),
-        header("Cache-Control", "no-store"),
-    ];
-    match range {
-        RangeRequest::Full => {
-            let mut response = Response::new(
-                StatusCode(200),
-                Vec::new(),
-                Box::new(file) as Box<dyn Read + Send>,
-                Some(len as usize),
-                None,
-            );
-            for h in common {
-                response.add_header(h);
+            let query = uri.query().map_or(String::new(), |q| format!("?{q}"));
+            let mut response = text_response(301, "Moved to the folder's address.\n");
+            if let Ok(location) = HeaderValue::from_str(&format!("{to}{query}")) {
+                response.headers_mut().insert(header::LOCATION, location);
             }
-            request.respond(response)
+            response
         }
-        RangeRequest::Partial(first, last) => {
-            file.seek(SeekFrom::Start(first))?;
-            let count = last - first + 1;
-            let mut response = Response::new(
-                StatusCode(206),
-                Vec::new(),
-                Box::new(file.take(count)) as Box<dyn Read + Send>,
-                Some(count as usize),
-                None,
-            );
-            for h in common {
-                response.add_header(h);
-            }
-            response.add_header(header(
-                "Content-Range",
-                &format!("bytes {first}-{last}/{len}"),
-            ));
-            request.respond(response)
-        }
-        RangeRequest::Unsatisfiable => {
-            let response = text_response(416, "Range not satisfiable.\n")
-                .with_header(header("Content-Range", &format!("bytes */{len}")))
-                .with_header(header("Accept-Ranges", "bytes"));
-            request.respond(response)
-        }
+        Err(Resolved::BadRequest) => text_response(400, "Bad request path.\n"),
+        Err(_) => not_found(shared),
     }
 }
 
-fn not_found(request: Request, shared: &Shared) -> std::io::Result<()> {
+/// Sends a file, or the asked-for part of it, with an explicit length (so
+/// HEAD and GET agree and no chunked encoding is needed).
+fn send_file(path: &Path, mut file: std::fs::File, len: u64, range: RangeRequest) -> Response {
+    let (status, first, count) = match range {
+        RangeRequest::Full => (StatusCode::OK, 0, len),
+        RangeRequest::Partial(first, last) => {
+            (StatusCode::PARTIAL_CONTENT, first, last - first + 1)
+        }
+        RangeRequest::Unsatisfiable => {
+            let mut response = text_response(416, "Range not satisfiable.\n");
+            let h = response.headers_mut();
+            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
+                h.insert(header::CONTENT_RANGE, v);
+            }
+            h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+            return response;
+        }
+    };
+    if first > 0 && file.seek(SeekFrom::Start(first)).is_err() {
+        return text_response(500, "Cannot read the file.\n");
+    }
+    let body = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file).take(count));
+    let mut response = Response::new(Body::from_stream(body));
+    *response.status_mut() = status;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(path)),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
+    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if status == StatusCode::PARTIAL_CONTENT {
+        if let Ok(v) = HeaderValue::from_str(&format!("bytes {first}-{}/{len}", first + count - 1))
+        {
+            h.insert(header::CONTENT_RANGE, v);
+        }
+    }
+    response
+}
+
+fn not_found(shared: &Shared) -> Response {
     let (has_site, error) = {
         let status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
         (status.has_site, status.error.clone())
@@ -856,24 +917,16 @@ fn not_found(request: Request, shared: &Shared) -> std::io::Result<()> {
              <script src=\"{LIVE_RELOAD_PATH}\" defer></script></body></html>",
             crate::render::xml_escape(error.as_deref().unwrap_or("Building…"))
         );
-        let response = Response::from_data(page.into_bytes())
-            .with_status_code(StatusCode(503))
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store"));
-        return request.respond(response);
+        return html_response(StatusCode::SERVICE_UNAVAILABLE, page.into_bytes());
     }
     let page = {
         let _reading = shared.swap.read().unwrap_or_else(|e| e.into_inner());
         std::fs::read(shared.out.join("404.html")).ok()
     };
-    let response = match page {
-        Some(bytes) => Response::from_data(bytes)
-            .with_status_code(StatusCode(404))
-            .with_header(header("Content-Type", "text/html; charset=utf-8"))
-            .with_header(header("Cache-Control", "no-store")),
+    match page {
+        Some(bytes) => html_response(StatusCode::NOT_FOUND, bytes),
         None => text_response(404, "Not found.\n"),
-    };
-    request.respond(response)
+    }
 }
 
 #[cfg(test)]

@@ -107,9 +107,6 @@ fn episode_page_plays_and_seeks_in_chromium() {
     eprintln!("browser result after {:?}: {result}", started.elapsed());
 
     assert_eq!(result["errors"], serde_json::json!([]), "{result}");
-    if result["reloadedAfterStall"] == serde_json::json!(true) {
-        eprintln!("note: the MP3 request stalled in podsmith serve and the page was reloaded once (known tiny_http pool bug)");
-    }
     let duration = result["duration"].as_f64().unwrap();
     assert!(
         (duration - 8.04).abs() < 0.5,

@@ -648,3 +648,92 @@ fn survives_malformed_requests() {
     assert_eq!(home.status, 200);
     assert!(home.text().contains("Fixture Show"));
 }
+
+/// Regression test for the server podsmith used before (tiny_http 0.12),
+/// whose thread pool could leave a new connection unread while others sat
+/// idle in keep-alive: a burst of requests, next to idle connections and an
+/// open event stream, is answered in full.
+#[test]
+fn answers_a_burst_next_to_idle_connections() {
+    let site = FixtureSite::basic();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let idle: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    let _events = Events::connect(port);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..48)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/media/one.mp3" } else { "/" };
+                (path, request(port, "GET", path, &[]))
+            })
+        })
+        .collect();
+    for worker in workers {
+        let (path, response) = worker.join().expect("every request is answered in time");
+        assert_eq!(response.status, 200, "{path}");
+        if path.ends_with(".mp3") {
+            assert_eq!(response.body, SAMPLE_MP3);
+        }
+    }
+    eprintln!("48 requests answered in {:?}", started.elapsed());
+    drop(idle);
+}
+
+#[test]
+fn base_url_sets_the_preview_links() {
+    let site = FixtureSite::basic();
+    let server = Server::start(&site, &["--base-url", "http://podcast.test:8080/preview"]);
+    let home = server.get("/").text().replace("&#x2F;", "/");
+    assert!(
+        home.contains("http://podcast.test:8080/preview/episodes/001-one/"),
+        "{home}"
+    );
+    // Printed before the "Serving" line the server start waited for.
+    assert!(
+        server
+            .log
+            .iter()
+            .any(|l| l.contains("links point at http://podcast.test:8080/preview/")),
+        "{:?}",
+        server.log
+    );
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM end serve and remove its work folder.
+#[cfg(unix)]
+#[test]
+fn interrupt_removes_the_work_folder() {
+    for signal in ["-INT", "-TERM"] {
+        let site = FixtureSite::basic();
+        let tmp = tempfile::tempdir().unwrap();
+        let tmp_path = tmp.path().to_str().unwrap();
+        let mut server = Server::start_with_env(&site, &[], &[("TMPDIR", tmp_path)]);
+        let work = tmp
+            .path()
+            .join(format!("podsmith-serve-{}", server.child.id()));
+        assert!(work.join("public/index.html").is_file(), "{work:?}");
+        let sent = Command::new("kill")
+            .args([signal, &server.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = server.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "serve did not stop on {signal}");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert!(!work.exists(), "{signal} left {work:?}");
+    }
+}

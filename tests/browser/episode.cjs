@@ -41,16 +41,7 @@ async function main() {
       const a = document.querySelector("audio");
       return !!a && a.readyState >= 1 && a.duration > 0;
     };
-    try {
-      await waitFor(page, metadata, null, 8000, "the audio's metadata");
-    } catch (e) {
-      // Known podsmith serve bug (tiny_http's TaskPool can leave a new
-      // connection unread while others idle in keep-alive): the MP3 request
-      // then never gets an answer. Reload once, and report that we did.
-      result.reloadedAfterStall = true;
-      await page.reload({ waitUntil: "load" });
-      await waitFor(page, metadata, null, 15000, "the audio's metadata (after one reload)");
-    }
+    await waitFor(page, metadata, null, 15000, "the audio's metadata");
     result.duration = await page.evaluate(() => document.querySelector("audio").duration);
     const links = await page.$$eval(".chapter-link[data-start]", (ls) => ls.map((l) => parseFloat(l.dataset.start)));
     result.chapterStarts = links;
