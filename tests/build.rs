@@ -208,6 +208,73 @@ fn builds_are_byte_identical() {
     assert_eq!(first, site.snapshot_out());
 }
 
+/// A build on another day (years later, in another time zone's evening)
+/// gives the same bytes: nothing in the output depends on the clock, which
+/// only decides what is still scheduled. A 2099 episode stays out of both.
+#[test]
+fn builds_on_different_days_are_byte_identical() {
+    let site = full_site();
+    site.write(
+        "content/episodes/003-future.md",
+        &episode("Future one", 3, "one.mp3").replace("2026-01-03", "2099-01-03"),
+    );
+    let build_on = |now: &str, out: &str| {
+        let options = podsmith::BuildOptions {
+            root: site.root().to_path_buf(),
+            out: site.path(out),
+            load: podsmith::site::LoadOptions {
+                include_drafts: false,
+                now: now.parse().unwrap(),
+            },
+            render: Default::default(),
+            base_url: None,
+            accept_feed_changes: false,
+        };
+        podsmith::build(&options).unwrap_or_else(|e| panic!("{e}"));
+        common::snapshot_dir(&site.path(out))
+    };
+    let today = build_on("2026-11-24T09:00:00Z", "out-today");
+    let later = build_on("2031-02-28T23:59:59Z", "out-later");
+    assert!(today.iter().any(|(name, _)| name == "feed.xml"));
+    assert!(!today.iter().any(|(name, _)| name.contains("future")));
+    let names = |snapshot: &[(String, Vec<u8>)]| -> Vec<String> {
+        snapshot.iter().map(|(n, _)| n.clone()).collect()
+    };
+    assert_eq!(names(&today), names(&later));
+    for ((name, a), (_, b)) in today.iter().zip(&later) {
+        assert!(a == b, "{name} differs between the two days");
+    }
+}
+
+/// The same, end to end: the real binary under libfaketime (the whole
+/// process's clock moved), so no clock read anywhere, in podsmith or its
+/// crates, can reach the output. Runs with PODSMITH_CONFORMANCE=1.
+#[test]
+fn binary_under_faketime_gives_the_same_bytes() {
+    if std::env::var("PODSMITH_CONFORMANCE").as_deref() != Ok("1") {
+        eprintln!("skipping: set PODSMITH_CONFORMANCE=1 (needs faketime)");
+        return;
+    }
+    let site = full_site();
+    site.build_ok();
+    let today = site.snapshot_out();
+    let faked = std::process::Command::new("faketime")
+        .args([
+            "2031-02-28 23:59:30",
+            env!("CARGO_BIN_EXE_podsmith"),
+            "build",
+        ])
+        .current_dir(site.root())
+        .output()
+        .expect("faketime is installed (bash tests/conformance/setup.sh)");
+    assert!(
+        faked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&faked.stderr)
+    );
+    assert_eq!(today, site.snapshot_out());
+}
+
 #[test]
 fn drafts_are_left_out_unless_asked() {
     let site = FixtureSite::basic();

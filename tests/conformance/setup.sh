@@ -5,6 +5,7 @@
 #   - the Nu Html Checker (npm's vnu-jar) under tests/conformance/node_modules
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
+#   - faketime, for the build-on-another-day test
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
 set -euo pipefail
@@ -45,6 +46,13 @@ if command -v chromium >/dev/null 2>&1; then
     log "chromium already present"
 else
     apt_install chromium
+fi
+
+# --- faketime for the build-on-another-day test --------------------------------
+if command -v faketime >/dev/null 2>&1; then
+    log "faketime already present"
+else
+    apt_install faketime
 fi
 
 # --- Python venv ----------------------------------------------------------------
