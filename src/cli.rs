@@ -202,14 +202,18 @@ impl CheckArgs {
         diagnostics.extend(crate::feed::rules::check(&site));
         if let Some(against) = &self.against {
             let old = std::fs::read(against).map_err(|e| Error::io(against, "read", e))?;
-            if crate::feed::stability::parse(&old).is_none() {
+            if crate::feed::stability::parse(&old[..]).is_none() {
                 diagnostics.push(
                     Diagnostic::error(against.clone(), "this is not a readable RSS feed")
                         .help("pass the published feed.xml (e.g. downloaded with curl -o old.xml)"),
                 );
             } else {
                 diagnostics.extend(crate::feed::stability::check(
-                    &site, &old, &new_feed, against, false,
+                    &site,
+                    &old[..],
+                    &new_feed[..],
+                    against,
+                    false,
                 ));
             }
         }

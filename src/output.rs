@@ -1,13 +1,59 @@
-//! Output writing: a build writes into a fresh staging folder beside the
-//! output folder and swaps it in only when everything succeeded, so a failed
-//! or killed build leaves the previous output as it was. Nothing is ever
+//! Output writing: a build writes into a staging folder beside the output
+//! folder and swaps it in only when everything succeeded, so a failed or
+//! killed build leaves the previous output as it was. Nothing is ever
 //! written or deleted outside the output folder and its staging sibling.
+//!
+//! Writing is incremental: a file whose bytes the previous output already
+//! holds is hard-linked from there instead of written anew, so an unchanged
+//! site costs no new inodes and no data writes. In `serve` a [`Cycle`] goes
+//! further and recycles the previous output as the next staging folder.
 
 use crate::error::{Diagnostic, Error, Result};
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 const STAGING_PREFIX: &str = ".podsmith-build-";
 const RETIRED_PREFIX: &str = ".podsmith-old-";
+
+/// A written file's length and content hash (XXH3, 128 bits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSum {
+    len: u64,
+    hash: u128,
+}
+
+impl FileSum {
+    pub fn of(bytes: &[u8]) -> FileSum {
+        FileSum {
+            len: bytes.len() as u64,
+            hash: xxhash_rust::xxh3::xxh3_128(bytes),
+        }
+    }
+}
+
+/// What an output folder holds: each file by its `/`-separated path, with
+/// its sum (`None` for a file copied or linked from the site's sources).
+#[derive(Debug, Clone, Default)]
+pub struct Manifest {
+    files: HashMap<String, Option<FileSum>>,
+}
+
+impl Manifest {
+    /// The sum of the file at `rel`, if it was written from bytes.
+    pub fn sum(&self, rel: &str) -> Option<FileSum> {
+        self.files.get(rel).copied().flatten()
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
 
 /// A build's output in the making.
 #[derive(Debug)]
@@ -15,12 +61,28 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Folders known to exist in the staging folder.
+    dirs: Mutex<HashSet<PathBuf>>,
+    /// What the staging folder held when the build began (a recycled
+    /// previous output; empty for a fresh folder).
+    held: Manifest,
+    /// What the live output holds, when known; otherwise its files are
+    /// compared byte for byte.
+    live: Option<Manifest>,
+    /// What this build wrote.
+    written: Mutex<Manifest>,
 }
 
 impl Staging {
     /// Checks that `out` is a safe output folder for the site in `root` and
     /// creates a fresh staging folder beside it.
     pub fn begin(out: &Path, root: &Path) -> Result<Staging> {
+        Staging::open(out, root, None)
+    }
+
+    /// Like [`Staging::begin`], but with `spare`, an earlier output of the
+    /// same folder that holds `held`, as the staging folder.
+    fn open(out: &Path, root: &Path, spare: Option<(&Path, Manifest)>) -> Result<Staging> {
         let out_abs = absolute(out).map_err(|e| Error::io(out, "resolve", e))?;
         let root_abs = absolute(root).map_err(|e| Error::io(root, "resolve", e))?;
         check_output_dir(&out_abs, &root_abs, out)?;
@@ -38,17 +100,41 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", e))?;
-        remove_leftovers(&parent, &name);
-        let dir = parent.join(format!("{STAGING_PREFIX}{name}-{}", std::process::id()));
+        remove_leftovers(&parent, &name, spare.as_ref().map(|(p, _)| *p));
+        let dir = staging_dir(&out_abs);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "clear", e))?;
         }
-        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, "create the staging folder", e))?;
-        Ok(Staging {
-            out: out_abs,
+        let held = match spare {
+            Some((spare, held)) => {
+                std::fs::rename(spare, &dir).map_err(|e| Error::io(spare, "reuse", e))?;
+                held
+            }
+            None => {
+                std::fs::create_dir(&dir)
+                    .map_err(|e| Error::io(&dir, "create the staging folder", e))?;
+                Manifest::default()
+            }
+        };
+        Ok(Staging::new(out_abs, dir, held))
+    }
+
+    fn new(out: PathBuf, dir: PathBuf, held: Manifest) -> Staging {
+        let dirs = held
+            .files
+            .keys()
+            .filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf))
+            .chain([dir.clone()])
+            .collect();
+        Staging {
+            out,
             dir,
             committed: false,
-        })
+            dirs: Mutex::new(dirs),
+            held,
+            live: None,
+            written: Mutex::new(Manifest::default()),
+        }
     }
 
     /// The staging folder (for tests and for tools that read back).
@@ -62,13 +148,86 @@ impl Staging {
     }
 
     /// Writes one file at `rel` (a `/`-separated path inside the output).
+    /// When the staging folder or the live output already holds these bytes
+    /// at `rel`, the file is kept or hard-linked instead.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.target(rel)?;
-        if let Some(parent) = path.parent() {
+        let sum = FileSum::of(bytes);
+        let was_written = self.record(rel, Some(sum));
+        if !was_written && self.held.sum(rel) == Some(sum) {
+            return Ok(());
+        }
+        self.prepare(&path, rel, was_written)?;
+        if let Some(live) = self.live_copy(rel, sum, bytes) {
+            if std::fs::hard_link(&live, &path).is_ok() {
+                return Ok(());
+            }
+        }
+        std::fs::File::create_new(&path)
+            .and_then(|mut f| f.write_all(bytes))
+            .map_err(|e| Error::io(&path, "write", e))
+    }
+
+    /// Writes the file at `rel` with the bytes the live output holds there
+    /// (hard-linked), without the caller rendering them again. Returns
+    /// `false`, writing nothing, when the live output's content is unknown.
+    pub fn keep(&self, rel: &str) -> Result<bool> {
+        let Some(sum) = self.live.as_ref().and_then(|live| live.sum(rel)) else {
+            return Ok(false);
+        };
+        let path = self.target(rel)?;
+        let was_written = self.record(rel, Some(sum));
+        if !was_written && self.held.sum(rel) == Some(sum) {
+            return Ok(true);
+        }
+        self.prepare(&path, rel, was_written)?;
+        let live = self.out.join(safe_rel(rel)?);
+        std::fs::hard_link(&live, &path)
+            .or_else(|_| std::fs::copy(&live, &path).map(|_| ()))
+            .map_err(|e| Error::io(&live, "copy", e))?;
+        Ok(true)
+    }
+
+    /// Notes that `rel` is written; returns whether it already was.
+    fn record(&self, rel: &str, sum: Option<FileSum>) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.files.insert(rel.to_string(), sum).is_some()
+    }
+
+    /// Makes way for a new file at `path`: creates its folder, and removes
+    /// an older file there (never writing through it: it may be a hard link).
+    fn prepare(&self, path: &Path, rel: &str, was_written: bool) -> Result<()> {
+        if was_written || self.held.files.contains_key(rel) {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(path, "replace", e))
+                }
+                _ => {}
+            }
+        }
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if !dirs.contains(parent) {
             std::fs::create_dir_all(parent)
                 .map_err(|e| Error::io(parent, "create the folder", e))?;
+            dirs.insert(parent.to_path_buf());
         }
-        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))
+        Ok(())
+    }
+
+    /// The live output's file at `rel` if it holds exactly `bytes`.
+    fn live_copy(&self, rel: &str, sum: FileSum, bytes: &[u8]) -> Option<PathBuf> {
+        let path = self.out.join(rel);
+        match &self.live {
+            Some(live) => (live.sum(rel) == Some(sum)).then_some(path),
+            None => {
+                let meta = std::fs::symlink_metadata(&path).ok()?;
+                let same = meta.is_file() && meta.len() == sum.len && holds(&path, bytes);
+                same.then_some(path)
+            }
+        }
     }
 
     /// Copies the files under `src` to `rel` in the output, skipping the
@@ -130,13 +289,11 @@ impl Staging {
     /// Copies (or hard-links) one file to `rel` in the output.
     pub fn copy_file(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.target(rel)?;
-        if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io(parent, "create the folder", e))?;
+        let was_written = self.record(rel, None);
+        if !was_written && self.held.files.contains_key(rel) && same_file(src, &dest) {
+            return Ok(());
         }
-        if dest.exists() {
-            std::fs::remove_file(&dest).map_err(|e| Error::io(&dest, "replace", e))?;
-        }
+        self.prepare(&dest, rel, was_written)?;
         if std::fs::hard_link(src, &dest).is_err() {
             std::fs::copy(src, &dest).map_err(|e| Error::io(src, "copy", e))?;
         }
@@ -145,7 +302,8 @@ impl Staging {
 
     /// Whether a file was already written at `rel`.
     pub fn contains(&self, rel: &str) -> bool {
-        self.target(rel).is_ok_and(|p| p.exists())
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.files.contains_key(rel)
     }
 
     /// Reads a file of the previous output (e.g. the published `feed.xml`).
@@ -169,6 +327,7 @@ impl Staging {
     /// so the new site is served sooner). Returns where it is. It must be
     /// deleted before the next commit of the same output folder.
     pub fn commit_keep_old(mut self) -> Result<Option<PathBuf>> {
+        self.remove_stale();
         let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = self
             .out
@@ -201,6 +360,116 @@ impl Staging {
 
     fn target(&self, rel: &str) -> Result<PathBuf> {
         Ok(self.dir.join(safe_rel(rel)?))
+    }
+
+    /// Removes the files of a recycled folder that this build did not
+    /// write, and the folders that leaves empty.
+    fn remove_stale(&self) {
+        let written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let mut parents = std::collections::BTreeSet::new();
+        for rel in self.held.files.keys() {
+            if !written.files.contains_key(rel) {
+                let path = self.dir.join(rel);
+                let _ = std::fs::remove_file(&path);
+                parents.extend(path.ancestors().skip(1).map(Path::to_path_buf));
+            }
+        }
+        // Deepest first; a folder that still has files stays.
+        for dir in parents.iter().rev().filter(|d| d.starts_with(&self.dir)) {
+            if *dir != self.dir {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+    }
+}
+
+/// The output folder's staging sibling for this process.
+fn staging_dir(out_abs: &Path) -> PathBuf {
+    let parent = out_abs.parent().unwrap_or(Path::new("/"));
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parent.join(format!("{STAGING_PREFIX}{name}-{}", std::process::id()))
+}
+
+/// Whether the file at `path` holds exactly `bytes` (read in pieces).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut buf = vec![0; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if rest.len() >= n && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
+/// Whether two paths are the same file (one hard-linked to the other).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Keeps an output folder up to date across the builds of one process
+/// (`serve`): after a swap the previous output stays aside as the spare,
+/// and the next build recycles it as its staging folder, so a rebuild
+/// rewrites only the files that changed and creates no folders.
+#[derive(Debug, Default)]
+pub struct Cycle {
+    /// What the output folder holds, once a build of this cycle committed.
+    live: Option<Manifest>,
+    /// The previous output, moved aside, and what it holds.
+    spare: Option<(PathBuf, Manifest)>,
+}
+
+impl Cycle {
+    /// Starts a build of `out`, recycling the spare folder when there is one.
+    pub fn begin(&mut self, out: &Path, root: &Path) -> Result<Staging> {
+        let spare = self.spare.take();
+        let opened = Staging::open(
+            out,
+            root,
+            spare.as_ref().map(|(p, m)| (p.as_path(), m.clone())),
+        );
+        if let (Err(_), Some((spare, _))) = (&opened, &spare) {
+            let _ = std::fs::remove_dir_all(spare);
+        }
+        let mut staging = opened?;
+        staging.live = self.live.clone();
+        Ok(staging)
+    }
+
+    /// Swaps `staging` in and keeps the previous output as the spare. Call
+    /// it with readers of the output locked out.
+    pub fn commit(&mut self, staging: Staging) -> Result<()> {
+        let written = staging
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let old = staging.commit_keep_old()?;
+        match (old, self.live.replace(written)) {
+            (Some(old), Some(held)) => self.spare = Some((old, held)),
+            (Some(old), None) => {
+                let _ = std::fs::remove_dir_all(old);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// What the live output holds (after a commit).
+    pub fn live(&self) -> Option<&Manifest> {
+        self.live.as_ref()
     }
 }
 
@@ -269,8 +538,9 @@ fn check_output_dir(out_abs: &Path, root_abs: &Path, shown: &Path) -> Result<()>
     Ok(())
 }
 
-/// Removes staging and retired folders that a killed build left behind.
-fn remove_leftovers(parent: &Path, name: &str) {
+/// Removes staging and retired folders that a killed build left behind
+/// (all but `keep`).
+fn remove_leftovers(parent: &Path, name: &str, keep: Option<&Path>) {
     let Ok(entries) = std::fs::read_dir(parent) else {
         return;
     };
@@ -286,7 +556,10 @@ fn remove_leftovers(parent: &Path, name: &str) {
                     })
                 })
         });
-        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+        if ours
+            && entry.file_type().is_ok_and(|t| t.is_dir())
+            && Some(entry.path().as_path()) != keep
+        {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
@@ -373,5 +646,95 @@ mod tests {
         drop(s);
         assert!(!staging.exists());
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
+    }
+
+    fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (rel, std::fs::read(e.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"same").unwrap();
+        s.write("b.html", b"old").unwrap();
+        s.commit().unwrap();
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("a/index.html", b"same").unwrap();
+        s.write("b.html", b"new").unwrap();
+        let linked = std::fs::metadata(s.path().join("a/index.html")).unwrap();
+        assert_eq!(linked.nlink(), 2);
+        assert_eq!(
+            std::fs::metadata(s.path().join("b.html")).unwrap().nlink(),
+            1
+        );
+        s.commit().unwrap();
+        let expected = vec![
+            ("a/index.html".into(), b"same".to_vec()),
+            ("b.html".into(), b"new".to_vec()),
+        ];
+        assert_eq!(files(&out), expected);
+    }
+
+    #[test]
+    fn a_cycle_recycles_the_previous_output() {
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let media = root.path().join("a.mp3");
+        std::fs::write(&media, b"audio").unwrap();
+        let mut cycle = Cycle::default();
+        let builds: [&[(&str, &[u8])]; 4] = [
+            &[
+                ("index.html", b"1"),
+                ("e/1/index.html", b"one"),
+                ("gone/x.html", b"x"),
+            ],
+            &[("index.html", b"2"), ("e/1/index.html", b"one")],
+            &[
+                ("index.html", b"3"),
+                ("e/1/index.html", b"uno"),
+                ("e/2/index.html", b"two"),
+            ],
+            &[("index.html", b"3"), ("e/2/index.html", b"two")],
+        ];
+        for (n, build) in builds.iter().enumerate() {
+            let s = cycle.begin(&out, root.path()).unwrap();
+            for (rel, bytes) in build.iter() {
+                s.write(rel, bytes).unwrap();
+            }
+            s.copy_file(&media, "media/a.mp3").unwrap();
+            if n == 3 {
+                // Unchanged since the last build, without rendering it again.
+                assert!(s.keep("e/2/index.html").unwrap());
+            }
+            cycle.commit(s).unwrap();
+            let mut expected: Vec<(String, Vec<u8>)> = build
+                .iter()
+                .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec()))
+                .chain([("media/a.mp3".to_string(), b"audio".to_vec())])
+                .collect();
+            expected.sort();
+            assert_eq!(files(&out), expected, "build {n}");
+            assert_eq!(cycle.live().unwrap().len(), expected.len());
+        }
+        assert!(!out.join("gone").exists());
+        assert_eq!(std::fs::read(&media).unwrap(), b"audio");
     }
 }

@@ -9,7 +9,7 @@
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{display_path, Error, Result};
-use crate::output::Staging;
+use crate::output::Cycle;
 use crate::site::LoadOptions;
 use crate::{load_site, render, render_site, BuildOptions};
 use axum::body::{Body, Bytes};
@@ -71,8 +71,8 @@ struct Shared {
     swap: RwLock<()>,
     status: Mutex<Status>,
     clients: Mutex<Vec<UnboundedSender<Message>>>,
-    /// Deletes the previous build's folder after a swap, off the rebuild's path.
-    cleanup: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// The output folder across rebuilds: only changed files are rewritten.
+    output: Mutex<Cycle>,
 }
 
 struct Status {
@@ -154,7 +154,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             has_site: false,
         }),
         clients: Mutex::new(Vec::new()),
-        cleanup: Mutex::new(None),
+        output: Mutex::new(Cycle::default()),
     });
 
     // Watch before the first build, so no change is missed.
@@ -314,38 +314,12 @@ fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
-    // The previous build's folder must be gone before a new one is staged.
-    let pending = shared
-        .cleanup
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .take();
-    if let Some(pending) = pending {
-        let _ = pending.join();
-    }
-    let staging = Staging::begin(&options.out, &options.root)?;
+    let mut output = shared.output.lock().unwrap_or_else(|e| e.into_inner());
+    let staging = output.begin(&options.out, &options.root)?;
     render_site(&site, &staging, &options.render)?;
-    let old = {
+    {
         let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
-        staging.commit_keep_old()?
-    };
-    if let Some(old) = old {
-        let handle = std::thread::Builder::new()
-            .name("podsmith-cleanup".into())
-            .spawn({
-                let old = old.clone();
-                move || {
-                    let _ = std::fs::remove_dir_all(&old);
-                }
-            });
-        match handle {
-            Ok(handle) => {
-                *shared.cleanup.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
-            }
-            Err(_) => {
-                let _ = std::fs::remove_dir_all(&old);
-            }
-        }
+        output.commit(staging)?;
     }
     let held = match site.held_back.len() {
         0 => String::new(),

@@ -26,6 +26,7 @@ use rss::{
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::io::BufReader;
 
 /// The feed's file name at the output root.
 pub const FEED_FILE: &str = "feed.xml";
@@ -107,31 +108,68 @@ pub fn clean(text: &str) -> String {
     text.chars().filter(|&c| is_xml_char(c)).collect()
 }
 
-/// Renders the feed as XML text.
+/// Renders the feed as XML text. Items are rendered in parallel, a batch
+/// at a time, straight into the text, so a long feed is never held twice.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
-    let channel = channel(site, theme)?;
+    let header = channel(site)?;
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
+    let head = write_channel(&header)?;
+    // Items come last in a channel: split before `</channel>`.
+    let split = head
+        .rfind("</channel>")
+        .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
+    let mut text = head[..split].to_string();
+    for batch in feed_episodes(site).chunks(ITEM_BATCH) {
+        let items = batch
+            .par_iter()
+            .map(|e| item_xml(site, e, theme))
+            .collect::<Result<Vec<String>>>()?;
+        items.iter().for_each(|i| text.push_str(i));
+    }
+    text.push_str(&head[split..]);
+    text.push('\n');
+    Ok(text)
+}
+
+/// How many items are rendered at once.
+const ITEM_BATCH: usize = 256;
+
+/// Writes a channel as XML; every string went through [`clean`] already,
+/// and the text is cleaned once more as a safety net for any value added
+/// later without it.
+fn write_channel(channel: &Channel) -> Result<String> {
     let bytes = channel
         .write_to(Vec::new())
         .map_err(|e| Error::new(None, format!("cannot write the feed: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))?;
-    // Every string went through `clean` already; this is a safety net for
-    // any value added later without it.
-    let mut text = clean(&text);
-    text.push('\n');
-    Ok(text)
+    Ok(clean(&text))
+}
+
+/// One episode's `<item>` element as XML text.
+fn item_xml(site: &Site, e: &Episode, theme: &Theme) -> Result<String> {
+    let alone = ChannelBuilder::default()
+        .items(vec![item(site, e, theme)?])
+        .build();
+    let text = write_channel(&alone)?;
+    match (text.find("<item>"), text.rfind("</item>")) {
+        (Some(start), Some(end)) => Ok(text[start..end + "</item>".len()].to_string()),
+        _ => Err(Error::new(None, "cannot write a feed item")),
+    }
 }
 
 /// Writes `feed.xml` and every episode's `chapters.json` into the staging folder.
 pub fn write(site: &Site, staging: &Staging, theme: &Theme) -> Result<()> {
-    for episode in site.episodes.iter().filter(|e| !e.chapters.is_empty()) {
-        staging.write(
-            &format!("episodes/{}/{CHAPTERS_FILE}", episode.slug),
-            chapters_json(site, episode).as_bytes(),
-        )?;
-    }
+    site.episodes
+        .par_iter()
+        .filter(|e| !e.chapters.is_empty())
+        .try_for_each(|episode| {
+            staging.write(
+                &format!("episodes/{}/{CHAPTERS_FILE}", episode.slug),
+                chapters_json(site, episode).as_bytes(),
+            )
+        })?;
     staging.write(FEED_FILE, to_xml(site, theme)?.as_bytes())
 }
 
@@ -145,13 +183,14 @@ pub fn check_against_previous(
     staging: &Staging,
     accept: bool,
 ) -> Result<Vec<Diagnostic>> {
-    let Some(old) = staging.previous(FEED_FILE) else {
+    let published = staging.out_dir().join(FEED_FILE);
+    let Ok(old) = std::fs::File::open(&published) else {
         return Ok(Vec::new());
     };
-    let published = staging.out_dir().join(FEED_FILE);
     let new_path = staging.path().join(FEED_FILE);
-    let new = std::fs::read(&new_path).map_err(|e| Error::io(&new_path, "read", e))?;
-    let diagnostics = stability::check(site, &old, &new, &published, accept);
+    let new = std::fs::File::open(&new_path).map_err(|e| Error::io(&new_path, "read", e))?;
+    let (old, new) = (BufReader::new(old), BufReader::new(new));
+    let diagnostics = stability::check(site, old, new, &published, accept);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Error::many(
             diagnostics
@@ -163,14 +202,10 @@ pub fn check_against_previous(
     Ok(diagnostics)
 }
 
-/// Builds the whole channel.
-pub fn channel(site: &Site, theme: &Theme) -> Result<Channel> {
+/// Builds the channel without its items.
+fn channel(site: &Site) -> Result<Channel> {
     let config = &site.config;
     let episodes = feed_episodes(site);
-    let items = episodes
-        .par_iter()
-        .map(|e| item(site, e, theme))
-        .collect::<Result<Vec<Item>>>()?;
     let newest = episodes
         .iter()
         .map(|e| e.date)
@@ -257,8 +292,7 @@ pub fn channel(site: &Site, theme: &Theme) -> Result<Channel> {
             }],
         }))
         .itunes_ext(Some(itunes.build()))
-        .extensions(extensions)
-        .items(items);
+        .extensions(extensions);
     if let Some(url) = image {
         builder.image(Some(
             ImageBuilder::default()

@@ -10,8 +10,11 @@
 
 use crate::error::{display_path, Diagnostic};
 use crate::site::Site;
-use rss::{Channel, Item};
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::Event;
+use quick_xml::{Reader, XmlVersion};
 use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 use std::path::Path;
 
 /// One change between a published feed and a new one.
@@ -122,33 +125,156 @@ impl FeedChange {
     }
 }
 
-/// Parses a feed; `None` if it is not RSS.
-pub fn parse(bytes: &[u8]) -> Option<Channel> {
-    Channel::read_from(bytes).ok()
+/// What the comparison needs of a feed: the show's `podcast:guid` and,
+/// per item, its GUID, title, link and enclosure. Read by a light scan
+/// that skips everything else (notes, `content:encoded`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeedSummary {
+    pub podcast_guid: Option<String>,
+    pub items: Vec<ItemSummary>,
 }
 
-fn enclosure_url(item: &Item) -> Option<&str> {
+/// One `<item>` of a [`FeedSummary`]; text is trimmed, empty text is `None`
+/// (as the `rss` crate reads it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemSummary {
+    pub guid: Option<String>,
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub enclosure: Option<Enclosure>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Enclosure {
+    pub url: String,
+    pub length: String,
+}
+
+/// Scans a feed; `None` if it is not well-formed XML with a `<channel>`.
+pub fn parse<R: BufRead>(input: R) -> Option<FeedSummary> {
+    let mut reader = Reader::from_reader(input);
+    let mut buf = Vec::new();
+    let mut path: Vec<Vec<u8>> = Vec::new();
+    let mut feed = FeedSummary::default();
+    let mut item: Option<ItemSummary> = None;
+    let mut closed_channel = false;
+    loop {
+        let event = reader.read_event_into(&mut buf).ok()?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let empty = matches!(event, Event::Empty(_));
+                let name = e.name().as_ref().to_vec();
+                let parent = path.last().map(Vec::as_slice);
+                match (parent, name.as_slice()) {
+                    (Some(b"channel"), b"item") => item = Some(ItemSummary::default()),
+                    (Some(b"item"), b"enclosure") => {
+                        if let Some(item) = item.as_mut() {
+                            let attr = |key: &[u8]| -> Option<String> {
+                                let a = e.try_get_attribute(key).ok()??;
+                                let v = a
+                                    .decoded_and_normalized_value(
+                                        XmlVersion::Implicit1_0,
+                                        reader.decoder(),
+                                    )
+                                    .ok()?;
+                                Some(v.into_owned())
+                            };
+                            item.enclosure = Some(Enclosure {
+                                url: attr(b"url").unwrap_or_default(),
+                                length: attr(b"length").unwrap_or_default(),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                if empty {
+                    if parent == Some(b"item") && item.is_some() {
+                        // `<guid/>`, `<title/>`: empty text.
+                        set_text(item.as_mut(), &name, None);
+                    }
+                    buf.clear();
+                    continue;
+                }
+                let text_of_item = parent == Some(b"item")
+                    && matches!(name.as_slice(), b"guid" | b"title" | b"link");
+                let show_guid = parent == Some(b"channel") && name == b"podcast:guid";
+                if text_of_item || show_guid {
+                    buf.clear();
+                    let text = element_text(&mut reader, &mut buf)?;
+                    if show_guid {
+                        feed.podcast_guid = text;
+                    } else {
+                        set_text(item.as_mut(), &name, text);
+                    }
+                } else {
+                    path.push(name);
+                }
+            }
+            Event::End(_) => match path.pop().as_deref() {
+                Some(b"item") => feed.items.extend(item.take()),
+                Some(b"channel") => closed_channel = true,
+                _ => {}
+            },
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    closed_channel.then_some(feed)
+}
+
+fn set_text(item: Option<&mut ItemSummary>, name: &[u8], text: Option<String>) {
+    let Some(item) = item else { return };
+    match name {
+        b"guid" => item.guid = text,
+        b"title" => item.title = text,
+        b"link" => item.link = text,
+        _ => {}
+    }
+}
+
+/// The text of the element just started, up to its end (nested elements
+/// skipped), trimmed; `None` when empty.
+fn element_text<R: BufRead>(reader: &mut Reader<R>, buf: &mut Vec<u8>) -> Option<Option<String>> {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event_into(buf).ok()? {
+            Event::Start(_) => depth += 1,
+            Event::End(_) if depth == 0 => break,
+            Event::End(_) => depth -= 1,
+            Event::Text(t) if depth == 0 => text.push_str(&t.decode().ok()?),
+            Event::CData(t) if depth == 0 => text.push_str(&t.decode().ok()?),
+            Event::GeneralRef(r) if depth == 0 => {
+                let entity = r.decode().ok()?;
+                if let Some(resolved) = resolve_predefined_entity(&entity) {
+                    text.push_str(resolved);
+                } else if let Some(c) = r.resolve_char_ref().ok()? {
+                    text.push(c);
+                } else {
+                    text.push('&');
+                    text.push_str(&entity);
+                    text.push(';');
+                }
+            }
+            Event::Eof => return None,
+            _ => {}
+        }
+        buf.clear();
+    }
+    let text = text.trim();
+    Some((!text.is_empty()).then(|| text.to_string()))
+}
+
+fn enclosure_url(item: &ItemSummary) -> Option<&str> {
     item.enclosure.as_ref().map(|e| e.url.as_str())
 }
 
-fn guid(item: &Item) -> Option<&str> {
-    item.guid
-        .as_ref()
-        .map(|g| g.value.as_str())
-        .or_else(|| enclosure_url(item))
+fn guid(item: &ItemSummary) -> Option<&str> {
+    item.guid.as_deref().or_else(|| enclosure_url(item))
 }
 
-fn podcast_guid(channel: &Channel) -> Option<&str> {
-    channel
-        .extensions
-        .get("podcast")?
-        .get("guid")?
-        .first()?
-        .value
-        .as_deref()
-}
-
-fn title(item: &Item) -> String {
+fn title(item: &ItemSummary) -> String {
     item.title.clone().unwrap_or_else(|| "(untitled)".into())
 }
 
@@ -156,28 +282,28 @@ fn title(item: &Item) -> String {
 /// the site still has that episode with audio (then a missing item was
 /// pushed out by `feed_limit`, which is fine).
 pub fn compare(
-    old: &Channel,
-    new: &Channel,
+    old: &FeedSummary,
+    new: &FeedSummary,
     still_published: &dyn Fn(&str) -> bool,
 ) -> Vec<FeedChange> {
-    let new_by_guid: HashMap<&str, &Item> = new
+    let new_by_guid: HashMap<&str, &ItemSummary> = new
         .items
         .iter()
         .filter_map(|i| Some((guid(i)?, i)))
         .collect();
     let old_guids: HashSet<&str> = old.items.iter().filter_map(guid).collect();
     // New items that were not in the old feed: candidates for a changed GUID.
-    let fresh: Vec<&Item> = new
+    let fresh: Vec<&ItemSummary> = new
         .items
         .iter()
         .filter(|i| guid(i).is_some_and(|g| !old_guids.contains(g)))
         .collect();
     let mut changes = Vec::new();
-    if let (Some(old), Some(new)) = (podcast_guid(old), podcast_guid(new)) {
+    if let (Some(old), Some(new)) = (&old.podcast_guid, &new.podcast_guid) {
         if old != new {
             changes.push(FeedChange::PodcastGuidChanged {
-                old: old.to_string(),
-                new: new.to_string(),
+                old: old.clone(),
+                new: new.clone(),
             });
         }
     }
@@ -241,8 +367,8 @@ pub fn compare(
 /// unless `accept`, then warnings. An unreadable old feed is a warning.
 pub fn check(
     site: &Site,
-    old: &[u8],
-    new: &[u8],
+    old: impl BufRead,
+    new: impl BufRead,
     old_path: &Path,
     accept: bool,
 ) -> Vec<Diagnostic> {
@@ -296,4 +422,39 @@ pub fn check(
             d.help(change.help())
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_light_scan_reads_what_the_comparison_needs() {
+        let xml = br#"<?xml version="1.0"?>
+<rss version="2.0" xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel>
+<title>Show</title><podcast:guid> abc </podcast:guid>
+<item><title>A &amp; B &#233;</title><link>https://x/a/</link>
+<description><![CDATA[<p>notes</p>]]></description>
+<guid isPermaLink="false">g-1</guid>
+<enclosure url="https://x/a.mp3?x=1&amp;y=2" length="12" type="audio/mpeg"/></item>
+<item><title><![CDATA[Cdata title]]></title><guid></guid>
+<enclosure url="https://x/b.mp3" length="3" type="audio/mpeg"></enclosure></item>
+</channel></rss>"#;
+        let feed = parse(&xml[..]).unwrap();
+        assert_eq!(feed.podcast_guid.as_deref(), Some("abc"));
+        assert_eq!(feed.items.len(), 2);
+        let a = &feed.items[0];
+        assert_eq!(a.title.as_deref(), Some("A & B é"));
+        assert_eq!(a.link.as_deref(), Some("https://x/a/"));
+        assert_eq!(a.guid.as_deref(), Some("g-1"));
+        let enclosure = a.enclosure.as_ref().unwrap();
+        assert_eq!(enclosure.url, "https://x/a.mp3?x=1&y=2");
+        assert_eq!(enclosure.length, "12");
+        let b = &feed.items[1];
+        assert_eq!(b.title.as_deref(), Some("Cdata title"));
+        assert_eq!(b.guid, None);
+        assert_eq!(guid(b), Some("https://x/b.mp3"));
+        assert!(parse(&b"<html><body/></html>"[..]).is_none());
+        assert!(parse(&b"<rss><channel><item>"[..]).is_none());
+    }
 }
