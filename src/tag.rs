@@ -397,10 +397,26 @@ fn checksum(data: &[u8]) -> u32 {
 /// written either way.
 pub fn tag_file(path: &Path, managed: &[Frame], dry_run: bool) -> Result<TagOutcome> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, "open", e))?;
-    let existing = match Tag::read_from2(&mut file) {
-        Ok(tag) => Some(tag),
-        Err(e) if matches!(e.kind, id3::ErrorKind::NoTag) => None,
-        Err(e) => {
+    // Checked before the `id3` crate reads it (see `id3tags::bounded_tag`);
+    // a damaged tag is not rewritten, since frames would be lost.
+    let raw = crate::audio::id3tags::raw_id3v2(&file).map_err(|e| Error::io(path, "read", e))?;
+    let raw = match raw.map(crate::audio::id3tags::bounded_tag) {
+        Some((_, Some(why))) => {
+            return Err(Diagnostic::error(
+                path.to_path_buf(),
+                format!("cannot read the ID3 tag: it is damaged ({why})"),
+            )
+            .help("repair or remove the tag with an audio tagger, then run podsmith tag again")
+            .into())
+        }
+        Some((bytes, None)) => Some(bytes),
+        None => None,
+    };
+    let existing = match raw.map(|bytes| Tag::read_from2(std::io::Cursor::new(bytes))) {
+        None => None,
+        Some(Ok(tag)) => Some(tag),
+        Some(Err(e)) if matches!(e.kind, id3::ErrorKind::NoTag) => None,
+        Some(Err(e)) => {
             return Err(Diagnostic::error(
                 path.to_path_buf(),
                 format!("cannot read the ID3 tag: {e}"),

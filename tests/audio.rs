@@ -585,3 +585,28 @@ fn fuzz_id3_tag_after_id3_tag_does_not_overflow_the_stack() {
         }
     }
 }
+
+/// Found by `cargo fuzz run id3_chapters` and `audio_probe` after the fix
+/// above: a frame embedded in a CHAP frame claims ~2.3 GB, and the `id3`
+/// crate decodes embedded frames the same way. The chapter is left out and
+/// the warning says why; the rest of the tag and the audio are read.
+#[test]
+fn fuzz_chapter_subframe_size_larger_than_chapter_is_left_out() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fuzz");
+    let info = probe(&dir.join("chap-subframe-huge.mp3")).expect("the audio is fine");
+    assert!(
+        info.warnings
+            .iter()
+            .any(|w| w.contains("claims") && w.contains("its `CHAP` frame")),
+        "{:?}",
+        info.warnings
+    );
+    assert_eq!(info.tags.title.as_deref(), Some("Chapters Episode"));
+    assert!(info.duration > 1.0);
+    // The second input has no audio after its tag: the ordinary error.
+    let err = probe(&dir.join("chap-subframe-huge-short.mp3")).unwrap_err();
+    assert!(
+        err.to_string().contains("no readable MP3 audio frames"),
+        "{err}"
+    );
+}

@@ -209,3 +209,29 @@ fn drafts_can_be_tagged_before_they_are_published() {
     let tag = Tag::read_from_path(site.path("static/media/one.mp3")).unwrap();
     assert_eq!(tag.title(), Some("One"));
 }
+
+/// A tag with a frame that claims more bytes than the tag holds (as found by
+/// fuzzing) is not rewritten: the frames after it would be lost. The error
+/// names the file and the frame, and the file stays as it was.
+#[test]
+fn a_damaged_tag_is_refused_and_left_alone() {
+    let site = FixtureSite::basic();
+    let mut frames = b"TIT2\0\0\0\x06\0\0\0Kept.".to_vec();
+    frames.extend_from_slice(b"APIC\xA0\0\0\0\0\0");
+    frames.extend_from_slice(&[0u8; 64]);
+    let size = frames.len() as u32;
+    let mut file = b"ID3\x03\0\0".to_vec();
+    file.extend([21, 14, 7, 0].map(|s| ((size >> s) & 0x7F) as u8));
+    file.extend(frames);
+    file.extend_from_slice(SAMPLE_MP3);
+    site.write_bytes("static/media/one.mp3", &file);
+    let out = site.run(&["tag"]);
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(text.contains("one.mp3"), "{text}");
+    assert!(text.contains("frame `APIC` claims"), "{text}");
+    assert_eq!(
+        std::fs::read(site.path("static/media/one.mp3")).unwrap(),
+        file
+    );
+}

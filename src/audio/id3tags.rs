@@ -13,21 +13,12 @@ use std::io::{Read, Seek, SeekFrom};
 /// The tag is read into memory and checked by [`bounded_tag`] first, so no
 /// frame can make the `id3` crate allocate more than the tag really holds.
 pub(crate) fn read_id3v2(file: &File) -> (AudioTags, Vec<AudioChapter>, Option<String>) {
-    let mut f = file;
-    let mut header = [0u8; 10];
-    if let Err(e) = f
-        .seek(SeekFrom::Start(0))
-        .and_then(|_| f.read_exact(&mut header))
-    {
-        return (AudioTags::default(), Vec::new(), Some(e.to_string()));
-    }
-    let declared = syncsafe(&header[6..10]);
-    let mut bytes = header.to_vec();
-    // `take` bounds the read by the declared size; a short file gives less.
-    if let Err(e) = f.take(u64::from(declared)).read_to_end(&mut bytes) {
-        return (AudioTags::default(), Vec::new(), Some(e.to_string()));
-    }
-    let (bytes, cut) = bounded_tag(bytes);
+    let raw = match raw_id3v2(file) {
+        Ok(Some(raw)) => raw,
+        Ok(None) => return (AudioTags::default(), Vec::new(), None),
+        Err(e) => return (AudioTags::default(), Vec::new(), Some(e.to_string())),
+    };
+    let (bytes, cut) = bounded_tag(raw);
     let damaged = |why: &str| {
         format!(
             "the ID3 tag is damaged ({why}); tags may be missing. Fix or rewrite the tag with a tag editor"
@@ -49,6 +40,24 @@ pub(crate) fn read_id3v2(file: &File) -> (AudioTags, Vec<AudioChapter>, Option<S
             }
         }
     }
+}
+
+/// The ID3v2 tag at the start of `file`, header included, read up to its
+/// declared size (less when the file is shorter); `None` without a tag.
+pub(crate) fn raw_id3v2(file: &File) -> std::io::Result<Option<Vec<u8>>> {
+    let mut f = file;
+    let mut header = [0u8; 10];
+    f.seek(SeekFrom::Start(0))?;
+    match f.read_exact(&mut header) {
+        Ok(()) if &header[..3] == b"ID3" => {}
+        Ok(()) => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let mut bytes = header.to_vec();
+    f.take(u64::from(syncsafe(&header[6..10])))
+        .read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 fn syncsafe(b: &[u8]) -> u32 {
@@ -90,23 +99,98 @@ pub(crate) fn bounded_tag(mut tag: Vec<u8>) -> (Vec<u8>, Option<String>) {
         let size = u32::from_be_bytes([size[0], size[1], size[2], size[3]]) as usize;
         pos = pos.saturating_add(4).saturating_add(size);
     }
-    let mut cut = None;
+    // Frames are copied after the header; a frame whose embedded frames do
+    // not fit is left out, and the first frame that does not fit ends the tag.
+    let mut kept = tag[..pos.min(tag.len())].to_vec();
+    let mut problem = None;
     while pos + 10 <= tag.len() && tag[pos] != 0 {
-        let declared = u32::from_be_bytes([tag[pos + 4], tag[pos + 5], tag[pos + 6], tag[pos + 7]]);
+        let declared = frame_size(&tag[pos..]);
         let left = tag.len() - pos - 10;
-        if declared as usize > left {
-            let id = String::from_utf8_lossy(&tag[pos..pos + 4]).into_owned();
-            cut = Some(format!(
-                "frame `{id}` claims {declared} bytes but the tag has only {left} left"
-            ));
+        if declared > left {
+            problem = Some(claims(&tag[pos..pos + 4], declared, left, "the tag"));
             break;
         }
-        pos += 10 + declared as usize;
+        let frame = &tag[pos..pos + 10 + declared];
+        match embedded_frames_fit(frame, 0) {
+            Ok(()) => kept.extend_from_slice(frame),
+            Err(why) => problem = problem.or(Some(why)),
+        }
+        pos += 10 + declared;
     }
-    match cut {
-        Some(why) => (set_size(tag, pos), Some(why)),
+    match problem {
+        Some(why) => {
+            let end = kept.len();
+            (set_size(kept, end), Some(why))
+        }
         None => (tag, None),
     }
+}
+
+/// The size field of the v2.3 frame header at the start of `frame`.
+fn frame_size(frame: &[u8]) -> usize {
+    u32::from_be_bytes([frame[4], frame[5], frame[6], frame[7]]) as usize
+}
+
+fn claims(id: &[u8], declared: usize, left: usize, within: &str) -> String {
+    let id = String::from_utf8_lossy(id);
+    format!("frame `{id}` claims {declared} bytes but {within} has only {left} left")
+}
+
+/// Checks the frames embedded in a v2.3 `CHAP` or `CTOC` frame (header
+/// included), which the `id3` crate decodes the same way as top-level ones.
+/// Other frames have none. Compressed chapter frames are refused, since
+/// their embedded frames cannot be checked before decompression.
+fn embedded_frames_fit(frame: &[u8], depth: u8) -> std::result::Result<(), String> {
+    const COMPRESSED: u8 = 0x80;
+    let id = &frame[..4];
+    if id != b"CHAP" && id != b"CTOC" {
+        return Ok(());
+    }
+    let name = String::from_utf8_lossy(id);
+    if frame[9] & COMPRESSED != 0 {
+        return Err(format!("a compressed `{name}` frame was left out"));
+    }
+    if depth >= 4 {
+        return Err(format!("`{name}` frames nested too deep were left out"));
+    }
+    let content = &frame[10..];
+    // Both start with a NUL-terminated element id.
+    let Some(mut at) = content.iter().position(|&b| b == 0).map(|i| i + 1) else {
+        return Ok(()); // malformed: the crate refuses it without allocating
+    };
+    if id == b"CHAP" {
+        at += 16; // start and end times, start and end offsets
+    } else {
+        let Some(&count) = content.get(at + 1) else {
+            return Ok(());
+        };
+        at += 2; // flags, entry count
+        for _ in 0..count {
+            match content
+                .get(at..)
+                .and_then(|r| r.iter().position(|&b| b == 0))
+            {
+                Some(i) => at += i + 1,
+                None => return Ok(()),
+            }
+        }
+    }
+    let mut sub = content.get(at..).unwrap_or_default();
+    while sub.len() >= 10 && sub[0] != 0 {
+        let declared = frame_size(sub);
+        let left = sub.len() - 10;
+        if declared > left {
+            return Err(claims(
+                &sub[..4],
+                declared,
+                left,
+                &format!("its `{name}` frame"),
+            ));
+        }
+        embedded_frames_fit(&sub[..10 + declared], depth + 1)?;
+        sub = &sub[10 + declared..];
+    }
+    Ok(())
 }
 
 /// Truncates `tag` to `end` bytes and writes the matching size into its header.
@@ -320,5 +404,26 @@ mod tests {
         let (cut, why) = bounded_tag(v23(0x40, body));
         assert!(why.unwrap().contains("`TIT2`"));
         assert_eq!(cut.len(), 10 + 10);
+    }
+
+    #[test]
+    fn chapter_with_an_oversized_embedded_frame_is_left_out() {
+        let mut chap = b"ch0\0".to_vec();
+        chap.extend_from_slice(&[
+            0, 0, 0, 0, 0, 0, 0x07, 0xD0, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+        ]);
+        chap.extend_from_slice(b"TIT2\x89\0\0\0\0\0\x03Intro");
+        let mut body = b"TIT2\0\0\0\x03\0\0\0Hi".to_vec();
+        body.extend_from_slice(b"CHAP");
+        body.extend_from_slice(&(chap.len() as u32).to_be_bytes());
+        body.extend_from_slice(&[0, 0]);
+        body.extend_from_slice(&chap);
+        body.extend_from_slice(b"TALB\0\0\0\x03\0\0\0Al");
+        let (kept, why) = bounded_tag(v23(0, &body));
+        assert!(why.unwrap().contains("its `CHAP` frame"));
+        assert_eq!(
+            kept,
+            v23(0, b"TIT2\0\0\0\x03\0\0\0HiTALB\0\0\0\x03\0\0\0Al")
+        );
     }
 }

@@ -8,7 +8,7 @@
 //! * [`AudioCache`]: one JSON file keyed by path, size and mtime ([`cache`]).
 
 mod cache;
-mod id3tags;
+pub(crate) mod id3tags;
 pub(crate) mod mp3;
 mod mp4;
 mod ogg;
