@@ -1,7 +1,8 @@
 //! End to end in a real browser (runs with PODSMITH_CONFORMANCE=1): the demo
 //! site served by `podsmith serve`, an episode page opened in headless
-//! Chromium. The audio loads, a chapter click seeks the player, and the page
-//! asks nothing of any other host. Saves a screenshot in target/.
+//! Chromium. The audio loads, a chapter click seeks the player, the page
+//! asks nothing of any other host, and edits to the episode's Markdown show
+//! up in the open page (live reload). Saves a screenshot in target/.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -94,6 +95,10 @@ fn episode_page_plays_and_seeks_in_chromium() {
         .arg(&script)
         .arg(format!("{base}episodes/001-the-envelope-problem/"))
         .arg(&screenshot)
+        .arg(
+            site.path()
+                .join("content/episodes/001-the-envelope-problem.md"),
+        )
         .output()
         .expect("run node");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -140,4 +145,14 @@ fn episode_page_plays_and_seeks_in_chromium() {
         std::fs::metadata(&screenshot).unwrap().len() > 10_000,
         "screenshot saved"
     );
+    // Live reload in a real browser: each edit shows up in the open page.
+    // (How fast is reported, not asserted: see docs/authoring.md.)
+    let edits = result["liveEditMs"].as_array().expect("live edits timed");
+    assert_eq!(edits.len(), 3, "{result}");
+    assert!(
+        edits.iter().all(|ms| ms.as_u64().is_some()),
+        "an edit never showed in the open page: {edits:?}"
+    );
+    let edits: Vec<u64> = edits.iter().filter_map(|ms| ms.as_u64()).collect();
+    eprintln!("edit -> shown in Chromium, ms: {edits:?}");
 }

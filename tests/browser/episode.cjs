@@ -1,8 +1,13 @@
 // Opens an episode page in headless Chromium (Debian's, driven by
 // playwright-core), checks the audio loads and a chapter click seeks the
 // player, records every request, and saves a screenshot.
-// Usage: node episode.cjs PAGE_URL SCREENSHOT_PATH   (prints one JSON line)
+// Then, when given the page's Markdown file, appends a line to it three times
+// and times each edit until the open page (reloaded by serve's live-reload
+// script) shows it.
+// Usage: node episode.cjs PAGE_URL SCREENSHOT_PATH [MARKDOWN_FILE]
+// (prints one JSON line)
 "use strict";
+const fs = require("fs");
 const path = require("path");
 const { chromium } = require(path.join(__dirname, "../conformance/node_modules/playwright-core"));
 
@@ -18,7 +23,7 @@ async function waitFor(page, fn, arg, timeoutMs, what) {
 }
 
 async function main() {
-  const [pageUrl, screenshot] = process.argv.slice(2);
+  const [pageUrl, screenshot, markdownFile] = process.argv.slice(2);
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -62,6 +67,26 @@ async function main() {
     });
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: screenshot });
+    if (markdownFile) {
+      result.liveEditMs = [];
+      for (let i = 0; i < 3; i++) {
+        const marker = "Live edit number " + i + " at " + Date.now();
+        const started = Date.now();
+        fs.appendFileSync(markdownFile, "\n\n" + marker + "\n");
+        let shown = null;
+        while (Date.now() - started < 10000) {
+          try {
+            if (await page.evaluate((m) => document.body.innerText.includes(m), marker)) {
+              shown = Date.now() - started;
+              break;
+            }
+          } catch (_) { /* the page is reloading */ }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        result.liveEditMs.push(shown);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   } catch (e) {
     result.errors.push(String(e && e.stack || e));
     try {
