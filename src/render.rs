@@ -850,39 +850,52 @@ fn sitemap(site: &Site) -> String {
 /// Escapes text for HTML text and quoted attributes (Tera's default also
 /// escapes `/`, which only bloats URLs).
 fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(text, "&#39;")
 }
 
 /// Escapes text for XML content and attributes.
 pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
+    escape(text, "&apos;")
+}
+
+/// Replaces `& < > " '` with entities, copying the text between them in
+/// whole runs. Working on bytes is safe: these are ASCII, and no byte of a
+/// multi-byte UTF-8 character is below 0x80.
+fn escape(text: &str, apostrophe: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut copied = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => apostrophe,
+            _ => continue,
+        };
+        out.push_str(&text[copied..i]);
+        out.push_str(entity);
+        copied = i + 1;
     }
+    out.push_str(&text[copied..]);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaping_keeps_every_other_character() {
+        let text = "Grüße <b>\"日本\"</b> & 'ok' 🎙";
+        assert_eq!(
+            escape_html(text),
+            "Grüße &lt;b&gt;&quot;日本&quot;&lt;/b&gt; &amp; &#39;ok&#39; 🎙"
+        );
+        assert_eq!(xml_escape("a'b"), "a&apos;b");
+        assert_eq!(escape_html(""), "");
+        assert_eq!(escape_html("&"), "&amp;");
+    }
 
     #[test]
     fn formats() {
