@@ -16,6 +16,11 @@ use std::sync::Mutex;
 
 const STAGING_PREFIX: &str = ".podsmith-build-";
 const RETIRED_PREFIX: &str = ".podsmith-old-";
+/// Written into every output folder: a build replaces a folder that holds
+/// it, or an empty one, and refuses any other (it could be anything).
+pub const OUTPUT_MARKER: &str = ".podsmith-output";
+const OUTPUT_MARKER_TEXT: &str =
+    "This folder is written by `podsmith build` and replaced as a whole on every build.\n";
 
 /// A written file's length and content hash (XXH3, 128 bits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,6 +97,16 @@ impl Staging {
                 "the output path exists and is not a folder",
             )
             .help("choose another --out, or remove that file")
+            .into());
+        }
+        if !is_replaceable(&out_abs) {
+            return Err(Diagnostic::error(
+                out.to_path_buf(),
+                "the output folder already holds files that podsmith did not write, and a build replaces the whole folder",
+            )
+            .help(format!(
+                "choose another --out, or move those files away; a folder podsmith built holds a `{OUTPUT_MARKER}` file (folders built by podsmith before 0.1 lack it: delete them once)"
+            ))
             .into());
         }
         let parent = out_abs.parent().unwrap_or(Path::new("/")).to_path_buf();
@@ -328,6 +343,11 @@ impl Staging {
     /// deleted before the next commit of the same output folder.
     pub fn commit_keep_old(mut self) -> Result<Option<PathBuf>> {
         self.remove_stale();
+        // Replaced, not written through: in a recycled folder it may be a
+        // hard link to the live output's marker.
+        let marker = self.dir.join(OUTPUT_MARKER);
+        let _ = std::fs::remove_file(&marker);
+        std::fs::write(&marker, OUTPUT_MARKER_TEXT).map_err(|e| Error::io(&marker, "write", e))?;
         let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
         let name = self
             .out
@@ -511,6 +531,15 @@ fn safe_rel(rel: &str) -> Result<PathBuf> {
     }
 }
 
+/// Whether a build may replace `out`: it does not exist, is empty, or holds
+/// the marker of an earlier build.
+fn is_replaceable(out: &Path) -> bool {
+    match std::fs::read_dir(out) {
+        Ok(mut entries) => entries.next().is_none() || out.join(OUTPUT_MARKER).is_file(),
+        Err(_) => !out.exists(),
+    }
+}
+
 /// Refuses `/`, the site root itself, and any folder that contains the site.
 fn check_output_dir(out_abs: &Path, root_abs: &Path, shown: &Path) -> Result<()> {
     let refuse = |why: &str| -> Result<()> {
@@ -648,11 +677,13 @@ mod tests {
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"one");
     }
 
+    /// The files of an output folder, but for the marker (checked apart).
     fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+        assert!(dir.join(OUTPUT_MARKER).is_file(), "no marker in {dir:?}");
         let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
             .into_iter()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != OUTPUT_MARKER)
             .map(|e| {
                 let rel = e
                     .path()

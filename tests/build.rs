@@ -625,3 +625,32 @@ fn errors_are_all_listed_at_once() {
     assert!(stderr.contains("002-a.md"), "{stderr}");
     assert!(stderr.contains("003-b.md"), "{stderr}");
 }
+
+/// `--out` pointing at a folder of the user's own (say `--out ~/Documents`
+/// by mistake) is refused, and nothing in it is touched. An empty folder,
+/// or one podsmith built (it holds the marker), is fine.
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let site = FixtureSite::basic();
+    site.write("mine/letter.txt", "Dear listener");
+    let out = site.run(&["build", "--out", "mine"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("mine") && err.contains("podsmith did not write"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.path("mine/letter.txt")).unwrap(),
+        "Dear listener"
+    );
+    assert_eq!(std::fs::read_dir(site.path("mine")).unwrap().count(), 1);
+
+    std::fs::create_dir(site.path("empty")).unwrap();
+    assert!(site.run(&["build", "--out", "empty"]).status.success());
+    assert!(site.path("empty/.podsmith-output").is_file());
+    assert!(site.run(&["build", "--out", "empty"]).status.success());
+    site.build_ok();
+    assert!(site.path("public/.podsmith-output").is_file());
+    site.build_ok();
+}
