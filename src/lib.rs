@@ -23,7 +23,7 @@ pub mod tag;
 use config::Config;
 use error::Result;
 use output::Staging;
-use site::{LoadOptions, Site};
+use site::{EpisodeCache, LoadOptions, Site};
 use std::path::{Path, PathBuf};
 
 /// What to build, and how.
@@ -53,11 +53,22 @@ pub struct BuildReport {
 
 /// Loads and validates the site in `root` (no output is written).
 pub fn load_site(root: &Path, load: &LoadOptions, base_url: Option<&str>) -> Result<Site> {
+    load_site_cached(root, load, base_url, &mut EpisodeCache::default())
+}
+
+/// Like [`load_site`], keeping loaded episodes in `kept` between calls so
+/// that only changed episode files are read again (see [`EpisodeCache`]).
+pub fn load_site_cached(
+    root: &Path,
+    load: &LoadOptions,
+    base_url: Option<&str>,
+    kept: &mut EpisodeCache,
+) -> Result<Site> {
     let mut config = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
     }
-    Site::load(root, config, load)
+    Site::load_cached(root, config, load, kept)
 }
 
 /// Renders every output file of `site` into `staging`.

@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The namespace of derived episode GUIDs (see [`derived_guid`]).
 pub const EPISODE_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("99754923-a11d-4bff-bebc-42e710ea7058");
@@ -190,12 +191,74 @@ pub fn derived_guid(slug: &str) -> String {
     uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, slug.as_bytes()).to_string()
 }
 
+/// Episodes kept between builds of one site (`serve`): each episode file's
+/// parsed source and what it loaded to. An episode file whose stamp (size,
+/// modification time, inode) is unchanged is neither read nor loaded again.
+///
+/// Loading an episode also reads the settings, the audio file (and the
+/// transcript beside it) and checks its image in `static/`: the cache knows
+/// the settings and load options it was filled with and empties itself when
+/// they differ, but a change to anything else outside the episode files must
+/// be followed by [`EpisodeCache::clear`] (serve does so).
+#[derive(Default)]
+pub struct EpisodeCache {
+    /// The settings and load options the kept episodes were loaded with.
+    key: String,
+    files: HashMap<PathBuf, CachedEpisode>,
+}
+
+struct CachedEpisode {
+    source: Arc<Source<EpisodeFront>>,
+    loaded: Loaded,
+}
+
+impl EpisodeCache {
+    /// Forgets every kept episode.
+    pub fn clear(&mut self) {
+        self.key.clear();
+        self.files.clear();
+    }
+
+    /// How many episode files are kept.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 impl Site {
     /// Loads and validates the site in `root`, reading audio through the cache.
     pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
-        let content = content::load(root)?;
+        Site::load_cached(root, config, options, &mut EpisodeCache::default())
+    }
+
+    /// Like [`Site::load`], reusing and refilling `kept`: only episode files
+    /// that changed since are read and loaded again.
+    pub fn load_cached(
+        root: &Path,
+        config: Config,
+        options: &LoadOptions,
+        kept: &mut EpisodeCache,
+    ) -> Result<Site> {
+        let key = format!("{:?}\n{:?}\n{config:?}", root, options);
+        if kept.key != key {
+            kept.clear();
+            kept.key = key;
+        }
+        let content = {
+            let files = &kept.files;
+            content::load_with(root, &|path, stamp| {
+                files
+                    .get(path)
+                    .filter(|c| c.source.stamp == Some(stamp))
+                    .map(|c| Arc::clone(&c.source))
+            })?
+        };
         let cache = AudioCache::open(&root.join(CACHE_DIR));
-        let site = Site::from_content(root, config, content, &cache, options);
+        let site = Site::from_content(root, config, content, &cache, options, kept);
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }
@@ -208,6 +271,7 @@ impl Site {
         content: content::Content,
         cache: &AudioCache,
         options: &LoadOptions,
+        kept: &mut EpisodeCache,
     ) -> Result<Site> {
         let ctx = EpisodeContext {
             root,
@@ -215,10 +279,33 @@ impl Site {
             cache,
             options,
         };
-        let results: Vec<Result<Loaded>> = content
+        let results: Vec<Result<Loaded>> = {
+            let files = &kept.files;
+            content
+                .episodes
+                .par_iter()
+                .map(|src| match files.get(&src.path) {
+                    Some(c) if Arc::ptr_eq(&c.source, src) => Ok(c.loaded.clone()),
+                    _ => ctx.episode(src),
+                })
+                .collect()
+        };
+        // Keep what loaded (files gone or failing are dropped).
+        kept.files = content
             .episodes
-            .par_iter()
-            .map(|src| ctx.episode(src))
+            .iter()
+            .zip(&results)
+            .filter(|(src, _)| src.stamp.is_some())
+            .filter_map(|(src, result)| {
+                let loaded = result.as_ref().ok()?.clone();
+                Some((
+                    src.path.clone(),
+                    CachedEpisode {
+                        source: Arc::clone(src),
+                        loaded,
+                    },
+                ))
+            })
             .collect();
         let mut errors = Vec::new();
         let mut episodes = Vec::new();
@@ -341,6 +428,7 @@ fn is_audio_file(path: &Path) -> bool {
     )
 }
 
+#[derive(Clone)]
 enum Loaded {
     Included(Box<Episode>, Vec<Diagnostic>),
     HeldBack(HeldBack),
@@ -752,7 +840,7 @@ fn sort_newest_first(episodes: &mut [Episode]) {
 }
 
 /// Two episodes with the same slug, guid or number: names both files.
-fn duplicates(episodes: &[Source<EpisodeFront>]) -> Vec<Error> {
+fn duplicates(episodes: &[Arc<Source<EpisodeFront>>]) -> Vec<Error> {
     let mut errors = Vec::new();
     let mut check = |kind: &str,
                      key: Option<String>,
@@ -773,7 +861,7 @@ fn duplicates(episodes: &[Source<EpisodeFront>]) -> Vec<Error> {
         }
     };
     let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
-    for src in episodes {
+    for src in episodes.iter().map(|s| &**s) {
         let slug = episode_slug(src).ok();
         let guid = src
             .front
