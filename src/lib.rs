@@ -82,6 +82,27 @@ pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptio
     copy_files(site, staging)
 }
 
+/// Like [`render_site`], but files whose inputs did not change since the
+/// build that `memo` describes (the live output of `staging`'s folder) are
+/// kept from the live output instead of rendered. Returns the memo of this
+/// build, to be kept once it is committed (see [`render::RenderMemo`]).
+pub fn render_site_with(
+    site: &Site,
+    staging: &Staging,
+    options: &render::RenderOptions,
+    memo: &render::RenderMemo,
+) -> Result<render::RenderMemo> {
+    let theme = memo.theme(&site.root)?;
+    let round = render::MemoRound::new(memo, site, &theme, options);
+    for (rel, bytes) in render::BUILTIN_ASSETS {
+        staging.write(rel, bytes)?;
+    }
+    theme.render_site_with(site, staging, options, Some(&round))?;
+    feed::write_with(site, staging, &theme, Some(&round))?;
+    copy_files(site, staging)?;
+    Ok(round.finish(theme))
+}
+
 /// Copies `static/` and, when the site serves it, the media folder.
 fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
     let media_dir = site.config.media_dir(&site.root);

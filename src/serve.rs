@@ -11,7 +11,7 @@ use crate::config::{Config, CONFIG_FILE};
 use crate::error::{display_path, Error, Result};
 use crate::output::Cycle;
 use crate::site::{EpisodeCache, LoadOptions};
-use crate::{load_site_cached, render, render_site, BuildOptions};
+use crate::{load_site_cached, render, render_site_with, BuildOptions};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -75,6 +75,8 @@ struct Shared {
     output: Mutex<Cycle>,
     /// Loaded episodes across rebuilds: only changed episode files are read.
     episodes: Mutex<EpisodeCache>,
+    /// What the live output was rendered from: unchanged files are kept.
+    memo: Mutex<render::RenderMemo>,
 }
 
 struct Status {
@@ -158,6 +160,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         clients: Mutex::new(Vec::new()),
         output: Mutex::new(Cycle::default()),
         episodes: Mutex::new(EpisodeCache::default()),
+        memo: Mutex::new(render::RenderMemo::default()),
     });
 
     // Watch before the first build, so no change is missed.
@@ -326,11 +329,16 @@ fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
         eprintln!("{warning}");
     }
     let mut output = shared.output.lock().unwrap_or_else(|e| e.into_inner());
+    let mut memo = shared.memo.lock().unwrap_or_else(|e| e.into_inner());
     let staging = output.begin(&options.out, &options.root)?;
-    render_site(&site, &staging, &options.render)?;
+    let next = render_site_with(&site, &staging, &options.render, &memo)?;
     {
         let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
+        // The memo describes the live output: what this commit puts there,
+        // or nothing known when it fails.
+        *memo = render::RenderMemo::default();
         output.commit(staging)?;
+        *memo = next;
     }
     let held = match site.held_back.len() {
         0 => String::new(),

@@ -105,6 +105,24 @@ pub struct Episode {
     /// Index of the newer and older neighbour in `Site::episodes`.
     pub newer: Option<usize>,
     pub older: Option<usize>,
+    /// A hash of every other field (see [`debug_hash`]), so that renderers
+    /// can tell an episode that did not change between two builds.
+    pub fingerprint: u128,
+}
+
+/// A 128-bit hash (XXH3) of a value's `Debug` text, which shows every field
+/// of the model's types. For telling unchanged inputs apart, not security.
+pub fn debug_hash(value: &impl std::fmt::Debug) -> u128 {
+    struct Sink(xxhash_rust::xxh3::Xxh3);
+    impl std::fmt::Write for Sink {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut sink = Sink(xxhash_rust::xxh3::Xxh3::new());
+    let _ = std::fmt::Write::write_fmt(&mut sink, format_args!("{value:?}"));
+    sink.0.digest128()
 }
 
 /// An episode's audio file.
@@ -291,20 +309,21 @@ impl Site {
                 .collect()
         };
         // Keep what loaded (files gone or failing are dropped).
+        let mut old = std::mem::take(&mut kept.files);
         kept.files = content
             .episodes
             .iter()
             .zip(&results)
             .filter(|(src, _)| src.stamp.is_some())
             .filter_map(|(src, result)| {
-                let loaded = result.as_ref().ok()?.clone();
-                Some((
-                    src.path.clone(),
-                    CachedEpisode {
+                let cached = match old.remove(&src.path) {
+                    Some(c) if Arc::ptr_eq(&c.source, src) => c,
+                    _ => CachedEpisode {
                         source: Arc::clone(src),
-                        loaded,
+                        loaded: result.as_ref().ok()?.clone(),
                     },
-                ))
+                };
+                Some((src.path.clone(), cached))
             })
             .collect();
         let mut errors = Vec::new();
@@ -587,8 +606,7 @@ impl EpisodeContext<'_> {
             None => (derived_guid(&slug), false),
         };
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
-        Ok(Loaded::Included(
-            Box::new(Episode {
+        let mut episode = Box::new(Episode {
                 source: src.path.clone(),
                 notes_html: markdown::render(&src.body, &md),
                 slug,
@@ -621,9 +639,10 @@ impl EpisodeContext<'_> {
                 extra: front.extra.clone(),
                 newer: None,
                 older: None,
-            }),
-            warnings,
-        ))
+                fingerprint: 0,
+            });
+        episode.fingerprint = debug_hash(&episode);
+        Ok(Loaded::Included(episode, warnings))
     }
 
     fn audio(
