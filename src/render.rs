@@ -369,8 +369,9 @@ impl Theme {
     ) -> Result<()> {
         let per_page = site.config.episodes_per_page.max(1);
         let count = site.episodes.len();
+        // An empty show still has its first page.
         let chunks: Vec<std::ops::Range<usize>> = if count == 0 {
-            vec![0..0]
+            std::iter::once(0..0).collect()
         } else {
             (0..count)
                 .step_by(per_page)
@@ -416,8 +417,7 @@ impl Theme {
                             },
                         );
                         ctx.insert("page_url", &page_url(number));
-                        let episodes: Vec<&EpisodeView<'_>> =
-                            chunk.clone().map(view).collect();
+                        let episodes: Vec<&EpisodeView<'_>> = chunk.clone().map(view).collect();
                         ctx.insert("episodes", &episodes);
                         ctx.insert(
                             "paginator",
@@ -451,6 +451,8 @@ pub struct RenderMemo {
     items: HashMap<u128, Arc<str>>,
     /// The last build's theme, reused while the templates are unchanged.
     theme: Option<Arc<Theme>>,
+    /// How many files the build that made this memo kept without rendering.
+    kept: usize,
 }
 
 /// One build's use of a [`RenderMemo`]: reads the previous one, fills the next.
@@ -459,9 +461,16 @@ pub struct MemoRound<'a> {
     next: Mutex<RenderMemo>,
     /// The key of what every file depends on.
     global: u128,
+    kept: std::sync::atomic::AtomicUsize,
 }
 
 impl RenderMemo {
+    /// How many files the build that made this memo kept from the live
+    /// output instead of rendering them.
+    pub fn kept(&self) -> usize {
+        self.kept
+    }
+
     /// The theme of `root`, reusing the memo's when the templates did not change.
     pub fn theme(&self, root: &Path) -> Result<Arc<Theme>> {
         Theme::load_cached(root, self.theme.as_ref())
@@ -475,8 +484,8 @@ impl<'a> MemoRound<'a> {
         theme: &Theme,
         options: &RenderOptions,
     ) -> MemoRound<'a> {
-        let base = serde_json::to_string(&base_context(site, options).into_json())
-            .unwrap_or_default();
+        let base =
+            serde_json::to_string(&base_context(site, options).into_json()).unwrap_or_default();
         let global = debug_hash(&(
             env!("CARGO_PKG_VERSION"),
             theme.fingerprint,
@@ -491,6 +500,7 @@ impl<'a> MemoRound<'a> {
             prev,
             next: Mutex::new(RenderMemo::default()),
             global,
+            kept: Default::default(),
         }
     }
 
@@ -498,6 +508,7 @@ impl<'a> MemoRound<'a> {
     pub fn finish(self, theme: Arc<Theme>) -> RenderMemo {
         let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
         next.theme = Some(theme);
+        next.kept = self.kept.into_inner();
         next
     }
 
@@ -521,9 +532,7 @@ impl<'a> MemoRound<'a> {
             Some(xml) => Arc::clone(xml),
             None => Arc::from(make()?),
         };
-        self.lock()
-            .items
-            .insert(key, Arc::clone(&xml));
+        self.lock().items.insert(key, Arc::clone(&xml));
         Ok(xml)
     }
 
@@ -564,6 +573,9 @@ pub(crate) fn emit<T: AsRef<[u8]>>(
         let key = round.key(rel, add);
         round.lock().files.insert(rel.to_string(), key);
         if round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
+            round
+                .kept
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(());
         }
     }

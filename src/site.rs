@@ -607,40 +607,40 @@ impl EpisodeContext<'_> {
         };
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
         let mut episode = Box::new(Episode {
-                source: src.path.clone(),
-                notes_html: markdown::render(&src.body, &md),
-                slug,
-                url,
-                title: front.title.trim().to_string(),
-                date,
-                number: front.episode.as_ref().map(|n| *n.get_ref()),
-                season: front.season,
-                episode_type: front.episode_type,
-                summary,
-                guid,
-                guid_pinned,
-                explicit: front.explicit.unwrap_or(config.explicit),
-                draft: front.draft,
-                scheduled,
-                audio,
-                image_url,
-                feedback,
-                credits,
-                supporters: front
-                    .supporters
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-                chapters,
-                chapters_from_file,
-                tags,
-                transcript,
-                extra: front.extra.clone(),
-                newer: None,
-                older: None,
-                fingerprint: 0,
-            });
+            source: src.path.clone(),
+            notes_html: markdown::render(&src.body, &md),
+            slug,
+            url,
+            title: front.title.trim().to_string(),
+            date,
+            number: front.episode.as_ref().map(|n| *n.get_ref()),
+            season: front.season,
+            episode_type: front.episode_type,
+            summary,
+            guid,
+            guid_pinned,
+            explicit: front.explicit.unwrap_or(config.explicit),
+            draft: front.draft,
+            scheduled,
+            audio,
+            image_url,
+            feedback,
+            credits,
+            supporters: front
+                .supporters
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            chapters,
+            chapters_from_file,
+            tags,
+            transcript,
+            extra: front.extra.clone(),
+            newer: None,
+            older: None,
+            fingerprint: 0,
+        });
         episode.fingerprint = debug_hash(&episode);
         Ok(Loaded::Included(episode, warnings))
     }
