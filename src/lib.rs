@@ -53,7 +53,15 @@ pub struct BuildReport {
 
 /// Loads and validates the site in `root` (no output is written).
 pub fn load_site(root: &Path, load: &LoadOptions, base_url: Option<&str>) -> Result<Site> {
-    load_site_cached(root, load, base_url, &mut EpisodeCache::default())
+    Site::load(root, load_config(root, base_url)?, load)
+}
+
+fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config> {
+    let mut config = Config::load(root)?;
+    if let Some(url) = base_url {
+        config.base_url = url.to_string();
+    }
+    Ok(config)
 }
 
 /// Like [`load_site`], keeping loaded episodes in `kept` between calls so
@@ -64,11 +72,7 @@ pub fn load_site_cached(
     base_url: Option<&str>,
     kept: &mut EpisodeCache,
 ) -> Result<Site> {
-    let mut config = Config::load(root)?;
-    if let Some(url) = base_url {
-        config.base_url = url.to_string();
-    }
-    Site::load_cached(root, config, load, kept)
+    Site::load_cached(root, load_config(root, base_url)?, load, kept)
 }
 
 /// Renders every output file of `site` into `staging`.

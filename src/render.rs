@@ -461,6 +461,8 @@ pub struct MemoRound<'a> {
     next: Mutex<RenderMemo>,
     /// The key of what every file depends on.
     global: u128,
+    /// Whether every episode has its fingerprint: else nothing is reused.
+    enabled: bool,
     kept: std::sync::atomic::AtomicUsize,
 }
 
@@ -500,6 +502,7 @@ impl<'a> MemoRound<'a> {
             prev,
             next: Mutex::new(RenderMemo::default()),
             global,
+            enabled: site.episodes.iter().all(|e| e.fingerprint != 0),
             kept: Default::default(),
         }
     }
@@ -529,8 +532,8 @@ impl<'a> MemoRound<'a> {
     ) -> Result<Arc<str>> {
         let key = self.key("\0feed-item", |k| k.u128(e.fingerprint));
         let xml = match self.prev.items.get(&key) {
-            Some(xml) => Arc::clone(xml),
-            None => Arc::from(make()?),
+            Some(xml) if self.enabled => Arc::clone(xml),
+            _ => Arc::from(make()?),
         };
         self.lock().items.insert(key, Arc::clone(&xml));
         Ok(xml)
@@ -572,7 +575,7 @@ pub(crate) fn emit<T: AsRef<[u8]>>(
     if let Some(round) = round {
         let key = round.key(rel, add);
         round.lock().files.insert(rel.to_string(), key);
-        if round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
+        if round.enabled && round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
             round
                 .kept
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);

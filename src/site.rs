@@ -106,7 +106,8 @@ pub struct Episode {
     pub newer: Option<usize>,
     pub older: Option<usize>,
     /// A hash of every other field (see [`debug_hash`]), so that renderers
-    /// can tell an episode that did not change between two builds.
+    /// can tell an episode that did not change between two builds; 0 when
+    /// not computed ([`Site::load`] does not).
     pub fingerprint: u128,
 }
 
@@ -218,11 +219,23 @@ pub fn derived_guid(slug: &str) -> String {
 /// the settings and load options it was filled with and empties itself when
 /// they differ, but a change to anything else outside the episode files must
 /// be followed by [`EpisodeCache::clear`] (serve does so).
-#[derive(Default)]
 pub struct EpisodeCache {
     /// The settings and load options the kept episodes were loaded with.
     key: String,
     files: HashMap<PathBuf, CachedEpisode>,
+    /// Whether episodes get their [`Episode::fingerprint`] (only renderers
+    /// that remember earlier builds need it; a plain build saves the time).
+    fingerprints: bool,
+}
+
+impl Default for EpisodeCache {
+    fn default() -> Self {
+        EpisodeCache {
+            key: String::new(),
+            files: HashMap::new(),
+            fingerprints: true,
+        }
+    }
 }
 
 struct CachedEpisode {
@@ -250,7 +263,11 @@ impl EpisodeCache {
 impl Site {
     /// Loads and validates the site in `root`, reading audio through the cache.
     pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
-        Site::load_cached(root, config, options, &mut EpisodeCache::default())
+        let mut once = EpisodeCache {
+            fingerprints: false,
+            ..EpisodeCache::default()
+        };
+        Site::load_cached(root, config, options, &mut once)
     }
 
     /// Like [`Site::load`], reusing and refilling `kept`: only episode files
@@ -296,6 +313,7 @@ impl Site {
             config: &config,
             cache,
             options,
+            fingerprints: kept.fingerprints,
         };
         let results: Vec<Result<Loaded>> = {
             let files = &kept.files;
@@ -458,6 +476,7 @@ struct EpisodeContext<'a> {
     config: &'a Config,
     cache: &'a AudioCache,
     options: &'a LoadOptions,
+    fingerprints: bool,
 }
 
 impl EpisodeContext<'_> {
@@ -641,7 +660,9 @@ impl EpisodeContext<'_> {
             older: None,
             fingerprint: 0,
         });
-        episode.fingerprint = debug_hash(&episode);
+        if self.fingerprints {
+            episode.fingerprint = debug_hash(&episode);
+        }
         Ok(Loaded::Included(episode, warnings))
     }
 

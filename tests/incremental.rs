@@ -254,3 +254,21 @@ fn a_failed_rebuild_leaves_the_next_one_exact() {
     inc.rebuild(root, &out);
     inc.assert_same_as_full(root, &out, "after a failed load");
 }
+
+#[test]
+fn a_site_loaded_without_fingerprints_is_always_rendered() {
+    let site = FixtureSite::basic();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    let root = site.root();
+    let loaded = podsmith::load_site(root, &LoadOptions::default(), Some(BASE_URL)).unwrap();
+    assert!(loaded.episodes.iter().all(|e| e.fingerprint == 0));
+    let mut cycle = Cycle::default();
+    let mut memo = RenderMemo::default();
+    for _ in 0..2 {
+        let staging = cycle.begin(&out, root).unwrap();
+        memo = render_site_with(&loaded, &staging, &RenderOptions::default(), &memo).unwrap();
+        cycle.commit(staging).unwrap();
+        assert_eq!(memo.kept(), 0);
+    }
+}
