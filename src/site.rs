@@ -223,9 +223,10 @@ pub struct EpisodeCache {
     /// The settings and load options the kept episodes were loaded with.
     key: String,
     files: HashMap<PathBuf, CachedEpisode>,
-    /// Whether episodes get their [`Episode::fingerprint`] (only renderers
-    /// that remember earlier builds need it; a plain build saves the time).
-    fingerprints: bool,
+    /// Whether anything is kept, and episodes get their
+    /// [`Episode::fingerprint`] (only renderers that remember earlier builds
+    /// need it; a plain build saves the time).
+    remember: bool,
 }
 
 impl Default for EpisodeCache {
@@ -233,7 +234,7 @@ impl Default for EpisodeCache {
         EpisodeCache {
             key: String::new(),
             files: HashMap::new(),
-            fingerprints: true,
+            remember: true,
         }
     }
 }
@@ -264,7 +265,7 @@ impl Site {
     /// Loads and validates the site in `root`, reading audio through the cache.
     pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
         let mut once = EpisodeCache {
-            fingerprints: false,
+            remember: false,
             ..EpisodeCache::default()
         };
         Site::load_cached(root, config, options, &mut once)
@@ -313,7 +314,7 @@ impl Site {
             config: &config,
             cache,
             options,
-            fingerprints: kept.fingerprints,
+            fingerprints: kept.remember,
         };
         let results: Vec<Result<Loaded>> = {
             let files = &kept.files;
@@ -332,7 +333,7 @@ impl Site {
             .episodes
             .iter()
             .zip(&results)
-            .filter(|(src, _)| src.stamp.is_some())
+            .filter(|(src, _)| kept.remember && src.stamp.is_some())
             .filter_map(|(src, result)| {
                 let cached = match old.remove(&src.path) {
                     Some(c) if Arc::ptr_eq(&c.source, src) => c,
