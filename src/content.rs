@@ -8,6 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 /// The content folder's name in a site's root.
@@ -18,7 +19,8 @@ pub const EPISODES_DIR: &str = "episodes";
 /// Everything read from `content/`, in file name order.
 #[derive(Debug)]
 pub struct Content {
-    pub episodes: Vec<Source<EpisodeFront>>,
+    /// Shared, so that `serve` can keep unchanged ones between builds.
+    pub episodes: Vec<Arc<Source<EpisodeFront>>>,
     pub pages: Vec<Source<PageFront>>,
 }
 
@@ -30,7 +32,44 @@ pub struct Source<F> {
     pub body: String,
     /// The front matter's text, for turning spans into lines and columns.
     front_text: String,
+    /// The file's stamp when it was read (`None` for text not read from a file).
+    pub stamp: Option<FileStamp>,
 }
+
+/// What tells one version of a file from another without reading it: its
+/// size, modification time (ns) and inode. Taken before the file is read,
+/// so a change during the read makes the stamp stale, never the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified_ns: i128,
+    inode: u64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path`; `None` when it cannot be read.
+    pub fn of(path: &Path) -> Option<FileStamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        let modified = meta.modified().ok()?;
+        let modified_ns = match modified.duration_since(std::time::UNIX_EPOCH) {
+            Ok(d) => d.as_nanos() as i128,
+            Err(e) => -(e.duration().as_nanos() as i128),
+        };
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Some(FileStamp {
+            len: meta.len(),
+            modified_ns,
+            inode,
+        })
+    }
+}
+
+/// Returns an episode already parsed from the file at a path when the file
+/// still has the given stamp (see [`load_with`]).
+pub type Reuse<'a> = dyn Fn(&Path, FileStamp) -> Option<Arc<Source<EpisodeFront>>> + Sync + 'a;
 
 impl<F> Source<F> {
     /// The file's stem (`001-hello` for `001-hello.md`).
@@ -226,12 +265,27 @@ pub struct PageFront {
 
 /// Reads every episode and page under `<root>/content`, listing all problems at once.
 pub fn load(root: &Path) -> Result<Content> {
+    load_with(root, &|_, _| None)
+}
+
+/// Like [`load`], but an episode file whose stamp `reuse` recognises is not
+/// read again: `reuse` gives its parsed source. The episodes read are
+/// stamped ([`Source::stamp`]), so the caller can keep them.
+pub fn load_with(root: &Path, reuse: &Reuse<'_>) -> Result<Content> {
     let content_dir = root.join(CONTENT_DIR);
     let episode_files = markdown_files(&content_dir.join(EPISODES_DIR), root)?;
     let page_files = markdown_files(&content_dir, root)?;
-    let episodes: Vec<Result<Source<EpisodeFront>>> = episode_files
+    let episodes: Vec<Result<Arc<Source<EpisodeFront>>>> = episode_files
         .par_iter()
-        .map(|p| read_source(p, "front matter key"))
+        .map(|p| {
+            let stamp = FileStamp::of(p);
+            if let Some(source) = stamp.and_then(|s| reuse(p, s)) {
+                return Ok(source);
+            }
+            let mut source = read_source::<EpisodeFront>(p, "front matter key")?;
+            source.stamp = stamp;
+            Ok(Arc::new(source))
+        })
         .collect();
     let pages: Vec<Result<Source<PageFront>>> = page_files
         .par_iter()
@@ -326,6 +380,7 @@ pub fn parse_source<F: serde::de::DeserializeOwned>(
         front,
         body,
         front_text,
+        stamp: None,
     })
 }
 

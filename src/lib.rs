@@ -23,7 +23,7 @@ pub mod tag;
 use config::Config;
 use error::Result;
 use output::Staging;
-use site::{LoadOptions, Site};
+use site::{EpisodeCache, LoadOptions, Site};
 use std::path::{Path, PathBuf};
 
 /// What to build, and how.
@@ -53,11 +53,26 @@ pub struct BuildReport {
 
 /// Loads and validates the site in `root` (no output is written).
 pub fn load_site(root: &Path, load: &LoadOptions, base_url: Option<&str>) -> Result<Site> {
+    Site::load(root, load_config(root, base_url)?, load)
+}
+
+fn load_config(root: &Path, base_url: Option<&str>) -> Result<Config> {
     let mut config = Config::load(root)?;
     if let Some(url) = base_url {
         config.base_url = url.to_string();
     }
-    Site::load(root, config, load)
+    Ok(config)
+}
+
+/// Like [`load_site`], keeping loaded episodes in `kept` between calls so
+/// that only changed episode files are read again (see [`EpisodeCache`]).
+pub fn load_site_cached(
+    root: &Path,
+    load: &LoadOptions,
+    base_url: Option<&str>,
+    kept: &mut EpisodeCache,
+) -> Result<Site> {
+    Site::load_cached(root, load_config(root, base_url)?, load, kept)
 }
 
 /// Renders every output file of `site` into `staging`.
@@ -69,6 +84,27 @@ pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptio
     theme.render_site(site, staging, options)?;
     feed::write(site, staging, &theme)?;
     copy_files(site, staging)
+}
+
+/// Like [`render_site`], but files whose inputs did not change since the
+/// build that `memo` describes (the live output of `staging`'s folder) are
+/// kept from the live output instead of rendered. Returns the memo of this
+/// build, to be kept once it is committed (see [`render::RenderMemo`]).
+pub fn render_site_with(
+    site: &Site,
+    staging: &Staging,
+    options: &render::RenderOptions,
+    memo: &render::RenderMemo,
+) -> Result<render::RenderMemo> {
+    let theme = memo.theme(&site.root)?;
+    let round = render::MemoRound::new(memo, site, &theme, options);
+    for (rel, bytes) in render::BUILTIN_ASSETS {
+        staging.write(rel, bytes)?;
+    }
+    theme.render_site_with(site, staging, options, Some(&round))?;
+    feed::write_with(site, staging, &theme, Some(&round))?;
+    copy_files(site, staging)?;
+    Ok(round.finish(theme))
 }
 
 /// Copies `static/` and, when the site serves it, the media folder.

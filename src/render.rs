@@ -5,11 +5,12 @@
 use crate::config::{Credit, Funding, Subscribe};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::site::{format_clock, Episode, Site};
+use crate::site::{debug_hash, format_clock, Episode, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use tera::{Context, Tera};
 
 /// The built-in theme's templates, compiled into the binary.
@@ -55,6 +56,8 @@ pub struct Theme {
     tera: Tera,
     /// Where each template came from (the site's file, or built-in).
     origins: HashMap<String, PathBuf>,
+    /// A hash of every template's name and text.
+    fingerprint: u128,
 }
 
 impl std::fmt::Debug for Theme {
@@ -75,6 +78,12 @@ pub struct RenderOptions {
 impl Theme {
     /// Parses the built-in templates and the site's overrides in `<root>/templates`.
     pub fn load(root: &Path) -> Result<Theme> {
+        Theme::load_cached(root, None).map(|t| Arc::into_inner(t).expect("a new theme"))
+    }
+
+    /// Like [`Theme::load`], but returns `previous` when the templates'
+    /// names and texts are those it was made from (they are read, not parsed).
+    pub fn load_cached(root: &Path, previous: Option<&Arc<Theme>>) -> Result<Arc<Theme>> {
         let mut sources: BTreeMap<String, (String, PathBuf)> = BUILTIN_TEMPLATES
             .iter()
             .map(|(name, text)| {
@@ -108,6 +117,10 @@ impl Theme {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
             sources.insert(name, (text, path.to_path_buf()));
         }
+        let fingerprint = debug_hash(&sources);
+        if let Some(previous) = previous.filter(|p| p.fingerprint == fingerprint) {
+            return Ok(Arc::clone(previous));
+        }
         let origins: HashMap<String, PathBuf> = sources
             .iter()
             .map(|(n, (_, p))| (n.clone(), p.clone()))
@@ -116,7 +129,11 @@ impl Theme {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&e, &origins))?;
-        Ok(Theme { tera, origins })
+        Ok(Arc::new(Theme {
+            tera,
+            origins,
+            fingerprint,
+        }))
     }
 
     /// Whether a template of this name exists.
@@ -146,50 +163,83 @@ impl Theme {
         staging: &Staging,
         options: &RenderOptions,
     ) -> Result<()> {
-        let base = base_context(site, options);
-        let views: Vec<EpisodeView<'_>> = site
-            .episodes
-            .par_iter()
-            .map(|e| EpisodeView::new(e, site))
-            .collect();
-        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
+        self.render_site_with(site, staging, options, None)
+    }
 
-        views
+    /// Like [`Theme::render_site`]; with a memo round, a page whose inputs
+    /// did not change since the build the live output came from is kept
+    /// from there instead of rendered (see [`RenderMemo`]).
+    pub fn render_site_with(
+        &self,
+        site: &Site,
+        staging: &Staging,
+        options: &RenderOptions,
+        round: Option<&MemoRound<'_>>,
+    ) -> Result<()> {
+        let base = base_context(site, options);
+        // Views are built when a page needs them: with a memo, most do not.
+        let views: Vec<OnceLock<EpisodeView<'_>>> =
+            site.episodes.iter().map(|_| OnceLock::new()).collect();
+        let view = |i: usize| views[i].get_or_init(|| EpisodeView::new(&site.episodes[i], site));
+        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
+        let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
+
+        site.episodes
             .par_iter()
-            .zip(site.episodes.par_iter())
-            .try_for_each(|(view, episode)| -> Result<()> {
-                let mut ctx = base.clone();
-                ctx.insert("page_title", &episode.title);
-                ctx.insert("page_url", &episode.url);
-                ctx.insert("page_description", &episode.summary);
-                ctx.insert("episode", view);
-                ctx.insert("newer", &episode.newer.map(|i| &links[i]));
-                ctx.insert("older", &episode.older.map(|i| &links[i]));
-                let html = self.render("episode.html", &ctx)?;
-                staging.write(
+            .enumerate()
+            .try_for_each(|(i, episode)| -> Result<()> {
+                emit(
+                    round,
+                    staging,
                     &format!("episodes/{}/index.html", episode.slug),
-                    html.as_bytes(),
+                    |k| {
+                        k.u128(episode.fingerprint);
+                        k.u128(fp(episode.newer));
+                        k.u128(fp(episode.older));
+                    },
+                    || {
+                        let mut ctx = base.clone();
+                        ctx.insert("page_title", &episode.title);
+                        ctx.insert("page_url", &episode.url);
+                        ctx.insert("page_description", &episode.summary);
+                        ctx.insert("episode", view(i));
+                        ctx.insert("newer", &episode.newer.map(|i| &links[i]));
+                        ctx.insert("older", &episode.older.map(|i| &links[i]));
+                        self.render("episode.html", &ctx)
+                    },
                 )
             })?;
 
-        self.render_index(site, staging, &base, &views)?;
+        self.render_index(site, staging, &base, &view, round)?;
 
         site.tags.par_iter().try_for_each(|tag| -> Result<()> {
-            let mut ctx = base.clone();
-            ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
-            ctx.insert("page_url", &tag.url);
-            ctx.insert(
-                "tag",
-                &TagView {
-                    name: &tag.name,
-                    url: &tag.url,
-                    count: tag.episodes.len(),
+            emit(
+                round,
+                staging,
+                &format!("tags/{}/index.html", tag.slug),
+                |k| {
+                    for &i in &tag.episodes {
+                        k.u128(site.episodes[i].fingerprint);
+                    }
                 },
-            );
-            let episodes: Vec<&EpisodeView<'_>> = tag.episodes.iter().map(|&i| &views[i]).collect();
-            ctx.insert("episodes", &episodes);
-            let html = self.render("tag.html", &ctx)?;
-            staging.write(&format!("tags/{}/index.html", tag.slug), html.as_bytes())
+                || {
+                    let mut ctx = base.clone();
+                    ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
+                    ctx.insert("page_url", &tag.url);
+                    ctx.insert(
+                        "tag",
+                        &TagView {
+                            name: &tag.name,
+                            url: &tag.url,
+                            count: tag.episodes.len(),
+                        },
+                    );
+                    let episodes: Vec<&EpisodeView<'_>> =
+                        tag.episodes.iter().map(|&i| view(i)).collect();
+                    ctx.insert("episodes", &episodes);
+                    self.render("tag.html", &ctx)
+                },
+            )
         })?;
 
         let tags: Vec<TagView<'_>> = site
@@ -205,87 +255,128 @@ impl Theme {
             site,
             staging,
             base: &base,
+            round,
         };
-        self.render_section(&section, "tags", "Tags", "tags", &tags)?;
+        // Each list shows only some fields of the episodes: its key hashes those.
+        self.render_section(&section, "tags", "Tags", "tags", |_| {}, || tags)?;
         self.render_section(
             &section,
             "archive",
             "Archive",
             "years",
-            &archive_years(&links),
+            |k| k.u128(debug_hash(&links)),
+            || archive_years(&links),
         )?;
         self.render_section(
             &section,
             "supporters",
             "Supporters",
             "supporters",
-            &supporter_counts(site),
+            |k| {
+                for e in &site.episodes {
+                    k.strs(&e.supporters);
+                }
+            },
+            || supporter_counts(site),
         )?;
 
         for page in &site.pages {
-            let mut ctx = base.clone();
-            ctx.insert("page_title", &page.title);
-            ctx.insert("page_url", &page.url);
-            if let Some(description) = &page.description {
-                ctx.insert("page_description", description);
-            }
-            ctx.insert(
-                "page",
-                &PageView {
-                    title: &page.title,
-                    url: &page.url,
-                    content: &page.html,
-                    extra: &page.extra,
+            emit(
+                round,
+                staging,
+                &format!("{}/index.html", page.slug),
+                |_| {},
+                || {
+                    let mut ctx = base.clone();
+                    ctx.insert("page_title", &page.title);
+                    ctx.insert("page_url", &page.url);
+                    if let Some(description) = &page.description {
+                        ctx.insert("page_description", description);
+                    }
+                    ctx.insert(
+                        "page",
+                        &PageView {
+                            title: &page.title,
+                            url: &page.url,
+                            content: &page.html,
+                            extra: &page.extra,
+                        },
+                    );
+                    self.render("page.html", &ctx)
                 },
-            );
-            let html = self.render("page.html", &ctx)?;
-            staging.write(&format!("{}/index.html", page.slug), html.as_bytes())?;
+            )?;
         }
 
-        let mut ctx = base.clone();
-        ctx.insert("page_title", "Page not found");
-        ctx.insert("page_url", &format!("{}404.html", site.config.base_url));
-        staging.write("404.html", self.render("404.html", &ctx)?.as_bytes())?;
+        emit(
+            round,
+            staging,
+            "404.html",
+            |_| {},
+            || {
+                let mut ctx = base.clone();
+                ctx.insert("page_title", "Page not found");
+                ctx.insert("page_url", &format!("{}404.html", site.config.base_url));
+                self.render("404.html", &ctx)
+            },
+        )?;
 
-        staging.write("sitemap.xml", sitemap(site).as_bytes())?;
-        Ok(())
+        emit(
+            round,
+            staging,
+            "sitemap.xml",
+            |k| k.u128(all_episodes(site)),
+            || Ok(sitemap(site)),
+        )
     }
 
     /// Renders one of the site-wide list pages: `<dir>/index.html` from
-    /// `<dir>.html`, with the list under `key`.
+    /// `<dir>.html`, with the list under `key`; `add` adds to the memo key
+    /// what the list is made from (the settings and tags are in every key).
     fn render_section<T: Serialize>(
         &self,
         section: &SectionPage<'_>,
         dir: &str,
         title: &str,
         key: &str,
-        value: &T,
+        add: impl FnOnce(&mut Key),
+        value: impl FnOnce() -> T,
     ) -> Result<()> {
-        let mut ctx = section.base.clone();
-        ctx.insert("page_title", title);
-        ctx.insert(
-            "page_url",
-            &format!("{}{dir}/", section.site.config.base_url),
-        );
-        ctx.insert(key, value);
-        let html = self.render(&format!("{dir}.html"), &ctx)?;
-        section
-            .staging
-            .write(&format!("{dir}/index.html"), html.as_bytes())
+        emit(
+            section.round,
+            section.staging,
+            &format!("{dir}/index.html"),
+            add,
+            || {
+                let mut ctx = section.base.clone();
+                ctx.insert("page_title", title);
+                ctx.insert(
+                    "page_url",
+                    &format!("{}{dir}/", section.site.config.base_url),
+                );
+                ctx.insert(key, &value());
+                self.render(&format!("{dir}.html"), &ctx)
+            },
+        )
     }
 
-    fn render_index(
+    fn render_index<'v>(
         &self,
         site: &Site,
         staging: &Staging,
         base: &Context,
-        views: &[EpisodeView<'_>],
+        view: &(dyn Fn(usize) -> &'v EpisodeView<'v> + Sync),
+        round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let per_page = site.config.episodes_per_page.max(1);
-        let chunks: Vec<&[EpisodeView<'_>]> = if views.is_empty() {
-            vec![&[]]
+        let count = site.episodes.len();
+        // An empty show still has its first page.
+        let chunks: Vec<std::ops::Range<usize>> = if count == 0 {
+            std::iter::once(0..0).collect()
         } else {
-            views.chunks(per_page).collect()
+            (0..count)
+                .step_by(per_page)
+                .map(|start| start..(start + per_page).min(count))
+                .collect()
         };
         let total = chunks.len();
         let page_url = |n: usize| {
@@ -300,35 +391,207 @@ impl Theme {
             .enumerate()
             .try_for_each(|(i, chunk)| -> Result<()> {
                 let number = i + 1;
-                let mut ctx = base.clone();
-                ctx.insert(
-                    "page_title",
-                    &if number == 1 {
-                        site.config.title.clone()
-                    } else {
-                        format!("Page {number}")
-                    },
-                );
-                ctx.insert("page_url", &page_url(number));
-                ctx.insert("episodes", chunk);
-                ctx.insert(
-                    "paginator",
-                    &Paginator {
-                        number,
-                        total,
-                        previous_url: (number > 1).then(|| page_url(number - 1)),
-                        next_url: (number < total).then(|| page_url(number + 1)),
-                    },
-                );
-                let html = self.render("index.html", &ctx)?;
                 let rel = if number == 1 {
                     "index.html".to_string()
                 } else {
                     format!("page/{number}/index.html")
                 };
-                staging.write(&rel, html.as_bytes())
+                emit(
+                    round,
+                    staging,
+                    &rel,
+                    |k| {
+                        k.u128(total as u128);
+                        for e in &site.episodes[chunk.clone()] {
+                            k.u128(e.fingerprint);
+                        }
+                    },
+                    || {
+                        let mut ctx = base.clone();
+                        ctx.insert(
+                            "page_title",
+                            &if number == 1 {
+                                site.config.title.clone()
+                            } else {
+                                format!("Page {number}")
+                            },
+                        );
+                        ctx.insert("page_url", &page_url(number));
+                        let episodes: Vec<&EpisodeView<'_>> = chunk.clone().map(view).collect();
+                        ctx.insert("episodes", &episodes);
+                        ctx.insert(
+                            "paginator",
+                            &Paginator {
+                                number,
+                                total,
+                                previous_url: (number > 1).then(|| page_url(number - 1)),
+                                next_url: (number < total).then(|| page_url(number + 1)),
+                            },
+                        );
+                        self.render("index.html", &ctx)
+                    },
+                )
             })
     }
+}
+
+/// Rendered output remembered between builds of one site (`serve`): for
+/// each output file, a key of everything it was made from (the theme, the
+/// options, the settings, pages and tags, and the fingerprints of the
+/// episodes it shows); and each feed item's XML by its key. A file whose
+/// key is unchanged is hard-linked from the live output
+/// ([`Staging::keep`]) instead of rendered.
+///
+/// The memo must describe the live output: replace it with the one a build
+/// returns only once that build is committed, and empty it when a commit
+/// fails.
+#[derive(Debug, Default)]
+pub struct RenderMemo {
+    files: HashMap<String, u128>,
+    items: HashMap<u128, Arc<str>>,
+    /// The last build's theme, reused while the templates are unchanged.
+    theme: Option<Arc<Theme>>,
+    /// How many files the build that made this memo kept without rendering.
+    kept: usize,
+}
+
+/// One build's use of a [`RenderMemo`]: reads the previous one, fills the next.
+pub struct MemoRound<'a> {
+    prev: &'a RenderMemo,
+    next: Mutex<RenderMemo>,
+    /// The key of what every file depends on.
+    global: u128,
+    /// Whether every episode has its fingerprint: else nothing is reused.
+    enabled: bool,
+    kept: std::sync::atomic::AtomicUsize,
+}
+
+impl RenderMemo {
+    /// How many files the build that made this memo kept from the live
+    /// output instead of rendering them.
+    pub fn kept(&self) -> usize {
+        self.kept
+    }
+
+    /// The theme of `root`, reusing the memo's when the templates did not change.
+    pub fn theme(&self, root: &Path) -> Result<Arc<Theme>> {
+        Theme::load_cached(root, self.theme.as_ref())
+    }
+}
+
+impl<'a> MemoRound<'a> {
+    pub fn new(
+        prev: &'a RenderMemo,
+        site: &Site,
+        theme: &Theme,
+        options: &RenderOptions,
+    ) -> MemoRound<'a> {
+        let base =
+            serde_json::to_string(&base_context(site, options).into_json()).unwrap_or_default();
+        let global = debug_hash(&(
+            env!("CARGO_PKG_VERSION"),
+            theme.fingerprint,
+            options,
+            &site.config,
+            &site.pages,
+            &site.tags,
+            site.episodes.len(),
+            base,
+        ));
+        MemoRound {
+            prev,
+            next: Mutex::new(RenderMemo::default()),
+            global,
+            enabled: site.episodes.iter().all(|e| e.fingerprint != 0),
+            kept: Default::default(),
+        }
+    }
+
+    /// The memo for the next build.
+    pub fn finish(self, theme: Arc<Theme>) -> RenderMemo {
+        let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
+        next.theme = Some(theme);
+        next.kept = self.kept.into_inner();
+        next
+    }
+
+    fn key(&self, rel: &str, add: impl FnOnce(&mut Key)) -> u128 {
+        let mut key = Key(xxhash_rust::xxh3::Xxh3::new());
+        key.u128(self.global);
+        key.0.update(rel.as_bytes());
+        key.0.update(&[0]);
+        add(&mut key);
+        key.0.digest128()
+    }
+
+    /// A feed item's XML: remembered, or made by `make` and remembered.
+    pub(crate) fn item(
+        &self,
+        e: &Episode,
+        make: impl FnOnce() -> Result<String>,
+    ) -> Result<Arc<str>> {
+        let key = self.key("\0feed-item", |k| k.u128(e.fingerprint));
+        let xml = match self.prev.items.get(&key) {
+            Some(xml) if self.enabled => Arc::clone(xml),
+            _ => Arc::from(make()?),
+        };
+        self.lock().items.insert(key, Arc::clone(&xml));
+        Ok(xml)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, RenderMemo> {
+        self.next.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// What a memo key is made of.
+pub(crate) struct Key(xxhash_rust::xxh3::Xxh3);
+
+impl Key {
+    pub(crate) fn u128(&mut self, value: u128) {
+        self.0.update(&value.to_le_bytes());
+    }
+
+    /// A list of strings (each with its length, so no two lists collide).
+    pub(crate) fn strs(&mut self, values: &[String]) {
+        self.0.update(&(values.len() as u64).to_le_bytes());
+        for v in values {
+            self.0.update(&(v.len() as u64).to_le_bytes());
+            self.0.update(v.as_bytes());
+        }
+    }
+}
+
+/// Writes the output file `rel` made by `render`; with a memo round, keeps
+/// the live file instead when its key (`add` adds what `rel` depends on
+/// beyond the round's global key) is the one it was made with.
+pub(crate) fn emit<T: AsRef<[u8]>>(
+    round: Option<&MemoRound<'_>>,
+    staging: &Staging,
+    rel: &str,
+    add: impl FnOnce(&mut Key),
+    render: impl FnOnce() -> Result<T>,
+) -> Result<()> {
+    if let Some(round) = round {
+        let key = round.key(rel, add);
+        round.lock().files.insert(rel.to_string(), key);
+        if round.enabled && round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
+            round
+                .kept
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(());
+        }
+    }
+    staging.write(rel, render()?.as_ref())
+}
+
+/// A key of every episode, in order.
+pub(crate) fn all_episodes(site: &Site) -> u128 {
+    let mut key = xxhash_rust::xxh3::Xxh3::new();
+    for e in &site.episodes {
+        key.update(&e.fingerprint.to_le_bytes());
+    }
+    key.digest128()
 }
 
 /// Turns a Tera error into a diagnostic naming the template file and line.
@@ -416,6 +679,7 @@ struct SectionPage<'a> {
     site: &'a Site,
     staging: &'a Staging,
     base: &'a Context,
+    round: Option<&'a MemoRound<'a>>,
 }
 
 /// Every template's `site` variable.
@@ -546,7 +810,7 @@ struct Paginator {
 }
 
 /// A light reference to an episode (neighbours, archive).
-#[derive(Serialize)]
+#[derive(Serialize, Debug)]
 struct EpisodeLink<'a> {
     title: &'a str,
     url: &'a str,

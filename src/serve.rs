@@ -10,8 +10,8 @@
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{display_path, Error, Result};
 use crate::output::Cycle;
-use crate::site::LoadOptions;
-use crate::{load_site, render, render_site, BuildOptions};
+use crate::site::{EpisodeCache, LoadOptions};
+use crate::{load_site_cached, render, render_site_with, BuildOptions};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
@@ -73,6 +73,10 @@ struct Shared {
     clients: Mutex<Vec<UnboundedSender<Message>>>,
     /// The output folder across rebuilds: only changed files are rewritten.
     output: Mutex<Cycle>,
+    /// Loaded episodes across rebuilds: only changed episode files are read.
+    episodes: Mutex<EpisodeCache>,
+    /// What the live output was rendered from: unchanged files are kept.
+    memo: Mutex<render::RenderMemo>,
 }
 
 struct Status {
@@ -155,6 +159,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         }),
         clients: Mutex::new(Vec::new()),
         output: Mutex::new(Cycle::default()),
+        episodes: Mutex::new(EpisodeCache::default()),
+        memo: Mutex::new(render::RenderMemo::default()),
     });
 
     // Watch before the first build, so no change is missed.
@@ -310,16 +316,29 @@ fn rebuild(options: &BuildOptions, shared: &Shared) -> Result<String> {
 }
 
 fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
-    let site = load_site(&options.root, &options.load, options.base_url.as_deref())?;
+    let site = {
+        let mut kept = shared.episodes.lock().unwrap_or_else(|e| e.into_inner());
+        load_site_cached(
+            &options.root,
+            &options.load,
+            options.base_url.as_deref(),
+            &mut kept,
+        )?
+    };
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
     let mut output = shared.output.lock().unwrap_or_else(|e| e.into_inner());
+    let mut memo = shared.memo.lock().unwrap_or_else(|e| e.into_inner());
     let staging = output.begin(&options.out, &options.root)?;
-    render_site(&site, &staging, &options.render)?;
+    let next = render_site_with(&site, &staging, &options.render, &memo)?;
     {
         let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
+        // The memo describes the live output: what this commit puts there,
+        // or nothing known when it fails.
+        *memo = render::RenderMemo::default();
         output.commit(staging)?;
+        *memo = next;
     }
     let held = match site.held_back.len() {
         0 => String::new(),
@@ -359,6 +378,18 @@ impl WatchPlan {
             dirs.push(media);
         }
         WatchPlan { root, dirs }
+    }
+
+    /// Whether `path` is (or was) an episode's Markdown file.
+    fn is_episode_file(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|e| e == "md")
+            && path.parent()
+                == Some(
+                    self.root
+                        .join(crate::content::CONTENT_DIR)
+                        .join(crate::content::EPISODES_DIR)
+                        .as_path(),
+                )
     }
 
     /// Whether a change at `path` may change the site.
@@ -496,6 +527,15 @@ impl SiteWatch {
                 _ => String::new(),
             };
             println!("Changed: {}{more}", shown.join(", "));
+            if !changed.iter().all(|p| self.plan.is_episode_file(p)) {
+                // Loading an episode reads more than its file (settings,
+                // audio, transcripts, images): load them all again.
+                shared
+                    .episodes
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clear();
+            }
             let started = Instant::now();
             match rebuild(options, shared) {
                 Ok(_) => println!("Rebuilt in {} ms", started.elapsed().as_millis()),

@@ -12,6 +12,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The namespace of derived episode GUIDs (see [`derived_guid`]).
 pub const EPISODE_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("99754923-a11d-4bff-bebc-42e710ea7058");
@@ -104,6 +105,25 @@ pub struct Episode {
     /// Index of the newer and older neighbour in `Site::episodes`.
     pub newer: Option<usize>,
     pub older: Option<usize>,
+    /// A hash of every other field (see [`debug_hash`]), so that renderers
+    /// can tell an episode that did not change between two builds; 0 when
+    /// not computed ([`Site::load`] does not).
+    pub fingerprint: u128,
+}
+
+/// A 128-bit hash (XXH3) of a value's `Debug` text, which shows every field
+/// of the model's types. For telling unchanged inputs apart, not security.
+pub fn debug_hash(value: &impl std::fmt::Debug) -> u128 {
+    struct Sink(xxhash_rust::xxh3::Xxh3);
+    impl std::fmt::Write for Sink {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut sink = Sink(xxhash_rust::xxh3::Xxh3::new());
+    let _ = std::fmt::Write::write_fmt(&mut sink, format_args!("{value:?}"));
+    sink.0.digest128()
 }
 
 /// An episode's audio file.
@@ -190,12 +210,91 @@ pub fn derived_guid(slug: &str) -> String {
     uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, slug.as_bytes()).to_string()
 }
 
+/// Episodes kept between builds of one site (`serve`): each episode file's
+/// parsed source and what it loaded to. An episode file whose stamp (size,
+/// modification time, inode) is unchanged is neither read nor loaded again.
+///
+/// Loading an episode also reads the settings, the audio file (and the
+/// transcript beside it) and checks its image in `static/`: the cache knows
+/// the settings and load options it was filled with and empties itself when
+/// they differ, but a change to anything else outside the episode files must
+/// be followed by [`EpisodeCache::clear`] (serve does so).
+pub struct EpisodeCache {
+    /// The settings and load options the kept episodes were loaded with.
+    key: String,
+    files: HashMap<PathBuf, CachedEpisode>,
+    /// Whether anything is kept, and episodes get their
+    /// [`Episode::fingerprint`] (only renderers that remember earlier builds
+    /// need it; a plain build saves the time).
+    remember: bool,
+}
+
+impl Default for EpisodeCache {
+    fn default() -> Self {
+        EpisodeCache {
+            key: String::new(),
+            files: HashMap::new(),
+            remember: true,
+        }
+    }
+}
+
+struct CachedEpisode {
+    source: Arc<Source<EpisodeFront>>,
+    loaded: Loaded,
+}
+
+impl EpisodeCache {
+    /// Forgets every kept episode.
+    pub fn clear(&mut self) {
+        self.key.clear();
+        self.files.clear();
+    }
+
+    /// How many episode files are kept.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
 impl Site {
     /// Loads and validates the site in `root`, reading audio through the cache.
     pub fn load(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
-        let content = content::load(root)?;
+        let mut once = EpisodeCache {
+            remember: false,
+            ..EpisodeCache::default()
+        };
+        Site::load_cached(root, config, options, &mut once)
+    }
+
+    /// Like [`Site::load`], reusing and refilling `kept`: only episode files
+    /// that changed since are read and loaded again.
+    pub fn load_cached(
+        root: &Path,
+        config: Config,
+        options: &LoadOptions,
+        kept: &mut EpisodeCache,
+    ) -> Result<Site> {
+        let key = format!("{:?}\n{:?}\n{config:?}", root, options);
+        if kept.key != key {
+            kept.clear();
+            kept.key = key;
+        }
+        let content = {
+            let files = &kept.files;
+            content::load_with(root, &|path, stamp| {
+                files
+                    .get(path)
+                    .filter(|c| c.source.stamp == Some(stamp))
+                    .map(|c| Arc::clone(&c.source))
+            })?
+        };
         let cache = AudioCache::open(&root.join(CACHE_DIR));
-        let site = Site::from_content(root, config, content, &cache, options);
+        let site = Site::from_content(root, config, content, &cache, options, kept);
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }
@@ -208,17 +307,43 @@ impl Site {
         content: content::Content,
         cache: &AudioCache,
         options: &LoadOptions,
+        kept: &mut EpisodeCache,
     ) -> Result<Site> {
         let ctx = EpisodeContext {
             root,
             config: &config,
             cache,
             options,
+            fingerprints: kept.remember,
         };
-        let results: Vec<Result<Loaded>> = content
+        let results: Vec<Result<Loaded>> = {
+            let files = &kept.files;
+            content
+                .episodes
+                .par_iter()
+                .map(|src| match files.get(&src.path) {
+                    Some(c) if Arc::ptr_eq(&c.source, src) => Ok(c.loaded.clone()),
+                    _ => ctx.episode(src),
+                })
+                .collect()
+        };
+        // Keep what loaded (files gone or failing are dropped).
+        let mut old = std::mem::take(&mut kept.files);
+        kept.files = content
             .episodes
-            .par_iter()
-            .map(|src| ctx.episode(src))
+            .iter()
+            .zip(&results)
+            .filter(|(src, _)| kept.remember && src.stamp.is_some())
+            .filter_map(|(src, result)| {
+                let cached = match old.remove(&src.path) {
+                    Some(c) if Arc::ptr_eq(&c.source, src) => c,
+                    _ => CachedEpisode {
+                        source: Arc::clone(src),
+                        loaded: result.as_ref().ok()?.clone(),
+                    },
+                };
+                Some((src.path.clone(), cached))
+            })
             .collect();
         let mut errors = Vec::new();
         let mut episodes = Vec::new();
@@ -341,6 +466,7 @@ fn is_audio_file(path: &Path) -> bool {
     )
 }
 
+#[derive(Clone)]
 enum Loaded {
     Included(Box<Episode>, Vec<Diagnostic>),
     HeldBack(HeldBack),
@@ -351,6 +477,7 @@ struct EpisodeContext<'a> {
     config: &'a Config,
     cache: &'a AudioCache,
     options: &'a LoadOptions,
+    fingerprints: bool,
 }
 
 impl EpisodeContext<'_> {
@@ -499,43 +626,45 @@ impl EpisodeContext<'_> {
             None => (derived_guid(&slug), false),
         };
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
-        Ok(Loaded::Included(
-            Box::new(Episode {
-                source: src.path.clone(),
-                notes_html: markdown::render(&src.body, &md),
-                slug,
-                url,
-                title: front.title.trim().to_string(),
-                date,
-                number: front.episode.as_ref().map(|n| *n.get_ref()),
-                season: front.season,
-                episode_type: front.episode_type,
-                summary,
-                guid,
-                guid_pinned,
-                explicit: front.explicit.unwrap_or(config.explicit),
-                draft: front.draft,
-                scheduled,
-                audio,
-                image_url,
-                feedback,
-                credits,
-                supporters: front
-                    .supporters
-                    .iter()
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect(),
-                chapters,
-                chapters_from_file,
-                tags,
-                transcript,
-                extra: front.extra.clone(),
-                newer: None,
-                older: None,
-            }),
-            warnings,
-        ))
+        let mut episode = Box::new(Episode {
+            source: src.path.clone(),
+            notes_html: markdown::render(&src.body, &md),
+            slug,
+            url,
+            title: front.title.trim().to_string(),
+            date,
+            number: front.episode.as_ref().map(|n| *n.get_ref()),
+            season: front.season,
+            episode_type: front.episode_type,
+            summary,
+            guid,
+            guid_pinned,
+            explicit: front.explicit.unwrap_or(config.explicit),
+            draft: front.draft,
+            scheduled,
+            audio,
+            image_url,
+            feedback,
+            credits,
+            supporters: front
+                .supporters
+                .iter()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            chapters,
+            chapters_from_file,
+            tags,
+            transcript,
+            extra: front.extra.clone(),
+            newer: None,
+            older: None,
+            fingerprint: 0,
+        });
+        if self.fingerprints {
+            episode.fingerprint = debug_hash(&episode);
+        }
+        Ok(Loaded::Included(episode, warnings))
     }
 
     fn audio(
@@ -752,7 +881,7 @@ fn sort_newest_first(episodes: &mut [Episode]) {
 }
 
 /// Two episodes with the same slug, guid or number: names both files.
-fn duplicates(episodes: &[Source<EpisodeFront>]) -> Vec<Error> {
+fn duplicates(episodes: &[Arc<Source<EpisodeFront>>]) -> Vec<Error> {
     let mut errors = Vec::new();
     let mut check = |kind: &str,
                      key: Option<String>,
@@ -773,7 +902,7 @@ fn duplicates(episodes: &[Source<EpisodeFront>]) -> Vec<Error> {
         }
     };
     let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
-    for src in episodes {
+    for src in episodes.iter().map(|s| &**s) {
         let slug = episode_slug(src).ok();
         let guid = src
             .front

@@ -737,3 +737,75 @@ fn interrupt_removes_the_work_folder() {
         assert!(!work.exists(), "{signal} left {work:?}");
     }
 }
+
+/// After an edit to one episode, serve re-renders only what shows it; the
+/// served episode page, its neighbours, the lists and the feed must all
+/// show the edit (tests/incremental.rs checks the files against a full build).
+#[test]
+fn an_edited_episode_shows_everywhere_after_an_incremental_rebuild() {
+    let site = site_with_two_episodes();
+    site.write_bytes("static/media/three.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/003-three.md",
+        &episode("Three", 3, "three.mp3"),
+    );
+    let mut server = Server::start(&site, &[]);
+    wait_for_body(
+        &server,
+        "/episodes/002-two/",
+        "Notes for Two.",
+        Duration::from_secs(10),
+    );
+
+    // The notes only.
+    site.write(
+        "content/episodes/002-two.md",
+        &episode("Two", 2, "two.mp3").replace("Notes for Two.", "Notes for Two, edited."),
+    );
+    server.wait_for_line("Rebuilt in", Duration::from_secs(20));
+    assert!(server
+        .get("/episodes/002-two/")
+        .text()
+        .contains("Notes for Two, edited."));
+    assert!(server
+        .get("/feed.xml")
+        .text()
+        .contains("Notes for Two, edited."));
+    assert!(server
+        .get("/episodes/001-one/")
+        .text()
+        .contains("Notes for One."));
+
+    // The title: the neighbours, the index, the tag page and the feed show it.
+    site.write(
+        "content/episodes/002-two.md",
+        &episode("Two Renamed", 2, "two.mp3")
+            .replace("Notes for Two Renamed.", "Notes for Two, edited."),
+    );
+    server.wait_for_line("Rebuilt in", Duration::from_secs(20));
+    for path in [
+        "/episodes/002-two/",
+        "/episodes/001-one/",
+        "/episodes/003-three/",
+        "/",
+        "/tags/common/",
+        "/archive/",
+        "/feed.xml",
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(
+            r.text().contains("Two Renamed"),
+            "{path} does not show the new title"
+        );
+    }
+    let one = server.get("/episodes/001-one/").text();
+    assert!(one.contains("Notes for One.") && !one.contains("Notes for Two"));
+    assert!(server
+        .get("/episodes/003-three/")
+        .text()
+        .contains("Notes for Three."));
+    let feed = server.get("/feed.xml").text();
+    assert_eq!(feed.matches("<item>").count(), 3, "{feed}");
+    assert!(feed.contains("Notes for Three.") && feed.contains("Notes for One."));
+}

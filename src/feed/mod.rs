@@ -13,7 +13,7 @@ pub mod stability;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::Theme;
+use crate::render::{all_episodes, emit, MemoRound, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
@@ -111,6 +111,11 @@ pub fn clean(text: &str) -> String {
 /// Renders the feed as XML text. Items are rendered in parallel, a batch
 /// at a time, straight into the text, so a long feed is never held twice.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
+    to_xml_with(site, theme, None)
+}
+
+/// Like [`to_xml`], taking unchanged items' XML from a memo round.
+fn to_xml_with(site: &Site, theme: &Theme, round: Option<&MemoRound<'_>>) -> Result<String> {
     let header = channel(site)?;
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
@@ -121,11 +126,20 @@ pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
     let mut text = head[..split].to_string();
     for batch in feed_episodes(site).chunks(ITEM_BATCH) {
-        let items = batch
-            .par_iter()
-            .map(|e| item_xml(site, e, theme))
-            .collect::<Result<Vec<String>>>()?;
-        items.iter().for_each(|i| text.push_str(i));
+        match round {
+            Some(round) => batch
+                .par_iter()
+                .map(|e| round.item(e, || item_xml(site, e, theme)))
+                .collect::<Result<Vec<_>>>()?
+                .iter()
+                .for_each(|i| text.push_str(i)),
+            None => batch
+                .par_iter()
+                .map(|e| item_xml(site, e, theme))
+                .collect::<Result<Vec<String>>>()?
+                .iter()
+                .for_each(|i| text.push_str(i)),
+        }
     }
     text.push_str(&head[split..]);
     text.push('\n');
@@ -161,16 +175,36 @@ fn item_xml(site: &Site, e: &Episode, theme: &Theme) -> Result<String> {
 
 /// Writes `feed.xml` and every episode's `chapters.json` into the staging folder.
 pub fn write(site: &Site, staging: &Staging, theme: &Theme) -> Result<()> {
+    write_with(site, staging, theme, None)
+}
+
+/// Like [`write`]; with a memo round, unchanged files are kept from the
+/// live output and unchanged items' XML reused (see [`crate::render::RenderMemo`]).
+pub fn write_with(
+    site: &Site,
+    staging: &Staging,
+    theme: &Theme,
+    round: Option<&MemoRound<'_>>,
+) -> Result<()> {
     site.episodes
         .par_iter()
         .filter(|e| !e.chapters.is_empty())
         .try_for_each(|episode| {
-            staging.write(
+            emit(
+                round,
+                staging,
                 &format!("episodes/{}/{CHAPTERS_FILE}", episode.slug),
-                chapters_json(site, episode).as_bytes(),
+                |k| k.u128(episode.fingerprint),
+                || Ok(chapters_json(site, episode)),
             )
         })?;
-    staging.write(FEED_FILE, to_xml(site, theme)?.as_bytes())
+    emit(
+        round,
+        staging,
+        FEED_FILE,
+        |k| k.u128(all_episodes(site)),
+        || to_xml_with(site, theme, round),
+    )
 }
 
 /// Compares the feed just written into `staging` with the one already
