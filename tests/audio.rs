@@ -1,6 +1,8 @@
 //! Checks the audio reader against the committed fixtures (made by
 //! tests/fixtures/audio/make.sh; the truth in expected.tsv comes from ffmpeg).
 
+mod common;
+
 use podsmith::audio::{mp3_details, probe, AudioCache};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -536,16 +538,8 @@ fn fuzz_id3_frame_size_larger_than_tag_does_not_allocate_it() {
 
     // The same damage in front of real audio: the frames before the bad one
     // are kept, the audio is read, and the warning names the frame.
-    let mut frames = Vec::new();
-    frames.extend_from_slice(b"TIT2\0\0\0\x06\0\0\0Kept.");
-    frames.extend_from_slice(b"APIC\xA0\0\0\0\0\0");
-    frames.extend_from_slice(&[0u8; 64]);
-    let size = frames.len() as u32;
-    let mut file = b"ID3\x03\0\0".to_vec();
-    file.extend([21, 14, 7, 0].map(|s| ((size >> s) & 0x7F) as u8));
-    file.extend(frames);
     let clean = fs::read(fixture("cbr64-mono.mp3")).unwrap();
-    file.extend_from_slice(&clean);
+    let file = common::mp3_with_oversized_id3_frame(&clean);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("damaged.mp3");
     fs::write(&path, &file).unwrap();

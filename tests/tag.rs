@@ -216,14 +216,7 @@ fn drafts_can_be_tagged_before_they_are_published() {
 #[test]
 fn a_damaged_tag_is_refused_and_left_alone() {
     let site = FixtureSite::basic();
-    let mut frames = b"TIT2\0\0\0\x06\0\0\0Kept.".to_vec();
-    frames.extend_from_slice(b"APIC\xA0\0\0\0\0\0");
-    frames.extend_from_slice(&[0u8; 64]);
-    let size = frames.len() as u32;
-    let mut file = b"ID3\x03\0\0".to_vec();
-    file.extend([21, 14, 7, 0].map(|s| ((size >> s) & 0x7F) as u8));
-    file.extend(frames);
-    file.extend_from_slice(SAMPLE_MP3);
+    let file = common::mp3_with_oversized_id3_frame(SAMPLE_MP3);
     site.write_bytes("static/media/one.mp3", &file);
     let out = site.run(&["tag"]);
     let text = String::from_utf8_lossy(&out.stderr);

@@ -7,6 +7,21 @@ use std::process::{Command, Output};
 /// A small real MP3 (espeak-ng speech, lame, 22.05 kHz mono, about 6.4 s).
 pub const SAMPLE_MP3: &[u8] = include_bytes!("../../src/starter/001-welcome.mp3");
 
+/// `audio` behind an ID3v2.3 tag whose second frame (APIC) claims 2.7 GB,
+/// more than the tag holds (the damage fuzzing found). The first frame is a
+/// sound TIT2 "Kept.".
+pub fn mp3_with_oversized_id3_frame(audio: &[u8]) -> Vec<u8> {
+    let mut frames = b"TIT2\0\0\0\x06\0\0\0Kept.".to_vec();
+    frames.extend_from_slice(b"APIC\xA0\0\0\0\0\0");
+    frames.extend_from_slice(&[0u8; 64]);
+    let size = frames.len() as u32;
+    let mut file = b"ID3\x03\0\0".to_vec();
+    file.extend([21, 14, 7, 0].map(|s| ((size >> s) & 0x7F) as u8));
+    file.extend(frames);
+    file.extend_from_slice(audio);
+    file
+}
+
 /// A fixture site in a temporary folder.
 pub struct FixtureSite {
     pub dir: tempfile::TempDir,
