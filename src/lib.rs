@@ -78,12 +78,7 @@ pub fn load_site_cached(
 /// Renders every output file of `site` into `staging`.
 pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptions) -> Result<()> {
     let theme = render::Theme::load(&site.root)?;
-    for (rel, bytes) in render::BUILTIN_ASSETS {
-        staging.write(rel, bytes)?;
-    }
-    theme.render_site(site, staging, options)?;
-    feed::write(site, staging, &theme)?;
-    copy_files(site, staging)
+    render_with(site, staging, options, &theme, None)
 }
 
 /// Like [`render_site`], but files whose inputs did not change since the
@@ -98,13 +93,24 @@ pub fn render_site_with(
 ) -> Result<render::RenderMemo> {
     let theme = memo.theme(&site.root)?;
     let round = render::MemoRound::new(memo, site, &theme, options);
+    render_with(site, staging, options, &theme, Some(&round))?;
+    Ok(round.finish(theme))
+}
+
+/// The theme's assets and pages, the feed, then `static/` and the media.
+fn render_with(
+    site: &Site,
+    staging: &Staging,
+    options: &render::RenderOptions,
+    theme: &render::Theme,
+    round: Option<&render::MemoRound<'_>>,
+) -> Result<()> {
     for (rel, bytes) in render::BUILTIN_ASSETS {
         staging.write(rel, bytes)?;
     }
-    theme.render_site_with(site, staging, options, Some(&round))?;
-    feed::write_with(site, staging, &theme, Some(&round))?;
-    copy_files(site, staging)?;
-    Ok(round.finish(theme))
+    theme.render_site(site, staging, options, round)?;
+    feed::write(site, staging, theme, round)?;
+    copy_files(site, staging)
 }
 
 /// Copies `static/` and, when the site serves it, the media folder.

@@ -156,20 +156,11 @@ impl Theme {
         Ok(self.render("feed_item.html", &ctx)?.trim().to_string())
     }
 
-    /// Renders every HTML page of the site into `staging`.
+    /// Renders every HTML page of the site into `staging`. With a memo
+    /// round, a page whose inputs did not change since the build the live
+    /// output came from is kept from there instead of rendered (see
+    /// [`RenderMemo`]).
     pub fn render_site(
-        &self,
-        site: &Site,
-        staging: &Staging,
-        options: &RenderOptions,
-    ) -> Result<()> {
-        self.render_site_with(site, staging, options, None)
-    }
-
-    /// Like [`Theme::render_site`]; with a memo round, a page whose inputs
-    /// did not change since the build the live output came from is kept
-    /// from there instead of rendered (see [`RenderMemo`]).
-    pub fn render_site_with(
         &self,
         site: &Site,
         staging: &Staging,

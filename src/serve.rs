@@ -347,9 +347,9 @@ fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     Ok(format!(
         "Built {} episode{}{held} and {} page{}",
         site.episodes.len(),
-        if site.episodes.len() == 1 { "" } else { "s" },
+        crate::cli::plural(site.episodes.len()),
         site.pages.len(),
-        if site.pages.len() == 1 { "" } else { "s" },
+        crate::cli::plural(site.pages.len()),
     ))
 }
 

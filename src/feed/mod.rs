@@ -173,14 +173,10 @@ fn item_xml(site: &Site, e: &Episode, theme: &Theme) -> Result<String> {
     }
 }
 
-/// Writes `feed.xml` and every episode's `chapters.json` into the staging folder.
-pub fn write(site: &Site, staging: &Staging, theme: &Theme) -> Result<()> {
-    write_with(site, staging, theme, None)
-}
-
-/// Like [`write`]; with a memo round, unchanged files are kept from the
-/// live output and unchanged items' XML reused (see [`crate::render::RenderMemo`]).
-pub fn write_with(
+/// Writes `feed.xml` and every episode's `chapters.json` into the staging
+/// folder. With a memo round, unchanged files are kept from the live output
+/// and unchanged items' XML reused (see [`crate::render::RenderMemo`]).
+pub fn write(
     site: &Site,
     staging: &Staging,
     theme: &Theme,
