@@ -105,7 +105,7 @@ impl Staging {
                 "the output folder already holds files that podsmith did not write, and a build replaces the whole folder",
             )
             .help(format!(
-                "choose another --out, or move those files away; a folder podsmith built holds a `{OUTPUT_MARKER}` file (folders built by podsmith before 0.1 lack it: delete them once)"
+                "choose another --out, or move those files away; a folder podsmith built holds a `{OUTPUT_MARKER}` file (a folder built by an earlier podsmith lacks it: delete that folder once)"
             ))
             .into());
         }
