@@ -268,7 +268,7 @@ const STARTER_FILES: &[(&str, &[u8])] = &[
         include_bytes!("starter/001-welcome.mp3"),
     ),
     ("static/cover.png", include_bytes!("starter/cover.png")),
-    (".gitignore", b"/public\n/.podsmith-cache\n"),
+    (".gitignore", b"/public\n/.podsmith-*\n"),
 ];
 
 impl InitArgs {

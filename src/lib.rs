@@ -26,6 +26,22 @@ use output::Staging;
 use site::{EpisodeCache, LoadOptions, Site};
 use std::path::{Path, PathBuf};
 
+/// Runs `f`, printing how long it took to stderr when the environment sets
+/// `PODSMITH_TIMINGS` (for profiling builds; see docs/performance.md).
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("PODSMITH_TIMINGS").is_some()) {
+        return f();
+    }
+    let started = std::time::Instant::now();
+    let value = f();
+    eprintln!(
+        "timing: {stage:<14} {:>8.1} ms",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    value
+}
+
 /// What to build, and how.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -108,9 +124,9 @@ fn render_with(
     for (rel, bytes) in render::BUILTIN_ASSETS {
         staging.write(rel, bytes)?;
     }
-    theme.render_site(site, staging, options, round)?;
-    feed::write(site, staging, theme, round)?;
-    copy_files(site, staging)
+    timed("pages", || theme.render_site(site, staging, options, round))?;
+    timed("feed", || feed::write(site, staging, theme, round))?;
+    timed("copy files", || copy_files(site, staging))
 }
 
 /// Copies `static/` and, when the site serves it, the media folder.
@@ -131,12 +147,16 @@ fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
 /// Builds the site: load, render into a staging folder, swap it in.
 /// On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let site = load_site(&options.root, &options.load, options.base_url.as_deref())?;
-    let staging = Staging::begin(&options.out, &options.root)?;
+    let site = timed("load", || {
+        load_site(&options.root, &options.load, options.base_url.as_deref())
+    })?;
+    let staging = timed("staging", || Staging::begin(&options.out, &options.root))?;
     render_site(&site, &staging, &options.render)?;
-    let feed_changes = feed::check_against_previous(&site, &staging, options.accept_feed_changes)?;
+    let feed_changes = timed("feed check", || {
+        feed::check_against_previous(&site, &staging, options.accept_feed_changes)
+    })?;
     let out = staging.out_dir().to_path_buf();
-    staging.commit()?;
+    timed("commit", || staging.commit())?;
     Ok(BuildReport {
         site,
         out,

@@ -16,6 +16,7 @@ use std::sync::Mutex;
 
 const STAGING_PREFIX: &str = ".podsmith-build-";
 const RETIRED_PREFIX: &str = ".podsmith-old-";
+const PREVIOUS_PREFIX: &str = ".podsmith-previous-";
 /// Written into every output folder: a build replaces a folder that holds
 /// it, or an empty one, and refuses any other (it could be anything).
 pub const OUTPUT_MARKER: &str = ".podsmith-output";
@@ -76,18 +77,29 @@ pub struct Staging {
     live: Option<Manifest>,
     /// What this build wrote.
     written: Mutex<Manifest>,
+    /// The staging folder is a recycled [`previous_dir`]: put it back there
+    /// if the build fails, and keep the output it replaces there.
+    recycled: bool,
+}
+
+/// Which earlier output a build recycles as its staging folder.
+enum Spare<'a> {
+    /// The one a build kept beside the output ([`previous_dir`]), if any.
+    Previous,
+    /// One moved aside by this process, and what it holds (`serve`).
+    InMemory(&'a Path, Manifest),
 }
 
 impl Staging {
     /// Checks that `out` is a safe output folder for the site in `root` and
-    /// creates a fresh staging folder beside it.
+    /// prepares a staging folder beside it: the output an earlier build
+    /// replaced, when it kept one (see [`previous_dir`]), else a fresh one.
     pub fn begin(out: &Path, root: &Path) -> Result<Staging> {
-        Staging::open(out, root, None)
+        Staging::open(out, root, Spare::Previous)
     }
 
-    /// Like [`Staging::begin`], but with `spare`, an earlier output of the
-    /// same folder that holds `held`, as the staging folder.
-    fn open(out: &Path, root: &Path, spare: Option<(&Path, Manifest)>) -> Result<Staging> {
+    /// Like [`Staging::begin`], with `spare` as the staging folder.
+    fn open(out: &Path, root: &Path, spare: Spare<'_>) -> Result<Staging> {
         let out_abs = absolute(out).map_err(|e| Error::io(out, "resolve", e))?;
         let root_abs = absolute(root).map_err(|e| Error::io(root, "resolve", e))?;
         check_output_dir(&out_abs, &root_abs, out)?;
@@ -115,23 +127,32 @@ impl Staging {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", e))?;
-        remove_leftovers(&parent, &name, spare.as_ref().map(|(p, _)| *p));
+        let in_memory = match &spare {
+            Spare::InMemory(path, _) => Some(*path),
+            Spare::Previous => None,
+        };
+        remove_leftovers(&parent, &name, in_memory);
         let dir = staging_dir(&out_abs);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "clear", e))?;
         }
-        let held = match spare {
-            Some((spare, held)) => {
+        let (held, recycled) = match spare {
+            Spare::InMemory(spare, held) => {
                 std::fs::rename(spare, &dir).map_err(|e| Error::io(spare, "reuse", e))?;
-                held
+                (held, false)
             }
-            None => {
-                std::fs::create_dir(&dir)
-                    .map_err(|e| Error::io(&dir, "create the staging folder", e))?;
-                Manifest::default()
-            }
+            Spare::Previous => match recycle_previous(&out_abs, &dir) {
+                Some(held) => (held, true),
+                None => {
+                    std::fs::create_dir(&dir)
+                        .map_err(|e| Error::io(&dir, "create the staging folder", e))?;
+                    (Manifest::default(), false)
+                }
+            },
         };
-        Ok(Staging::new(out_abs, dir, held))
+        let mut staging = Staging::new(out_abs, dir, held);
+        staging.recycled = recycled;
+        Ok(staging)
     }
 
     fn new(out: PathBuf, dir: PathBuf, held: Manifest) -> Staging {
@@ -149,6 +170,7 @@ impl Staging {
             held,
             live: None,
             written: Mutex::new(Manifest::default()),
+            recycled: false,
         }
     }
 
@@ -172,8 +194,14 @@ impl Staging {
         if !was_written && self.held.sum(rel) == Some(sum) {
             return Ok(());
         }
+        let live = self.live_copy(rel, sum, bytes);
+        // A recycled folder's file that is the live one: already right.
+        let held_unknown = !was_written && self.held.files.get(rel) == Some(&None);
+        if held_unknown && live.as_deref().is_some_and(|l| same_file(l, &path)) {
+            return Ok(());
+        }
         self.prepare(&path, rel, was_written)?;
-        if let Some(live) = self.live_copy(rel, sum, bytes) {
+        if let Some(live) = live {
             if std::fs::hard_link(&live, &path).is_ok() {
                 return Ok(());
             }
@@ -224,9 +252,22 @@ impl Staging {
             return Ok(());
         };
         let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+        if dirs.contains(path) {
+            // A recycled folder has a folder where this file goes now.
+            std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "replace", e))?;
+            dirs.retain(|d| !d.starts_with(path));
+        }
         if !dirs.contains(parent) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Error::io(parent, "create the folder", e))?;
+            if std::fs::create_dir_all(parent).is_err() {
+                // A recycled folder may have a file where a folder goes now.
+                for up in parent.ancestors().take_while(|a| a.starts_with(&self.dir)) {
+                    if std::fs::symlink_metadata(up).is_ok_and(|m| !m.is_dir()) {
+                        let _ = std::fs::remove_file(up);
+                    }
+                }
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(parent, "create the folder", e))?;
+            }
             dirs.insert(parent.to_path_buf());
         }
         Ok(())
@@ -330,9 +371,17 @@ impl Staging {
     /// Swaps the staging folder in as the output folder. On Linux the two
     /// folders trade places in one atomic step, so a reader (or a kill) never
     /// sees the output missing; elsewhere it takes two renames.
+    ///
+    /// The output it replaces is kept as [`previous_dir`], for the next
+    /// build to recycle: that build then creates no folders and rewrites
+    /// only the files that changed.
     pub fn commit(self) -> Result<()> {
-        if let Some(old) = self.commit_keep_old()? {
-            let _ = std::fs::remove_dir_all(&old);
+        let previous = previous_dir(&self.out);
+        if let Some(old) = crate::timed("swap", || self.commit_keep_old())? {
+            let kept = !previous.exists() && std::fs::rename(&old, &previous).is_ok();
+            if !kept {
+                let _ = std::fs::remove_dir_all(&old);
+            }
         }
         Ok(())
     }
@@ -403,6 +452,48 @@ impl Staging {
     }
 }
 
+/// Where a build keeps the output folder it replaced, beside the output
+/// (`.podsmith-previous-public` for `public`), to recycle it as the next
+/// build's staging folder. It holds an older copy of the site, mostly as
+/// hard links to the same files; deleting it only makes the next build
+/// slower.
+pub fn previous_dir(out_abs: &Path) -> PathBuf {
+    let parent = out_abs.parent().unwrap_or(Path::new("/"));
+    let name = out_abs
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parent.join(format!("{PREVIOUS_PREFIX}{name}"))
+}
+
+/// Moves the previous output of `out_abs` to `dir` and lists what it holds
+/// (without sums: each file is checked against the live output before it is
+/// kept). `None`, touching nothing, when there is no previous output that
+/// podsmith wrote.
+fn recycle_previous(out_abs: &Path, dir: &Path) -> Option<Manifest> {
+    let previous = previous_dir(out_abs);
+    let meta = std::fs::symlink_metadata(&previous).ok()?;
+    if !meta.is_dir() || !previous.join(OUTPUT_MARKER).is_file() {
+        return None;
+    }
+    std::fs::rename(&previous, dir).ok()?;
+    let mut held = Manifest::default();
+    for entry in walkdir::WalkDir::new(dir).min_depth(1) {
+        let Ok(entry) = entry else {
+            // Unreadable: start afresh rather than trust part of it.
+            let _ = std::fs::remove_dir_all(dir);
+            return None;
+        };
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        if let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str) {
+            held.files.insert(rel.replace('\\', "/"), None);
+        }
+    }
+    Some(held)
+}
+
 /// The output folder's staging sibling for this process.
 fn staging_dir(out_abs: &Path) -> PathBuf {
     let parent = out_abs.parent().unwrap_or(Path::new("/"));
@@ -455,11 +546,10 @@ impl Cycle {
     /// Starts a build of `out`, recycling the spare folder when there is one.
     pub fn begin(&mut self, out: &Path, root: &Path) -> Result<Staging> {
         let spare = self.spare.take();
-        let opened = Staging::open(
-            out,
-            root,
-            spare.as_ref().map(|(p, m)| (p.as_path(), m.clone())),
-        );
+        let opened = match &spare {
+            Some((path, held)) => Staging::open(out, root, Spare::InMemory(path, held.clone())),
+            None => Staging::begin(out, root),
+        };
         if let (Err(_), Some((spare, _))) = (&opened, &spare) {
             let _ = std::fs::remove_dir_all(spare);
         }
@@ -495,7 +585,15 @@ impl Cycle {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
+        if self.committed {
+            return;
+        }
+        // A recycled folder goes back, for the next build: its files are
+        // checked against the live output before any is kept.
+        let previous = previous_dir(&self.out);
+        let put_back =
+            self.recycled && !previous.exists() && std::fs::rename(&self.dir, &previous).is_ok();
+        if !put_back {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
@@ -722,6 +820,74 @@ mod tests {
             ("b.html".into(), b"new".to_vec()),
         ];
         assert_eq!(files(&out), expected);
+    }
+
+    #[test]
+    fn a_build_recycles_the_output_it_replaced() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let previous = previous_dir(&absolute(&out).unwrap());
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let builds: [&[(&str, &[u8])]; 4] = [
+            &[
+                ("index.html", b"1"),
+                ("e/1/index.html", b"one"),
+                ("gone/x.html", b"x"),
+                ("was-a-file", b"f"),
+                ("was-a-folder/a.html", b"a"),
+            ],
+            &[("index.html", b"2"), ("e/1/index.html", b"one")],
+            &[
+                ("index.html", b"3"),
+                ("e/1/index.html", b"uno"),
+                ("was-a-file/now.html", b"n"),
+                ("was-a-folder", b"file"),
+            ],
+            &[("index.html", b"3"), ("e/1/index.html", b"uno")],
+        ];
+        for (n, build) in builds.iter().enumerate() {
+            let s = Staging::begin(&out, root.path()).unwrap();
+            assert!(!previous.exists(), "build {n}: taken as the staging folder");
+            for (rel, bytes) in build.iter() {
+                s.write(rel, bytes).unwrap();
+            }
+            if n == 3 {
+                // Unchanged and already the live file: left as it is.
+                let kept = s.path().join("index.html");
+                assert_eq!(ino(&kept), ino(&out.join("index.html")));
+            }
+            s.commit().unwrap();
+            let mut expected: Vec<(String, Vec<u8>)> = build
+                .iter()
+                .map(|(rel, bytes)| (rel.to_string(), bytes.to_vec()))
+                .collect();
+            expected.sort();
+            assert_eq!(files(&out), expected, "build {n}");
+            assert_eq!(previous.join(OUTPUT_MARKER).is_file(), n > 0, "build {n}");
+        }
+        assert!(!out.join("gone").exists());
+
+        // A failed build puts the folder back, and the output stays.
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("index.html", b"broken").unwrap();
+        drop(s);
+        assert!(previous.is_dir());
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"3");
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("index.html", b"4").unwrap();
+        s.commit().unwrap();
+        assert_eq!(files(&out), vec![("index.html".into(), b"4".to_vec())]);
+
+        // A folder without the marker is not podsmith's: left alone.
+        std::fs::remove_dir_all(&previous).unwrap();
+        std::fs::create_dir(&previous).unwrap();
+        std::fs::write(previous.join("mine.txt"), b"mine").unwrap();
+        let s = Staging::begin(&out, root.path()).unwrap();
+        s.write("index.html", b"5").unwrap();
+        s.commit().unwrap();
+        assert_eq!(std::fs::read(previous.join("mine.txt")).unwrap(), b"mine");
+        assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"5");
     }
 
     #[test]

@@ -284,15 +284,15 @@ impl Site {
             kept.clear();
             kept.key = key;
         }
-        let content = {
+        let content = crate::timed("read sources", || {
             let files = &kept.files;
             content::load_with(root, &|path, stamp| {
                 files
                     .get(path)
                     .filter(|c| c.source.stamp == Some(stamp))
                     .map(|c| Arc::clone(&c.source))
-            })?
-        };
+            })
+        })?;
         let cache = AudioCache::open(&root.join(CACHE_DIR));
         let site = Site::from_content(root, config, content, &cache, options, kept);
         if let Err(e) = cache.save() {
