@@ -401,8 +401,7 @@ pub fn split_front_matter(text: &str, path: &Path) -> Result<(String, String)> {
     for line in lines {
         consumed += line.len();
         if line.trim_end() == "+++" {
-            let body = text[consumed..].replace("\r\n", "\n");
-            return Ok((front.replace("\r\n", "\n"), body));
+            return Ok((unix_lines(&front), unix_lines(&text[consumed..])));
         }
         front.push_str(line);
     }
@@ -413,6 +412,15 @@ pub fn split_front_matter(text: &str, path: &Path) -> Result<(String, String)> {
     .at(1, 1)
     .help("add a line of `+++` after the last front matter key")
     .into())
+}
+
+/// `text` with Windows line ends (`\r\n`) made `\n` (copied only if needed).
+fn unix_lines(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text.to_string()
+    }
 }
 
 #[cfg(test)]

@@ -147,13 +147,15 @@ impl Theme {
             .map_err(|e| template_error(&e, &self.origins))
     }
 
-    /// Renders an episode's whole text for the feed's `content:encoded`
+    /// Renders episodes' whole text for the feed's `content:encoded`
     /// (template `feed_item.html`: notes, feedback, support, credits and
     /// supporters, with absolute links).
-    pub fn render_feed_item(&self, site: &Site, episode: &Episode) -> Result<String> {
-        let mut ctx = base_context(site, &RenderOptions::default());
-        ctx.insert("episode", &EpisodeView::new(episode, site));
-        Ok(self.render("feed_item.html", &ctx)?.trim().to_string())
+    pub fn feed_items<'a>(&'a self, site: &'a Site) -> FeedItemRenderer<'a> {
+        FeedItemRenderer {
+            theme: self,
+            site,
+            base: base_context(site, &RenderOptions::default()),
+        }
     }
 
     /// Renders every HTML page of the site into `staging`. With a memo
@@ -175,62 +177,68 @@ impl Theme {
         let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
-        site.episodes
-            .par_iter()
-            .enumerate()
-            .try_for_each(|(i, episode)| -> Result<()> {
+        crate::timed("  episode pages", || {
+            site.episodes
+                .par_iter()
+                .enumerate()
+                .try_for_each(|(i, episode)| -> Result<()> {
+                    emit(
+                        round,
+                        staging,
+                        &format!("episodes/{}/index.html", episode.slug),
+                        |k| {
+                            k.u128(episode.fingerprint);
+                            k.u128(fp(episode.newer));
+                            k.u128(fp(episode.older));
+                        },
+                        || {
+                            let mut ctx = base.clone();
+                            ctx.insert("page_title", &episode.title);
+                            ctx.insert("page_url", &episode.url);
+                            ctx.insert("page_description", &episode.summary);
+                            ctx.insert("episode", view(i));
+                            ctx.insert("newer", &episode.newer.map(|i| &links[i]));
+                            ctx.insert("older", &episode.older.map(|i| &links[i]));
+                            self.render("episode.html", &ctx)
+                        },
+                    )
+                })
+        })?;
+
+        crate::timed("  index pages", || {
+            self.render_index(site, staging, &base, &view, round)
+        })?;
+
+        crate::timed("  tag pages", || {
+            site.tags.par_iter().try_for_each(|tag| -> Result<()> {
                 emit(
                     round,
                     staging,
-                    &format!("episodes/{}/index.html", episode.slug),
+                    &format!("tags/{}/index.html", tag.slug),
                     |k| {
-                        k.u128(episode.fingerprint);
-                        k.u128(fp(episode.newer));
-                        k.u128(fp(episode.older));
+                        for &i in &tag.episodes {
+                            k.u128(site.episodes[i].fingerprint);
+                        }
                     },
                     || {
                         let mut ctx = base.clone();
-                        ctx.insert("page_title", &episode.title);
-                        ctx.insert("page_url", &episode.url);
-                        ctx.insert("page_description", &episode.summary);
-                        ctx.insert("episode", view(i));
-                        ctx.insert("newer", &episode.newer.map(|i| &links[i]));
-                        ctx.insert("older", &episode.older.map(|i| &links[i]));
-                        self.render("episode.html", &ctx)
+                        ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
+                        ctx.insert("page_url", &tag.url);
+                        ctx.insert(
+                            "tag",
+                            &TagView {
+                                name: &tag.name,
+                                url: &tag.url,
+                                count: tag.episodes.len(),
+                            },
+                        );
+                        let episodes: Vec<&EpisodeView<'_>> =
+                            tag.episodes.iter().map(|&i| view(i)).collect();
+                        ctx.insert("episodes", &episodes);
+                        self.render("tag.html", &ctx)
                     },
                 )
-            })?;
-
-        self.render_index(site, staging, &base, &view, round)?;
-
-        site.tags.par_iter().try_for_each(|tag| -> Result<()> {
-            emit(
-                round,
-                staging,
-                &format!("tags/{}/index.html", tag.slug),
-                |k| {
-                    for &i in &tag.episodes {
-                        k.u128(site.episodes[i].fingerprint);
-                    }
-                },
-                || {
-                    let mut ctx = base.clone();
-                    ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
-                    ctx.insert("page_url", &tag.url);
-                    ctx.insert(
-                        "tag",
-                        &TagView {
-                            name: &tag.name,
-                            url: &tag.url,
-                            count: tag.episodes.len(),
-                        },
-                    );
-                    let episodes: Vec<&EpisodeView<'_>> =
-                        tag.episodes.iter().map(|&i| view(i)).collect();
-                    ctx.insert("episodes", &episodes);
-                    self.render("tag.html", &ctx)
-                },
-            )
+            })
         })?;
 
         let tags: Vec<TagView<'_>> = site
@@ -423,6 +431,27 @@ impl Theme {
                     },
                 )
             })
+    }
+}
+
+/// Renders feed items' `content:encoded` text (see [`Theme::feed_items`]).
+pub struct FeedItemRenderer<'a> {
+    theme: &'a Theme,
+    site: &'a Site,
+    base: Context,
+}
+
+impl FeedItemRenderer<'_> {
+    /// The text of one episode.
+    pub fn render(&self, episode: &Episode) -> Result<String> {
+        let mut ctx = self.base.clone();
+        ctx.insert("episode", &EpisodeView::new(episode, self.site));
+        let mut text = self.theme.render("feed_item.html", &ctx)?;
+        let end = text.trim_end().len();
+        text.truncate(end);
+        let start = text.len() - text.trim_start().len();
+        text.drain(..start);
+        Ok(text)
     }
 }
 
@@ -997,9 +1026,16 @@ fn episode_json_ld(e: &Episode, site: &Site, image: Option<&str>) -> String {
 /// Escapes `<`, `>` and `&` in JSON text as `\u` sequences (still the same
 /// JSON), so it can sit in a `<script>` element.
 fn script_safe_json(json: &str) -> String {
-    json.replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    let mut safe = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => safe.push_str("\\u003c"),
+            '>' => safe.push_str("\\u003e"),
+            '&' => safe.push_str("\\u0026"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 fn date_display(e: &Episode) -> String {

@@ -13,7 +13,7 @@ pub mod stability;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::{all_episodes, emit, MemoRound, Theme};
+use crate::render::{all_episodes, emit, FeedItemRenderer, MemoRound, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
@@ -105,7 +105,24 @@ pub fn is_xml_char(c: char) -> bool {
 /// Removes the characters XML 1.0 forbids (C0 controls other than tab and
 /// line breaks, U+FFFE, U+FFFF).
 pub fn clean(text: &str) -> String {
-    text.chars().filter(|&c| is_xml_char(c)).collect()
+    cleaned(text).into_owned()
+}
+
+/// Like [`clean`], borrowing `text` when it has nothing to remove (the
+/// usual case, found by one pass over the bytes).
+pub fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    // In UTF-8 the forbidden characters are the bytes below 0x20 but tab
+    // and line breaks, and U+FFFE/U+FFFF: EF BF BE and EF BF BF.
+    let suspect = bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && bytes.get(i + 2) >= Some(&0xBE))
+    });
+    if suspect {
+        text.chars().filter(|&c| is_xml_char(c)).collect()
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
 }
 
 /// Renders the feed as XML text. Items are rendered in parallel, a batch
@@ -125,17 +142,18 @@ fn to_xml_with(site: &Site, theme: &Theme, round: Option<&MemoRound<'_>>) -> Res
         .rfind("</channel>")
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
     let mut text = head[..split].to_string();
+    let items = theme.feed_items(site);
     for batch in feed_episodes(site).chunks(ITEM_BATCH) {
         match round {
             Some(round) => batch
                 .par_iter()
-                .map(|e| round.item(e, || item_xml(site, e, theme)))
+                .map(|e| round.item(e, || item_xml(site, e, &items)))
                 .collect::<Result<Vec<_>>>()?
                 .iter()
                 .for_each(|i| text.push_str(i)),
             None => batch
                 .par_iter()
-                .map(|e| item_xml(site, e, theme))
+                .map(|e| item_xml(site, e, &items))
                 .collect::<Result<Vec<String>>>()?
                 .iter()
                 .for_each(|i| text.push_str(i)),
@@ -158,17 +176,24 @@ fn write_channel(channel: &Channel) -> Result<String> {
         .map_err(|e| Error::new(None, format!("cannot write the feed: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))?;
-    Ok(clean(&text))
+    Ok(match cleaned(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(fixed) => fixed,
+    })
 }
 
 /// One episode's `<item>` element as XML text.
-fn item_xml(site: &Site, e: &Episode, theme: &Theme) -> Result<String> {
+fn item_xml(site: &Site, e: &Episode, items: &FeedItemRenderer<'_>) -> Result<String> {
     let alone = ChannelBuilder::default()
-        .items(vec![item(site, e, theme)?])
+        .items(vec![item(site, e, items)?])
         .build();
-    let text = write_channel(&alone)?;
+    let mut text = write_channel(&alone)?;
     match (text.find("<item>"), text.rfind("</item>")) {
-        (Some(start), Some(end)) => Ok(text[start..end + "</item>".len()].to_string()),
+        (Some(start), Some(end)) => {
+            text.truncate(end + "</item>".len());
+            text.drain(..start);
+            Ok(text)
+        }
         _ => Err(Error::new(None, "cannot write a feed item")),
     }
 }
@@ -336,14 +361,14 @@ fn channel(site: &Site) -> Result<Channel> {
 }
 
 /// One episode's `<item>`.
-fn item(site: &Site, e: &Episode, theme: &Theme) -> Result<Item> {
+fn item(site: &Site, e: &Episode, items: &FeedItemRenderer<'_>) -> Result<Item> {
     let audio = e.audio.as_ref().ok_or_else(|| {
         Error::new(
             e.source.clone(),
             "an episode without audio is not a feed item",
         )
     })?;
-    let content = theme.render_feed_item(site, e)?;
+    let content = items.render(e)?;
     let mut podcast: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
     if let Some(season) = e.season {
         push(&mut podcast, ext("season", &season.to_string(), &[]));
@@ -389,7 +414,10 @@ fn item(site: &Site, e: &Episode, theme: &Theme) -> Result<Item> {
         .title(Some(clean(&e.title)))
         .link(Some(e.url.clone()))
         .description(Some(clean(&e.summary)))
-        .content(Some(clean(&content)))
+        .content(Some(match cleaned(&content) {
+            std::borrow::Cow::Borrowed(_) => content,
+            std::borrow::Cow::Owned(fixed) => fixed,
+        }))
         .guid(Some(
             GuidBuilder::default()
                 .value(clean(&e.guid))
@@ -585,6 +613,14 @@ mod tests {
     #[test]
     fn clean_strips_forbidden_characters() {
         assert_eq!(clean("a\u{1}b\u{b}c\td\n\u{fffe}é🎙"), "abc\td\né🎙");
+        assert_eq!(
+            clean("\u{ffff}x\u{1f}\u{fffd}\u{efbf}"),
+            "x\u{fffd}\u{efbf}"
+        );
+        assert!(matches!(
+            cleaned("plain é\u{fffd} text\r\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
