@@ -124,9 +124,17 @@ fn render_with(
     for (rel, bytes) in render::BUILTIN_ASSETS {
         staging.write(rel, bytes)?;
     }
-    timed("pages", || theme.render_site(site, staging, options, round))?;
-    timed("feed", || feed::write(site, staging, theme, round))?;
-    timed("copy files", || copy_files(site, staging))
+    // Side by side: each part is parallel inside, but has serial stretches.
+    let (pages, (feed, files)) = rayon::join(
+        || timed("pages", || theme.render_site(site, staging, options, round)),
+        || {
+            rayon::join(
+                || timed("feed", || feed::write(site, staging, theme, round)),
+                || timed("copy files", || copy_files(site, staging)),
+            )
+        },
+    );
+    pages.and(feed).and(files)
 }
 
 /// Copies `static/` and, when the site serves it, the media folder.

@@ -211,6 +211,40 @@ impl Staging {
             .map_err(|e| Error::io(&path, "write", e))
     }
 
+    /// Writes the file at `rel` from the pieces that `fill` hands to its
+    /// sink, in order, so a large file (the feed) is never held whole.
+    /// While the pieces match the live output's file nothing is written:
+    /// when all of it matches, the file is kept or linked from there, as
+    /// [`Staging::write`] does for unchanged bytes.
+    pub fn write_pieces(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>,
+    ) -> Result<()> {
+        let path = self.target(rel)?;
+        let live = self.out.join(safe_rel(rel)?);
+        let was_written = self.contains(rel);
+        let mut piece = Pieces {
+            staging: self,
+            rel,
+            path: &path,
+            was_written,
+            live: std::fs::File::open(&live)
+                .ok()
+                .filter(|f| f.metadata().is_ok_and(|m| m.is_file()))
+                .map(std::io::BufReader::new),
+            live_path: &live,
+            matched: 0,
+            file: None,
+            hash: xxhash_rust::xxh3::Xxh3::new(),
+            len: 0,
+        };
+        fill(&mut |bytes| piece.push(bytes))?;
+        let sum = piece.finish()?;
+        self.record(rel, Some(sum));
+        Ok(())
+    }
+
     /// Writes the file at `rel` with the bytes the live output holds there
     /// (hard-linked), without the caller rendering them again. Returns
     /// `false`, writing nothing, when the live output's content is unknown.
@@ -362,6 +396,12 @@ impl Staging {
         written.files.contains_key(rel)
     }
 
+    /// Whether the file at `rel` is the live output's file itself (it was
+    /// kept or linked from there, so its bytes are the same).
+    pub fn is_live(&self, rel: &str) -> bool {
+        safe_rel(rel).is_ok_and(|safe| same_file(&self.dir.join(&safe), &self.out.join(&safe)))
+    }
+
     /// Reads a file of the previous output (e.g. the published `feed.xml`).
     pub fn previous(&self, rel: &str) -> Option<Vec<u8>> {
         let safe = safe_rel(rel).ok()?;
@@ -494,6 +534,118 @@ fn recycle_previous(out_abs: &Path, dir: &Path) -> Option<Manifest> {
     Some(held)
 }
 
+/// A file being written piece by piece ([`Staging::write_pieces`]).
+struct Pieces<'a> {
+    staging: &'a Staging,
+    rel: &'a str,
+    path: &'a Path,
+    was_written: bool,
+    /// The live output's file, read along while the pieces match it.
+    live: Option<std::io::BufReader<std::fs::File>>,
+    live_path: &'a Path,
+    /// How many bytes matched the live file before `file` was created.
+    matched: u64,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    hash: xxhash_rust::xxh3::Xxh3,
+    len: u64,
+}
+
+impl Pieces<'_> {
+    fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        use std::io::Read;
+        self.hash.update(bytes);
+        self.len += bytes.len() as u64;
+        if self.file.is_none() {
+            if let Some(live) = &mut self.live {
+                let mut buf = [0; 16 * 1024];
+                let mut rest = bytes;
+                while !rest.is_empty() {
+                    let n = rest.len().min(buf.len());
+                    if live.read_exact(&mut buf[..n]).is_err() || buf[..n] != rest[..n] {
+                        break;
+                    }
+                    rest = &rest[n..];
+                    self.matched += n as u64;
+                }
+                if rest.is_empty() {
+                    return Ok(());
+                }
+                return self.diverge(rest);
+            }
+            return self.diverge(bytes);
+        }
+        self.write(bytes)
+    }
+
+    fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        if let Some(file) = &mut self.file {
+            file.write_all(bytes)
+                .map_err(|e| Error::io(self.path, "write", e))?;
+        }
+        Ok(())
+    }
+
+    /// Starts the file: the part that matched the live file, then `rest`.
+    fn diverge(&mut self, rest: &[u8]) -> Result<()> {
+        use std::io::Read;
+        self.live = None;
+        self.staging
+            .prepare(self.path, self.rel, self.was_written)?;
+        let file =
+            std::fs::File::create_new(self.path).map_err(|e| Error::io(self.path, "write", e))?;
+        let mut file = std::io::BufWriter::with_capacity(256 * 1024, file);
+        if self.matched > 0 {
+            let live = std::fs::File::open(self.live_path)
+                .map_err(|e| Error::io(self.live_path, "read", e))?;
+            let copied = std::io::copy(&mut live.take(self.matched), &mut file)
+                .map_err(|e| Error::io(self.path, "write", e))?;
+            if copied != self.matched {
+                return Err(Error::io(
+                    self.live_path,
+                    "read",
+                    std::io::ErrorKind::UnexpectedEof.into(),
+                ));
+            }
+        }
+        self.file = Some(file);
+        self.write(rest)
+    }
+
+    /// Ends the file; returns its sum.
+    fn finish(mut self) -> Result<FileSum> {
+        use std::io::Read;
+        let sum = FileSum {
+            len: self.len,
+            hash: self.hash.digest128(),
+        };
+        if let Some(mut live) = self.live.take() {
+            let at_end = matches!(live.read(&mut [0; 1]), Ok(0));
+            if at_end {
+                // The same bytes as the live file.
+                let held = !self.was_written && self.staging.held.files.contains_key(self.rel);
+                if held && same_file(self.live_path, self.path) {
+                    return Ok(sum);
+                }
+                self.staging
+                    .prepare(self.path, self.rel, self.was_written)?;
+                std::fs::hard_link(self.live_path, self.path)
+                    .or_else(|_| std::fs::copy(self.live_path, self.path).map(|_| ()))
+                    .map_err(|e| Error::io(self.path, "write", e))?;
+                return Ok(sum);
+            }
+            self.diverge(&[])?;
+        }
+        if self.file.is_none() {
+            self.diverge(&[])?;
+        }
+        if let Some(file) = self.file.take() {
+            file.into_inner()
+                .map_err(|e| Error::io(self.path, "write", e.into_error()))?;
+        }
+        Ok(sum)
+    }
+}
+
 /// The output folder's staging sibling for this process.
 fn staging_dir(out_abs: &Path) -> PathBuf {
     let parent = out_abs.parent().unwrap_or(Path::new("/"));
@@ -504,13 +656,14 @@ fn staging_dir(out_abs: &Path) -> PathBuf {
     parent.join(format!("{STAGING_PREFIX}{name}-{}", std::process::id()))
 }
 
-/// Whether the file at `path` holds exactly `bytes` (read in pieces).
+/// Whether the file at `path` holds exactly `bytes` (read in pieces into a
+/// buffer on the stack: a fresh heap buffer per file cost page faults).
 fn holds(path: &Path, bytes: &[u8]) -> bool {
     use std::io::Read;
     let Ok(mut file) = std::fs::File::open(path) else {
         return false;
     };
-    let mut buf = vec![0; 64 * 1024];
+    let mut buf = [0; 16 * 1024];
     let mut rest = bytes;
     loop {
         match file.read(&mut buf) {
@@ -888,6 +1041,46 @@ mod tests {
         s.commit().unwrap();
         assert_eq!(std::fs::read(previous.join("mine.txt")).unwrap(), b"mine");
         assert_eq!(std::fs::read(out.join("index.html")).unwrap(), b"5");
+    }
+
+    #[test]
+    fn a_file_written_in_pieces_matches_one_written_whole() {
+        use std::os::unix::fs::MetadataExt;
+        let root = tempfile::tempdir().unwrap();
+        let out = root.path().join("public");
+        let ino = |p: &Path| std::fs::metadata(p).ok().map(|m| m.ino());
+        let long: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut changed = long.clone();
+        changed[70_000] ^= 1;
+        let versions: [&[u8]; 6] = [
+            &long,
+            &long,              // the same: linked from the live output
+            &changed,           // differs after the first pieces
+            &changed[..50_000], // shorter
+            &changed,           // longer
+            b"",
+        ];
+        for (n, bytes) in versions.iter().enumerate() {
+            let s = Staging::begin(&out, root.path()).unwrap();
+            s.write_pieces("feed.xml", |sink| {
+                for piece in bytes.chunks(7_000) {
+                    sink(piece)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+            let path = s.path().join("feed.xml");
+            assert_eq!(std::fs::read(&path).unwrap(), *bytes, "version {n}");
+            let same = n == 1;
+            assert_eq!(
+                ino(&path) == ino(&out.join("feed.xml")),
+                same,
+                "version {n}"
+            );
+            assert_eq!(s.is_live("feed.xml"), same, "version {n}");
+            s.commit().unwrap();
+            assert_eq!(std::fs::read(out.join("feed.xml")).unwrap(), *bytes);
+        }
     }
 
     #[test]

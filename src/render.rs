@@ -177,7 +177,9 @@ impl Theme {
         let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
-        crate::timed("  episode pages", || {
+        // The episode pages, and every other page, side by side: the list
+        // pages are fewer but larger, and the pages after them are serial.
+        let episode_pages = || {
             site.episodes
                 .par_iter()
                 .enumerate()
@@ -203,13 +205,25 @@ impl Theme {
                         },
                     )
                 })
-        })?;
+        };
+        let other_pages = || -> Result<()> {
+            self.render_other_pages(site, staging, &base, &view, &links, round)
+        };
+        let (episodes, others) = rayon::join(episode_pages, other_pages);
+        episodes.and(others)
+    }
 
-        crate::timed("  index pages", || {
-            self.render_index(site, staging, &base, &view, round)
-        })?;
-
-        crate::timed("  tag pages", || {
+    /// Every page but the episode pages (see [`Theme::render_site`]).
+    fn render_other_pages<'v>(
+        &self,
+        site: &'v Site,
+        staging: &Staging,
+        base: &Context,
+        view: &(dyn Fn(usize) -> &'v EpisodeView<'v> + Sync),
+        links: &[EpisodeLink<'_>],
+        round: Option<&MemoRound<'_>>,
+    ) -> Result<()> {
+        let tag_pages = || {
             site.tags.par_iter().try_for_each(|tag| -> Result<()> {
                 emit(
                     round,
@@ -239,7 +253,12 @@ impl Theme {
                     },
                 )
             })
-        })?;
+        };
+        let (index, tags) = rayon::join(
+            || self.render_index(site, staging, base, view, round),
+            tag_pages,
+        );
+        index.and(tags)?;
 
         let tags: Vec<TagView<'_>> = site
             .tags
@@ -253,7 +272,7 @@ impl Theme {
         let section = SectionPage {
             site,
             staging,
-            base: &base,
+            base,
             round,
         };
         // Each list shows only some fields of the episodes: its key hashes those.
@@ -264,7 +283,7 @@ impl Theme {
             "Archive",
             "years",
             |k| k.u128(debug_hash(&links)),
-            || archive_years(&links),
+            || archive_years(links),
         )?;
         self.render_section(
             &section,
@@ -592,17 +611,45 @@ pub(crate) fn emit<T: AsRef<[u8]>>(
     add: impl FnOnce(&mut Key),
     render: impl FnOnce() -> Result<T>,
 ) -> Result<()> {
-    if let Some(round) = round {
-        let key = round.key(rel, add);
-        round.lock().files.insert(rel.to_string(), key);
-        if round.enabled && round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
-            round
-                .kept
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return Ok(());
-        }
+    if kept(round, staging, rel, add)? {
+        return Ok(());
     }
     staging.write(rel, render()?.as_ref())
+}
+
+/// Like [`emit`], for a file made piece by piece ([`Staging::write_pieces`]).
+pub(crate) fn emit_pieces(
+    round: Option<&MemoRound<'_>>,
+    staging: &Staging,
+    rel: &str,
+    add: impl FnOnce(&mut Key),
+    fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>,
+) -> Result<()> {
+    if kept(round, staging, rel, add)? {
+        return Ok(());
+    }
+    staging.write_pieces(rel, fill)
+}
+
+/// Notes `rel`'s key in the round; keeps the live file when it is unchanged.
+fn kept(
+    round: Option<&MemoRound<'_>>,
+    staging: &Staging,
+    rel: &str,
+    add: impl FnOnce(&mut Key),
+) -> Result<bool> {
+    let Some(round) = round else {
+        return Ok(false);
+    };
+    let key = round.key(rel, add);
+    round.lock().files.insert(rel.to_string(), key);
+    if round.enabled && round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
+        round
+            .kept
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// A key of every episode, in order.

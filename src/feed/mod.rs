@@ -13,7 +13,7 @@ pub mod stability;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::{all_episodes, emit, FeedItemRenderer, MemoRound, Theme};
+use crate::render::{all_episodes, emit, emit_pieces, FeedItemRenderer, MemoRound, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
@@ -125,14 +125,25 @@ pub fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Renders the feed as XML text. Items are rendered in parallel, a batch
-/// at a time, straight into the text, so a long feed is never held twice.
+/// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
-    to_xml_with(site, theme, None)
+    let mut text = Vec::new();
+    write_xml(site, theme, None, &mut |piece| {
+        text.extend_from_slice(piece);
+        Ok(())
+    })?;
+    String::from_utf8(text).map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))
 }
 
-/// Like [`to_xml`], taking unchanged items' XML from a memo round.
-fn to_xml_with(site: &Site, theme: &Theme, round: Option<&MemoRound<'_>>) -> Result<String> {
+/// Hands the feed's XML to `sink` piece by piece. Items are rendered in
+/// parallel, a batch at a time, so a long feed is never held whole; with a
+/// memo round, unchanged items' XML is reused.
+fn write_xml(
+    site: &Site,
+    theme: &Theme,
+    round: Option<&MemoRound<'_>>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<()>,
+) -> Result<()> {
     let header = channel(site)?;
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
@@ -141,27 +152,28 @@ fn to_xml_with(site: &Site, theme: &Theme, round: Option<&MemoRound<'_>>) -> Res
     let split = head
         .rfind("</channel>")
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
-    let mut text = head[..split].to_string();
+    sink(head[..split].as_bytes())?;
     let items = theme.feed_items(site);
     for batch in feed_episodes(site).chunks(ITEM_BATCH) {
         match round {
-            Some(round) => batch
-                .par_iter()
-                .map(|e| round.item(e, || item_xml(site, e, &items)))
-                .collect::<Result<Vec<_>>>()?
-                .iter()
-                .for_each(|i| text.push_str(i)),
-            None => batch
-                .par_iter()
-                .map(|e| item_xml(site, e, &items))
-                .collect::<Result<Vec<String>>>()?
-                .iter()
-                .for_each(|i| text.push_str(i)),
+            Some(round) => {
+                let xml = batch
+                    .par_iter()
+                    .map(|e| round.item(e, || item_xml(site, e, &items)))
+                    .collect::<Result<Vec<_>>>()?;
+                xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
+            }
+            None => {
+                let xml = batch
+                    .par_iter()
+                    .map(|e| item_xml(site, e, &items))
+                    .collect::<Result<Vec<String>>>()?;
+                xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
+            }
         }
     }
-    text.push_str(&head[split..]);
-    text.push('\n');
-    Ok(text)
+    sink(head[split..].as_bytes())?;
+    sink(b"\n")
 }
 
 /// How many items are rendered at once.
@@ -219,12 +231,12 @@ pub fn write(
                 || Ok(chapters_json(site, episode)),
             )
         })?;
-    emit(
+    emit_pieces(
         round,
         staging,
         FEED_FILE,
         |k| k.u128(all_episodes(site)),
-        || to_xml_with(site, theme, round),
+        |sink| write_xml(site, theme, round, sink),
     )
 }
 
@@ -239,6 +251,9 @@ pub fn check_against_previous(
     accept: bool,
 ) -> Result<Vec<Diagnostic>> {
     let published = staging.out_dir().join(FEED_FILE);
+    if staging.is_live(FEED_FILE) {
+        return Ok(Vec::new()); // the same bytes: nothing changed
+    }
     let Ok(old) = std::fs::File::open(&published) else {
         return Ok(Vec::new());
     };
