@@ -152,7 +152,7 @@ fn write_xml(
     let split = head
         .rfind("</channel>")
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
-    sink(head[..split].as_bytes())?;
+    sink(&head.as_bytes()[..split])?;
     let items = theme.feed_items(site);
     for batch in feed_episodes(site).chunks(ITEM_BATCH) {
         match round {
@@ -172,7 +172,7 @@ fn write_xml(
             }
         }
     }
-    sink(head[split..].as_bytes())?;
+    sink(&head.as_bytes()[split..])?;
     sink(b"\n")
 }
 
