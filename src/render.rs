@@ -8,6 +8,7 @@ use crate::output::Staging;
 use crate::site::{debug_hash, format_clock, Episode, Site};
 use rayon::prelude::*;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -170,10 +171,8 @@ impl Theme {
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let base = base_context(site, options);
-        // Views are built when a page needs them: with a memo, most do not.
-        let views: Vec<OnceLock<EpisodeView<'_>>> =
-            site.episodes.iter().map(|_| OnceLock::new()).collect();
-        let view = |i: usize| views[i].get_or_init(|| EpisodeView::new(&site.episodes[i], site));
+        let values = EpisodeValues::new(site);
+        let view = |i: usize| values.get(i);
         let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
@@ -198,7 +197,7 @@ impl Theme {
                             ctx.insert("page_title", &episode.title);
                             ctx.insert("page_url", &episode.url);
                             ctx.insert("page_description", &episode.summary);
-                            ctx.insert("episode", view(i));
+                            insert_value(&mut ctx, "episode", view(i)?);
                             ctx.insert("newer", &episode.newer.map(|i| &links[i]));
                             ctx.insert("older", &episode.older.map(|i| &links[i]));
                             self.render("episode.html", &ctx)
@@ -219,7 +218,7 @@ impl Theme {
         site: &'v Site,
         staging: &Staging,
         base: &Context,
-        view: &(dyn Fn(usize) -> &'v EpisodeView<'v> + Sync),
+        view: &(dyn Fn(usize) -> Result<Value> + Sync),
         links: &[EpisodeLink<'_>],
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
@@ -246,9 +245,8 @@ impl Theme {
                                 count: tag.episodes.len(),
                             },
                         );
-                        let episodes: Vec<&EpisodeView<'_>> =
-                            tag.episodes.iter().map(|&i| view(i)).collect();
-                        ctx.insert("episodes", &episodes);
+                        let episodes = tag.episodes.iter().map(|&i| view(i));
+                        insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
                         self.render("tag.html", &ctx)
                     },
                 )
@@ -382,7 +380,7 @@ impl Theme {
         site: &Site,
         staging: &Staging,
         base: &Context,
-        view: &(dyn Fn(usize) -> &'v EpisodeView<'v> + Sync),
+        view: &(dyn Fn(usize) -> Result<Value> + Sync),
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let per_page = site.config.episodes_per_page.max(1);
@@ -435,8 +433,8 @@ impl Theme {
                             },
                         );
                         ctx.insert("page_url", &page_url(number));
-                        let episodes: Vec<&EpisodeView<'_>> = chunk.clone().map(view).collect();
-                        ctx.insert("episodes", &episodes);
+                        let episodes = chunk.clone().map(view);
+                        insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
                         ctx.insert(
                             "paginator",
                             &Paginator {
@@ -450,6 +448,52 @@ impl Theme {
                     },
                 )
             })
+    }
+}
+
+/// Each episode's template value ([`EpisodeView`] as JSON), made once when
+/// a page first needs it and cloned into every page that shows the episode
+/// (its own page, an index page, its tag pages). The notes (`content`) are
+/// left out of the kept value and added at each use, so that the values of
+/// a large show take little memory.
+struct EpisodeValues<'a> {
+    site: &'a Site,
+    values: Vec<OnceLock<std::result::Result<Value, String>>>,
+}
+
+impl<'a> EpisodeValues<'a> {
+    fn new(site: &'a Site) -> Self {
+        EpisodeValues {
+            site,
+            values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The value of episode `i`.
+    fn get(&self, i: usize) -> Result<Value> {
+        let episode = &self.site.episodes[i];
+        let kept = self.values[i].get_or_init(|| {
+            let mut view = EpisodeView::new(episode, self.site);
+            view.content = "";
+            serde_json::to_value(&view).map_err(|e| e.to_string())
+        });
+        let mut value = kept
+            .clone()
+            .map_err(|e| Error::new(episode.source.clone(), e))?;
+        if let Some(fields) = value.as_object_mut() {
+            fields.insert("content".into(), Value::String(episode.notes_html.clone()));
+        }
+        Ok(value)
+    }
+}
+
+/// Puts `value` into `ctx` as it is (`Context::insert` would serialize a
+/// copy of it).
+fn insert_value(ctx: &mut Context, key: &str, value: Value) {
+    let mut one = serde_json::Map::new();
+    one.insert(key.to_string(), value);
+    if let Ok(one) = Context::from_value(Value::Object(one)) {
+        ctx.extend(one);
     }
 }
 
