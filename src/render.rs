@@ -171,7 +171,7 @@ impl Theme {
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let base = base_context(site, options);
-        let values = EpisodeValues::new(site);
+        let values = EpisodeValues::new(site, round);
         let view = |i: usize| values.get(i);
         let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
@@ -208,7 +208,10 @@ impl Theme {
         let other_pages = || -> Result<()> {
             self.render_other_pages(site, staging, &base, &view, &links, round)
         };
-        let (episodes, others) = rayon::join(episode_pages, other_pages);
+        let (episodes, others) = rayon::join(
+            || crate::timed("  episodes", episode_pages),
+            || crate::timed("  others", other_pages),
+        );
         episodes.and(others)
     }
 
@@ -253,8 +256,12 @@ impl Theme {
             })
         };
         let (index, tags) = rayon::join(
-            || self.render_index(site, staging, base, view, round),
-            tag_pages,
+            || {
+                crate::timed("  index", || {
+                    self.render_index(site, staging, base, view, round)
+                })
+            },
+            || crate::timed("  tags", tag_pages),
         );
         index.and(tags)?;
 
@@ -458,13 +465,16 @@ impl Theme {
 /// a large show take little memory.
 struct EpisodeValues<'a> {
     site: &'a Site,
-    values: Vec<OnceLock<std::result::Result<Value, String>>>,
+    round: Option<&'a MemoRound<'a>>,
+    values: Vec<OnceLock<std::result::Result<Arc<Value>, String>>>,
 }
 
 impl<'a> EpisodeValues<'a> {
-    fn new(site: &'a Site) -> Self {
+    /// With a memo round, values are also kept between builds (`serve`).
+    fn new(site: &'a Site, round: Option<&'a MemoRound<'a>>) -> Self {
         EpisodeValues {
             site,
+            round,
             values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
         }
     }
@@ -473,13 +483,22 @@ impl<'a> EpisodeValues<'a> {
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
         let kept = self.values[i].get_or_init(|| {
-            let mut view = EpisodeView::new(episode, self.site);
-            view.content = "";
-            serde_json::to_value(&view).map_err(|e| e.to_string())
+            let make = || {
+                let mut view = EpisodeView::new(episode, self.site);
+                view.content = "";
+                serde_json::to_value(&view)
+                    .map_err(|e| Error::new(episode.source.clone(), e.to_string()))
+            };
+            match self.round {
+                Some(round) => round.value(episode, make),
+                None => make().map(Arc::new),
+            }
+            .map_err(|e| e.to_string())
         });
         let mut value = kept
-            .clone()
-            .map_err(|e| Error::new(episode.source.clone(), e))?;
+            .as_ref()
+            .map(|v| Value::clone(v))
+            .map_err(|e| Error::new(episode.source.clone(), e.clone()))?;
         if let Some(fields) = value.as_object_mut() {
             fields.insert("content".into(), Value::String(episode.notes_html.clone()));
         }
@@ -532,6 +551,8 @@ impl FeedItemRenderer<'_> {
 pub struct RenderMemo {
     files: HashMap<String, u128>,
     items: HashMap<u128, Arc<str>>,
+    /// Episodes' template values (see [`EpisodeValues`]), by key.
+    values: HashMap<u128, Arc<Value>>,
     /// The last build's theme, reused while the templates are unchanged.
     theme: Option<Arc<Theme>>,
     /// How many files the build that made this memo kept without rendering.
@@ -581,13 +602,43 @@ impl<'a> MemoRound<'a> {
             site.episodes.len(),
             base,
         ));
-        MemoRound {
+        let round = MemoRound {
             prev,
             next: Mutex::new(RenderMemo::default()),
             global,
             enabled: site.episodes.iter().all(|e| e.fingerprint != 0),
             kept: Default::default(),
+        };
+        // Values of episodes that did not change stay for later builds,
+        // whether or not this one needs them.
+        if round.enabled {
+            let mut next = round.lock();
+            for e in &site.episodes {
+                let key = round.value_key(e);
+                if let Some(value) = prev.values.get(&key) {
+                    next.values.insert(key, Arc::clone(value));
+                }
+            }
         }
+        round
+    }
+
+    fn value_key(&self, e: &Episode) -> u128 {
+        self.key("\0episode-value", |k| k.u128(e.fingerprint))
+    }
+
+    /// An episode's template value: remembered, or made by `make` and remembered.
+    fn value(&self, e: &Episode, make: impl FnOnce() -> Result<Value>) -> Result<Arc<Value>> {
+        if !self.enabled {
+            return make().map(Arc::new);
+        }
+        let key = self.value_key(e);
+        if let Some(value) = self.prev.values.get(&key) {
+            return Ok(Arc::clone(value));
+        }
+        let value = Arc::new(make()?);
+        self.lock().values.insert(key, Arc::clone(&value));
+        Ok(value)
     }
 
     /// The memo for the next build.

@@ -318,26 +318,28 @@ fn rebuild(options: &BuildOptions, shared: &Shared) -> Result<String> {
 fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     let site = {
         let mut kept = shared.episodes.lock().unwrap_or_else(|e| e.into_inner());
-        load_site_cached(
-            &options.root,
-            &options.load,
-            options.base_url.as_deref(),
-            &mut kept,
-        )?
+        crate::timed("load", || {
+            load_site_cached(
+                &options.root,
+                &options.load,
+                options.base_url.as_deref(),
+                &mut kept,
+            )
+        })?
     };
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
     let mut output = shared.output.lock().unwrap_or_else(|e| e.into_inner());
     let mut memo = shared.memo.lock().unwrap_or_else(|e| e.into_inner());
-    let staging = output.begin(&options.out, &options.root)?;
+    let staging = crate::timed("staging", || output.begin(&options.out, &options.root))?;
     let next = render_site_with(&site, &staging, &options.render, &memo)?;
     {
         let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
         // The memo describes the live output: what this commit puts there,
         // or nothing known when it fails.
         *memo = render::RenderMemo::default();
-        output.commit(staging)?;
+        crate::timed("commit", || output.commit(staging))?;
         *memo = next;
     }
     let held = match site.held_back.len() {
