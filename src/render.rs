@@ -216,9 +216,9 @@ impl Theme {
     }
 
     /// Every page but the episode pages (see [`Theme::render_site`]).
-    fn render_other_pages<'v>(
+    fn render_other_pages(
         &self,
-        site: &'v Site,
+        site: &Site,
         staging: &Staging,
         base: &Context,
         view: &(dyn Fn(usize) -> Result<Value> + Sync),
@@ -382,7 +382,7 @@ impl Theme {
         )
     }
 
-    fn render_index<'v>(
+    fn render_index(
         &self,
         site: &Site,
         staging: &Staging,
