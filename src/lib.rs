@@ -35,8 +35,17 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
     }
     let started = std::time::Instant::now();
     let value = f();
+    // Resident memory after the stage, where the system tells it (Linux).
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(format!(", {} MB resident", kb / 1024))
+        })
+        .unwrap_or_default();
     eprintln!(
-        "timing: {stage:<14} {:>8.1} ms",
+        "timing: {stage:<14} {:>8.1} ms{rss}",
         started.elapsed().as_secs_f64() * 1e3
     );
     value

@@ -458,11 +458,11 @@ impl Theme {
     }
 }
 
-/// Each episode's template value ([`EpisodeView`] as JSON), made once when
-/// a page first needs it and cloned into every page that shows the episode
-/// (its own page, an index page, its tag pages). The notes (`content`) are
-/// left out of the kept value and added at each use, so that the values of
-/// a large show take little memory.
+/// Each episode's template value ([`EpisodeView`] as JSON). In `serve`
+/// (with a memo round) a value is made once, kept between rebuilds while
+/// the episode is unchanged, and cloned into every page that shows the
+/// episode (its own page, an index page, its tag pages); the notes
+/// (`content`) are left out of the kept value and added at each use.
 struct EpisodeValues<'a> {
     site: &'a Site,
     round: Option<&'a MemoRound<'a>>,
@@ -482,6 +482,13 @@ impl<'a> EpisodeValues<'a> {
     /// The value of episode `i`.
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
+        if self.round.is_none() {
+            // A build makes each value afresh: cloning a kept one costs about
+            // as much, and keeping them all costs memory (~20 KB each).
+            let view = EpisodeView::new(episode, self.site);
+            return serde_json::to_value(&view)
+                .map_err(|e| Error::new(episode.source.clone(), e.to_string()));
+        }
         let kept = self.values[i].get_or_init(|| {
             let make = || {
                 let mut view = EpisodeView::new(episode, self.site);
