@@ -482,35 +482,34 @@ impl<'a> EpisodeValues<'a> {
     /// The value of episode `i`.
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
-        if self.round.is_none() {
+        let error = |message: &String| {
+            Error::new(
+                episode.source.clone(),
+                format!("cannot make the episode's template value: {message}"),
+            )
+        };
+        let Some(round) = self.round else {
             // A build makes each value afresh: cloning a kept one costs about
             // as much, and keeping them all costs memory (~20 KB each).
-            let view = EpisodeView::new(episode, self.site);
-            return serde_json::to_value(&view)
-                .map_err(|e| Error::new(episode.source.clone(), e.to_string()));
-        }
-        let kept = self.values[i].get_or_init(|| {
-            let make = || {
-                let mut view = EpisodeView::new(episode, self.site);
-                view.content = "";
-                serde_json::to_value(&view)
-                    .map_err(|e| Error::new(episode.source.clone(), e.to_string()))
-            };
-            match self.round {
-                Some(round) => round.value(episode, make),
-                None => make().map(Arc::new),
-            }
-            .map_err(|e| e.to_string())
-        });
-        let mut value = kept
-            .as_ref()
-            .map(|v| Value::clone(v))
-            .map_err(|e| Error::new(episode.source.clone(), e.clone()))?;
+            return episode_value(episode, self.site, true).map_err(|m| error(&m));
+        };
+        let kept = self.values[i]
+            .get_or_init(|| round.value(episode, || episode_value(episode, self.site, false)));
+        let mut value = Value::clone(kept.as_ref().map_err(error)?);
         if let Some(fields) = value.as_object_mut() {
             fields.insert("content".into(), Value::String(episode.notes_html.clone()));
         }
         Ok(value)
     }
+}
+
+/// An episode as a template value, with or without its notes (`content`).
+fn episode_value(e: &Episode, site: &Site, with_notes: bool) -> std::result::Result<Value, String> {
+    let mut view = EpisodeView::new(e, site);
+    if !with_notes {
+        view.content = "";
+    }
+    serde_json::to_value(&view).map_err(|e| e.to_string())
 }
 
 /// Puts `value` into `ctx` as it is (`Context::insert` would serialize a
@@ -635,7 +634,11 @@ impl<'a> MemoRound<'a> {
     }
 
     /// An episode's template value: remembered, or made by `make` and remembered.
-    fn value(&self, e: &Episode, make: impl FnOnce() -> Result<Value>) -> Result<Arc<Value>> {
+    fn value(
+        &self,
+        e: &Episode,
+        make: impl FnOnce() -> std::result::Result<Value, String>,
+    ) -> std::result::Result<Arc<Value>, String> {
         if !self.enabled {
             return make().map(Arc::new);
         }
