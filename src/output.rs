@@ -437,13 +437,11 @@ impl Staging {
         let marker = self.dir.join(OUTPUT_MARKER);
         let _ = std::fs::remove_file(&marker);
         std::fs::write(&marker, OUTPUT_MARKER_TEXT).map_err(|e| Error::io(&marker, "write", e))?;
-        let parent = self.out.parent().unwrap_or(Path::new("/")).to_path_buf();
-        let name = self
-            .out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let retired = parent.join(format!("{RETIRED_PREFIX}{name}-{}", std::process::id()));
+        let retired = sibling(
+            &self.out,
+            RETIRED_PREFIX,
+            &format!("-{}", std::process::id()),
+        );
         if !self.out.exists() {
             std::fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, "create", e))?;
             self.committed = true;
@@ -498,12 +496,17 @@ impl Staging {
 /// hard links to the same files; deleting it only makes the next build
 /// slower.
 pub fn previous_dir(out_abs: &Path) -> PathBuf {
+    sibling(out_abs, PREVIOUS_PREFIX, "")
+}
+
+/// The folder beside `out_abs` named `<prefix><its name><suffix>`.
+fn sibling(out_abs: &Path, prefix: &str, suffix: &str) -> PathBuf {
     let parent = out_abs.parent().unwrap_or(Path::new("/"));
     let name = out_abs
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    parent.join(format!("{PREVIOUS_PREFIX}{name}"))
+    parent.join(format!("{prefix}{name}{suffix}"))
 }
 
 /// Moves the previous output of `out_abs` to `dir` and lists what it holds
@@ -648,12 +651,7 @@ impl Pieces<'_> {
 
 /// The output folder's staging sibling for this process.
 fn staging_dir(out_abs: &Path) -> PathBuf {
-    let parent = out_abs.parent().unwrap_or(Path::new("/"));
-    let name = out_abs
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    parent.join(format!("{STAGING_PREFIX}{name}-{}", std::process::id()))
+    sibling(out_abs, STAGING_PREFIX, &format!("-{}", std::process::id()))
 }
 
 /// Whether the file at `path` holds exactly `bytes` (read in pieces into a

@@ -172,7 +172,6 @@ impl Theme {
     ) -> Result<()> {
         let base = base_context(site, options);
         let values = EpisodeValues::new(site, round);
-        let view = |i: usize| values.get(i);
         let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
@@ -197,7 +196,7 @@ impl Theme {
                             ctx.insert("page_title", &episode.title);
                             ctx.insert("page_url", &episode.url);
                             ctx.insert("page_description", &episode.summary);
-                            insert_value(&mut ctx, "episode", view(i)?);
+                            insert_value(&mut ctx, "episode", values.get(i)?);
                             ctx.insert("newer", &episode.newer.map(|i| &links[i]));
                             ctx.insert("older", &episode.older.map(|i| &links[i]));
                             self.render("episode.html", &ctx)
@@ -206,7 +205,7 @@ impl Theme {
                 })
         };
         let other_pages = || -> Result<()> {
-            self.render_other_pages(site, staging, &base, &view, &links, round)
+            self.render_other_pages(site, staging, &base, &values, &links, round)
         };
         let (episodes, others) = rayon::join(
             || crate::timed("  episodes", episode_pages),
@@ -221,7 +220,7 @@ impl Theme {
         site: &Site,
         staging: &Staging,
         base: &Context,
-        view: &(dyn Fn(usize) -> Result<Value> + Sync),
+        values: &EpisodeValues<'_>,
         links: &[EpisodeLink<'_>],
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
@@ -248,7 +247,7 @@ impl Theme {
                                 count: tag.episodes.len(),
                             },
                         );
-                        let episodes = tag.episodes.iter().map(|&i| view(i));
+                        let episodes = tag.episodes.iter().map(|&i| values.get(i));
                         insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
                         self.render("tag.html", &ctx)
                     },
@@ -258,7 +257,7 @@ impl Theme {
         let (index, tags) = rayon::join(
             || {
                 crate::timed("  index", || {
-                    self.render_index(site, staging, base, view, round)
+                    self.render_index(site, staging, base, values, round)
                 })
             },
             || crate::timed("  tags", tag_pages),
@@ -387,7 +386,7 @@ impl Theme {
         site: &Site,
         staging: &Staging,
         base: &Context,
-        view: &(dyn Fn(usize) -> Result<Value> + Sync),
+        values: &EpisodeValues<'_>,
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let per_page = site.config.episodes_per_page.max(1);
@@ -440,7 +439,7 @@ impl Theme {
                             },
                         );
                         ctx.insert("page_url", &page_url(number));
-                        let episodes = chunk.clone().map(view);
+                        let episodes = chunk.clone().map(|i| values.get(i));
                         insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
                         ctx.insert(
                             "paginator",
@@ -475,7 +474,11 @@ impl<'a> EpisodeValues<'a> {
         EpisodeValues {
             site,
             round,
-            values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
+            // Only serve keeps values (see `get`).
+            values: match round {
+                Some(_) => site.episodes.iter().map(|_| OnceLock::new()).collect(),
+                None => Vec::new(),
+            },
         }
     }
 

@@ -125,6 +125,14 @@ pub fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Like [`clean`], for text already owned (kept as it is when clean).
+fn clean_owned(text: String) -> String {
+    match cleaned(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(fixed) => fixed,
+    }
+}
+
 /// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
@@ -188,10 +196,7 @@ fn write_channel(channel: &Channel) -> Result<String> {
         .map_err(|e| Error::new(None, format!("cannot write the feed: {e}")))?;
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))?;
-    Ok(match cleaned(&text) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(fixed) => fixed,
-    })
+    Ok(clean_owned(text))
 }
 
 /// One episode's `<item>` element as XML text.
@@ -429,10 +434,7 @@ fn item(site: &Site, e: &Episode, items: &FeedItemRenderer<'_>) -> Result<Item> 
         .title(Some(clean(&e.title)))
         .link(Some(e.url.clone()))
         .description(Some(clean(&e.summary)))
-        .content(Some(match cleaned(&content) {
-            std::borrow::Cow::Borrowed(_) => content,
-            std::borrow::Cow::Owned(fixed) => fixed,
-        }))
+        .content(Some(clean_owned(content)))
         .guid(Some(
             GuidBuilder::default()
                 .value(clean(&e.guid))
