@@ -16,11 +16,12 @@ pub const CONTENT_DIR: &str = "content";
 /// The episodes' folder, inside the content folder.
 pub const EPISODES_DIR: &str = "episodes";
 
-/// Everything read from `content/`, in file name order.
+/// Everything read from `content/`, in file name order. `E` is what each
+/// episode file became: its parsed source, or what [`load_each`] made of it.
 #[derive(Debug)]
-pub struct Content {
-    /// Shared, so that `serve` can keep unchanged ones between builds.
-    pub episodes: Vec<Arc<Source<EpisodeFront>>>,
+pub struct Content<E = Arc<Source<EpisodeFront>>> {
+    /// Shared sources, so that `serve` can keep unchanged ones between builds.
+    pub episodes: Vec<E>,
     pub pages: Vec<Source<PageFront>>,
 }
 
@@ -272,19 +273,32 @@ pub fn load(root: &Path) -> Result<Content> {
 /// read again: `reuse` gives its parsed source. The episodes read are
 /// stamped ([`Source::stamp`]), so the caller can keep them.
 pub fn load_with(root: &Path, reuse: &Reuse<'_>) -> Result<Content> {
+    load_each(root, reuse, &|source| source)
+}
+
+/// Like [`load_with`], handing each episode's source to `each` as soon as it
+/// is read (in parallel) and keeping what `each` returns: a caller that
+/// drops the source there never holds all the sources at once. When any
+/// file fails to read or parse, the result lists those errors and nothing
+/// else (what `each` returned is dropped).
+pub fn load_each<E: Send>(
+    root: &Path,
+    reuse: &Reuse<'_>,
+    each: &(dyn Fn(Arc<Source<EpisodeFront>>) -> E + Sync),
+) -> Result<Content<E>> {
     let content_dir = root.join(CONTENT_DIR);
     let episode_files = markdown_files(&content_dir.join(EPISODES_DIR), root)?;
     let page_files = markdown_files(&content_dir, root)?;
-    let episodes: Vec<Result<Arc<Source<EpisodeFront>>>> = episode_files
+    let episodes: Vec<Result<E>> = episode_files
         .par_iter()
         .map(|p| {
             let stamp = FileStamp::of(p);
             if let Some(source) = stamp.and_then(|s| reuse(p, s)) {
-                return Ok(source);
+                return Ok(each(source));
             }
             let mut source = read_source::<EpisodeFront>(p, "front matter key")?;
             source.stamp = stamp;
-            Ok(Arc::new(source))
+            Ok(each(Arc::new(source)))
         })
         .collect();
     let pages: Vec<Result<Source<PageFront>>> = page_files

@@ -9,7 +9,6 @@ use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::markdown::{self, RenderOptions};
 use crate::slug::{encode_path, slugify};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -284,27 +283,19 @@ impl Site {
             kept.clear();
             kept.key = key;
         }
-        let content = crate::timed("read sources", || {
-            let files = &kept.files;
-            content::load_with(root, &|path, stamp| {
-                files
-                    .get(path)
-                    .filter(|c| c.source.stamp == Some(stamp))
-                    .map(|c| Arc::clone(&c.source))
-            })
-        })?;
         let cache = AudioCache::open(&root.join(CACHE_DIR));
-        let site = Site::from_content(root, config, content, &cache, options, kept);
+        let site = Site::from_content(root, config, &cache, options, kept);
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }
         site
     }
 
+    /// Reads and loads every episode (each one as soon as its file is read,
+    /// so that a build never holds all the sources at once) and the pages.
     fn from_content(
         root: &Path,
         config: Config,
-        content: content::Content,
         cache: &AudioCache,
         options: &LoadOptions,
         kept: &mut EpisodeCache,
@@ -316,41 +307,56 @@ impl Site {
             options,
             fingerprints: kept.remember,
         };
-        let results: Vec<Result<Loaded>> = {
+        let content = crate::timed("read and load episodes", || {
             let files = &kept.files;
-            content
-                .episodes
-                .par_iter()
-                .map(|src| match files.get(&src.path) {
-                    Some(c) if Arc::ptr_eq(&c.source, src) => Ok(c.loaded.clone()),
-                    _ => ctx.episode(src),
-                })
-                .collect()
-        };
+            let remember = kept.remember;
+            content::load_each(
+                root,
+                &|path, stamp| {
+                    files
+                        .get(path)
+                        .filter(|c| c.source.stamp == Some(stamp))
+                        .map(|c| Arc::clone(&c.source))
+                },
+                &|src| {
+                    let result = match files.get(&src.path) {
+                        Some(c) if Arc::ptr_eq(&c.source, &src) => Ok(c.loaded.clone()),
+                        _ => ctx.episode(&src),
+                    };
+                    ReadEpisode {
+                        identity: Identity::of(&src),
+                        path: src.path.clone(),
+                        // Only serve keeps sources; a build drops each here.
+                        source: (remember && src.stamp.is_some()).then_some(src),
+                        result,
+                    }
+                },
+            )
+        })?;
         // Keep what loaded (files gone or failing are dropped).
         let mut old = std::mem::take(&mut kept.files);
         kept.files = content
             .episodes
             .iter()
-            .zip(&results)
-            .filter(|(src, _)| kept.remember && src.stamp.is_some())
-            .filter_map(|(src, result)| {
-                let cached = match old.remove(&src.path) {
-                    Some(c) if Arc::ptr_eq(&c.source, src) => c,
+            .filter_map(|read| {
+                let source = read.source.as_ref()?;
+                let cached = match old.remove(&read.path) {
+                    Some(c) if Arc::ptr_eq(&c.source, source) => c,
                     _ => CachedEpisode {
-                        source: Arc::clone(src),
-                        loaded: result.as_ref().ok()?.clone(),
+                        source: Arc::clone(source),
+                        loaded: read.result.as_ref().ok()?.clone(),
                     },
                 };
-                Some((src.path.clone(), cached))
+                Some((read.path.clone(), cached))
             })
             .collect();
+        let duplicated = duplicates(&content.episodes);
         let mut errors = Vec::new();
         let mut episodes = Vec::new();
         let mut held_back = Vec::new();
         let mut warnings = Vec::new();
-        for result in results {
-            match result {
+        for read in content.episodes {
+            match read.result {
                 Ok(Loaded::Included(episode, mut w)) => {
                     warnings.append(&mut w);
                     episodes.push(*episode);
@@ -359,7 +365,7 @@ impl Site {
                 Err(e) => errors.push(e),
             }
         }
-        errors.extend(duplicates(&content.episodes));
+        errors.extend(duplicated);
         let pages = load_pages(&content.pages, &config, &mut errors);
         if !errors.is_empty() {
             return Err(Error::many(errors));
@@ -880,29 +886,25 @@ fn sort_newest_first(episodes: &mut [Episode]) {
     });
 }
 
-/// Two episodes with the same slug, guid or number: names both files.
-fn duplicates(episodes: &[Arc<Source<EpisodeFront>>]) -> Vec<Error> {
-    let mut errors = Vec::new();
-    let mut check = |kind: &str,
-                     key: Option<String>,
-                     src: &Source<EpisodeFront>,
-                     seen: &mut HashMap<String, PathBuf>| {
-        if let Some(key) = key {
-            if let Some(first) = seen.get(&key) {
-                errors.push(Error::from(
-                    Diagnostic::error(
-                        src.path.clone(),
-                        format!("{kind} {key:?} is also used by {}", display_path(first)),
-                    )
-                    .help(format!("give each episode its own {kind}")),
-                ));
-            } else {
-                seen.insert(key, src.path.clone());
-            }
-        }
-    };
-    let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
-    for src in episodes.iter().map(|s| &**s) {
+/// An episode file as it was read, with what it loaded to.
+struct ReadEpisode {
+    path: PathBuf,
+    identity: Identity,
+    /// The parsed file, kept only when the episode cache remembers it.
+    source: Option<Arc<Source<EpisodeFront>>>,
+    result: Result<Loaded>,
+}
+
+/// What must be unique to each episode file: its slug, GUID and number
+/// (as text naming the season and type).
+struct Identity {
+    slug: Option<String>,
+    guid: Option<String>,
+    number: Option<String>,
+}
+
+impl Identity {
+    fn of(src: &Source<EpisodeFront>) -> Identity {
         let slug = episode_slug(src).ok();
         let guid = src
             .front
@@ -922,9 +924,37 @@ fn duplicates(episodes: &[Arc<Source<EpisodeFront>>]) -> Vec<Error> {
             };
             format!("{season}{}{kind}", n.get_ref())
         });
-        check("slug", slug, src, &mut slugs);
-        check("guid", guid, src, &mut guids);
-        check("episode number", number, src, &mut numbers);
+        Identity { slug, guid, number }
+    }
+}
+
+/// Two episodes with the same slug, guid or number: names both files.
+fn duplicates(episodes: &[ReadEpisode]) -> Vec<Error> {
+    let mut errors = Vec::new();
+    let mut check = |kind: &str,
+                     key: &Option<String>,
+                     path: &Path,
+                     seen: &mut HashMap<String, PathBuf>| {
+        if let Some(key) = key {
+            if let Some(first) = seen.get(key) {
+                errors.push(Error::from(
+                    Diagnostic::error(
+                        path.to_path_buf(),
+                        format!("{kind} {key:?} is also used by {}", display_path(first)),
+                    )
+                    .help(format!("give each episode its own {kind}")),
+                ));
+            } else {
+                seen.insert(key.clone(), path.to_path_buf());
+            }
+        }
+    };
+    let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
+    for read in episodes {
+        let Identity { slug, guid, number } = &read.identity;
+        check("slug", slug, &read.path, &mut slugs);
+        check("guid", guid, &read.path, &mut guids);
+        check("episode number", number, &read.path, &mut numbers);
     }
     errors
 }
