@@ -113,11 +113,21 @@ pub fn clean(text: &str) -> String {
 pub fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
     let bytes = text.as_bytes();
     // In UTF-8 the forbidden characters are the bytes below 0x20 but tab
-    // and line breaks, and U+FFFE/U+FFFF: EF BF BE and EF BF BF.
-    let suspect = bytes.iter().enumerate().any(|(i, &b)| {
-        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-            || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && bytes.get(i + 2) >= Some(&0xBE))
-    });
+    // and line breaks, and U+FFFE/U+FFFF: EF BF BE and EF BF BF. A first
+    // pass without branches (so the compiler can use vector instructions)
+    // looks for those bytes and 0xEF; only a hit is looked at closely.
+    let rough = |chunk: &[u8]| {
+        chunk.iter().fold(false, |hit, &b| {
+            hit | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r')) | (b == 0xEF)
+        })
+    };
+    let suspect = bytes.chunks(64).any(rough)
+        && bytes.iter().enumerate().any(|(i, &b)| {
+            (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+                || (b == 0xEF
+                    && bytes.get(i + 1) == Some(&0xBF)
+                    && bytes.get(i + 2) >= Some(&0xBE))
+        });
     if suspect {
         text.chars().filter(|&c| is_xml_char(c)).collect()
     } else {
@@ -634,6 +644,14 @@ mod tests {
             clean("\u{ffff}x\u{1f}\u{fffd}\u{efbf}"),
             "x\u{fffd}\u{efbf}"
         );
+        // Past the first 64-byte chunk, and across a chunk's end.
+        let (a, b) = ("a".repeat(100), "b".repeat(100));
+        assert_eq!(clean(&format!("{a}\u{1}{b}")), format!("{a}{b}"));
+        assert_eq!(clean(&format!("{}\u{fffe}b", &a[..62])), format!("{}b", &a[..62]));
+        assert!(matches!(
+            cleaned(&format!("{a}\u{f000}\u{fffd}{b}")),
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert!(matches!(
             cleaned("plain é\u{fffd} text\r\n"),
             std::borrow::Cow::Borrowed(_)
