@@ -334,6 +334,18 @@ impl Staging {
             return Ok(());
         }
         let skip: Vec<PathBuf> = skip.iter().filter_map(|p| absolute(p).ok()).collect();
+        let src_abs = absolute(src).ok();
+        // Below `src` the walk follows no links, so a path that is not a
+        // link itself is `src` (resolved once) joined with the rest; only
+        // links are resolved one by one (which costs a system call per
+        // folder of their path).
+        let resolve = |entry: &walkdir::DirEntry| match &src_abs {
+            Some(base) if !entry.path_is_symlink() => {
+                let inner = entry.path().strip_prefix(src).ok()?;
+                Some(base.join(inner))
+            }
+            _ => absolute(entry.path()).ok(),
+        };
         let mut walker = walkdir::WalkDir::new(src)
             .follow_links(false)
             .sort_by_file_name()
@@ -344,7 +356,7 @@ impl Staging {
                 Error::from(Diagnostic::error(path, format!("cannot read: {e}")))
             })?;
             let path = entry.path();
-            if absolute(path).is_ok_and(|abs| skip.iter().any(|s| abs.starts_with(s))) {
+            if resolve(&entry).is_some_and(|abs| skip.iter().any(|s| abs.starts_with(s))) {
                 if entry.file_type().is_dir() {
                     walker.skip_current_dir();
                 }
@@ -361,7 +373,12 @@ impl Staging {
                 );
                 continue;
             }
-            if !path.is_file() {
+            // The walk's own file type, unless a link must be followed.
+            let is_file = match is_link {
+                true => path.is_file(),
+                false => entry.file_type().is_file(),
+            };
+            if !is_file {
                 continue;
             }
             let inner = path.strip_prefix(src).unwrap_or(path);

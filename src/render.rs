@@ -172,7 +172,7 @@ impl Theme {
     ) -> Result<()> {
         let base = base_context(site, options);
         let values = EpisodeValues::new(site, round);
-        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(EpisodeLink::new).collect();
+        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
         // The episode pages, and every other page, side by side: the list
@@ -182,14 +182,15 @@ impl Theme {
                 .par_iter()
                 .enumerate()
                 .try_for_each(|(i, episode)| -> Result<()> {
+                    let (newer, older) = site.neighbours(i);
                     emit(
                         round,
                         staging,
                         &format!("episodes/{}/index.html", episode.slug),
                         |k| {
                             k.u128(episode.fingerprint);
-                            k.u128(fp(episode.newer));
-                            k.u128(fp(episode.older));
+                            k.u128(fp(newer));
+                            k.u128(fp(older));
                         },
                         || {
                             let mut ctx = base.clone();
@@ -197,8 +198,8 @@ impl Theme {
                             ctx.insert("page_url", &episode.url);
                             ctx.insert("page_description", &episode.summary);
                             insert_value(&mut ctx, "episode", values.get(i)?);
-                            ctx.insert("newer", &episode.newer.map(|i| &links[i]));
-                            ctx.insert("older", &episode.older.map(|i| &links[i]));
+                            ctx.insert("newer", &newer.map(|i| &links[i]));
+                            ctx.insert("older", &older.map(|i| &links[i]));
                             self.render("episode.html", &ctx)
                         },
                     )

@@ -53,8 +53,9 @@ impl Default for LoadOptions {
 pub struct Site {
     pub root: PathBuf,
     pub config: Config,
-    /// Published episodes (and drafts with `--drafts`), newest first.
-    pub episodes: Vec<Episode>,
+    /// Published episodes (and drafts with `--drafts`), newest first;
+    /// shared with `serve`'s [`EpisodeCache`], which keeps them between builds.
+    pub episodes: Vec<Arc<Episode>>,
     /// Standalone pages, by slug.
     pub pages: Vec<Page>,
     /// Tags, by slug; each lists indices into `episodes`.
@@ -101,9 +102,6 @@ pub struct Episode {
     pub tags: Vec<TagRef>,
     pub transcript: Option<Transcript>,
     pub extra: toml::Table,
-    /// Index of the newer and older neighbour in `Site::episodes`.
-    pub newer: Option<usize>,
-    pub older: Option<usize>,
     /// A hash of every other field (see [`debug_hash`]), so that renderers
     /// can tell an episode that did not change between two builds; 0 when
     /// not computed ([`Site::load`] does not).
@@ -222,6 +220,9 @@ pub struct EpisodeCache {
     /// The settings and load options the kept episodes were loaded with.
     key: String,
     files: HashMap<PathBuf, CachedEpisode>,
+    /// The audio cache, kept while its file is unchanged (see
+    /// [`AudioCache::is_current`]).
+    audio: Option<AudioCache>,
     /// Whether anything is kept, and episodes get their
     /// [`Episode::fingerprint`] (only renderers that remember earlier builds
     /// need it; a plain build saves the time).
@@ -233,6 +234,7 @@ impl Default for EpisodeCache {
         EpisodeCache {
             key: String::new(),
             files: HashMap::new(),
+            audio: None,
             remember: true,
         }
     }
@@ -248,6 +250,7 @@ impl EpisodeCache {
     pub fn clear(&mut self) {
         self.key.clear();
         self.files.clear();
+        self.audio = None;
     }
 
     /// How many episode files are kept.
@@ -283,10 +286,16 @@ impl Site {
             kept.clear();
             kept.key = key;
         }
-        let cache = AudioCache::open(&root.join(CACHE_DIR));
+        let cache = match kept.audio.take() {
+            Some(cache) if cache.is_current() => cache,
+            _ => AudioCache::open(&root.join(CACHE_DIR)),
+        };
         let site = Site::from_content(root, config, &cache, options, kept);
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
+        }
+        if kept.remember {
+            kept.audio = Some(cache);
         }
         site
     }
@@ -359,7 +368,7 @@ impl Site {
             match read.result {
                 Ok(Loaded::Included(episode, mut w)) => {
                     warnings.append(&mut w);
-                    episodes.push(*episode);
+                    episodes.push(episode);
                 }
                 Ok(Loaded::HeldBack(h)) => held_back.push(h),
                 Err(e) => errors.push(e),
@@ -371,10 +380,6 @@ impl Site {
             return Err(Error::many(errors));
         }
         sort_newest_first(&mut episodes);
-        for i in 0..episodes.len() {
-            episodes[i].newer = i.checked_sub(1);
-            episodes[i].older = (i + 1 < episodes.len()).then_some(i + 1);
-        }
         let tags = collect_tags(&episodes, &config);
         held_back.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.source.cmp(&b.source)));
         warnings.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.message.cmp(&b.message)));
@@ -387,6 +392,15 @@ impl Site {
             held_back,
             warnings,
         })
+    }
+
+    /// The newer and the older neighbour of episode `i`, as indices into
+    /// [`Site::episodes`].
+    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        (
+            i.checked_sub(1),
+            (i + 1 < self.episodes.len()).then_some(i + 1),
+        )
     }
 
     /// The newest date of any episode: the feed's and sitemap's "last changed".
@@ -474,7 +488,7 @@ fn is_audio_file(path: &Path) -> bool {
 
 #[derive(Clone)]
 enum Loaded {
-    Included(Box<Episode>, Vec<Diagnostic>),
+    Included(Arc<Episode>, Vec<Diagnostic>),
     HeldBack(HeldBack),
 }
 
@@ -632,7 +646,7 @@ impl EpisodeContext<'_> {
             None => (derived_guid(&slug), false),
         };
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
-        let mut episode = Box::new(Episode {
+        let mut episode = Episode {
             source: src.path.clone(),
             notes_html: markdown::render(&src.body, &md),
             slug,
@@ -663,14 +677,12 @@ impl EpisodeContext<'_> {
             tags,
             transcript,
             extra: front.extra.clone(),
-            newer: None,
-            older: None,
             fingerprint: 0,
-        });
+        };
         if self.fingerprints {
             episode.fingerprint = debug_hash(&episode);
         }
-        Ok(Loaded::Included(episode, warnings))
+        Ok(Loaded::Included(Arc::new(episode), warnings))
     }
 
     fn audio(
@@ -877,7 +889,7 @@ fn to_chrono(value: &toml::value::Datetime) -> Option<DateTime<FixedOffset>> {
 }
 
 /// Newest first; same date: higher episode number first, then by slug.
-fn sort_newest_first(episodes: &mut [Episode]) {
+fn sort_newest_first(episodes: &mut [Arc<Episode>]) {
     episodes.sort_by(|a, b| {
         b.date
             .cmp(&a.date)
@@ -1019,7 +1031,7 @@ fn load_pages(
     pages
 }
 
-fn collect_tags(episodes: &[Episode], config: &Config) -> Vec<Tag> {
+fn collect_tags(episodes: &[Arc<Episode>], config: &Config) -> Vec<Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, episode) in episodes.iter().enumerate() {
         for tag in &episode.tags {

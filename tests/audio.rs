@@ -496,6 +496,34 @@ fn cache_hits_misses_and_garbage() {
 }
 
 #[test]
+fn a_kept_cache_knows_when_its_file_was_written_by_someone_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache_dir = dir.path().join(".podsmith-cache");
+    let audio = dir.path().join("ep.mp3");
+    fs::copy(fixture("cbr64-mono.mp3"), &audio).unwrap();
+
+    let kept = AudioCache::open(&cache_dir);
+    assert!(!kept.is_current(), "no file yet: nothing to trust");
+    kept.get(&audio).unwrap();
+    kept.save().unwrap();
+    assert!(kept.is_current(), "the file it wrote itself");
+
+    // Another build adds an entry and writes the file: the kept cache
+    // must be read again, or it would write the file back without it.
+    let other = AudioCache::open(&cache_dir);
+    let second = dir.path().join("second.mp3");
+    fs::copy(fixture("vbr-v5-xing.mp3"), &second).unwrap();
+    other.get(&second).unwrap();
+    other.save().unwrap();
+    assert!(other.is_current());
+    assert!(!kept.is_current());
+    assert_eq!(AudioCache::open(&cache_dir).len(), 2);
+
+    fs::remove_file(other.file()).unwrap();
+    assert!(!other.is_current(), "a removed file");
+}
+
+#[test]
 fn cache_from_many_threads() {
     use rayon::prelude::*;
     let dir = tempfile::tempdir().unwrap();

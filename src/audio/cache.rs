@@ -34,6 +34,21 @@ pub struct AudioCache {
     dir: PathBuf,
     entries: Mutex<HashMap<String, Entry>>,
     dirty: AtomicBool,
+    /// The cache file's identity when it was last read or written here.
+    file_id: Mutex<Option<FileId>>,
+}
+
+/// Size, modification time (ns) and inode of a file: a file replaced or
+/// written since has another.
+type FileId = (u64, u64, u64);
+
+fn file_id(path: &Path) -> Option<FileId> {
+    let (size, mtime_ns) = stamp(path).ok()?;
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).ok()?);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((size, mtime_ns, inode))
 }
 
 fn key(path: &Path) -> Option<String> {
@@ -56,6 +71,7 @@ impl AudioCache {
     /// Opens (or starts) the cache stored in `dir` (usually `<root>/.podsmith-cache`).
     /// A missing, unreadable, corrupt or older-version cache starts empty.
     pub fn open(dir: &Path) -> Self {
+        let file_id = file_id(&dir.join(FILE_NAME));
         let entries = std::fs::read(dir.join(FILE_NAME))
             .ok()
             .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())
@@ -66,7 +82,16 @@ impl AudioCache {
             dir: dir.to_path_buf(),
             entries: Mutex::new(entries),
             dirty: AtomicBool::new(false),
+            file_id: Mutex::new(file_id),
         }
+    }
+
+    /// Whether the cache file is still the one this cache last read or
+    /// wrote (nobody else wrote it since), so the cache can be used again
+    /// without reading it (`serve` keeps it between rebuilds).
+    pub fn is_current(&self) -> bool {
+        let known = *self.file_id.lock().unwrap_or_else(|p| p.into_inner());
+        known.is_some() && known == file_id(&self.file())
     }
 
     /// The file the cache lives in.
@@ -156,6 +181,7 @@ impl AudioCache {
             let _ = std::fs::remove_file(&tmp);
             return Err(e);
         }
+        *self.file_id.lock().unwrap_or_else(|p| p.into_inner()) = file_id(&self.file());
         self.dirty.store(false, Ordering::Release);
         Ok(())
     }

@@ -72,6 +72,7 @@ pub fn podcast_guid(site: &Site) -> String {
 pub fn feed_episodes(site: &Site) -> Vec<&Episode> {
     site.episodes
         .iter()
+        .map(|e| &**e)
         .filter(|e| e.audio.is_some())
         .take(site.config.feed_limit.unwrap_or(usize::MAX))
         .collect()
