@@ -172,7 +172,8 @@ impl Theme {
     ) -> Result<()> {
         let base = base_context(site, options);
         let values = EpisodeValues::new(site, round);
-        let links: Vec<EpisodeLink<'_>> = site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
+        let links: Vec<EpisodeLink<'_>> =
+            site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
         // The episode pages, and every other page, side by side: the list

@@ -123,7 +123,12 @@ fn is_mp3(path: &Path) -> bool {
 pub fn select<'a>(site: &'a Site, wanted: &[String]) -> Result<Vec<&'a Episode>> {
     let has_mp3 = |e: &Episode| e.audio.as_ref().is_some_and(|a| is_mp3(&a.path));
     if wanted.is_empty() {
-        let mut all: Vec<&Episode> = site.episodes.iter().map(|e| &**e).filter(|e| has_mp3(e)).collect();
+        let mut all: Vec<&Episode> = site
+            .episodes
+            .iter()
+            .map(|e| &**e)
+            .filter(|e| has_mp3(e))
+            .collect();
         all.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.slug.cmp(&b.slug)));
         return Ok(all);
     }

@@ -125,9 +125,7 @@ pub fn cleaned(text: &str) -> std::borrow::Cow<'_, str> {
     let suspect = bytes.chunks(64).any(rough)
         && bytes.iter().enumerate().any(|(i, &b)| {
             (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-                || (b == 0xEF
-                    && bytes.get(i + 1) == Some(&0xBF)
-                    && bytes.get(i + 2) >= Some(&0xBE))
+                || (b == 0xEF && bytes.get(i + 1) == Some(&0xBF) && bytes.get(i + 2) >= Some(&0xBE))
         });
     if suspect {
         text.chars().filter(|&c| is_xml_char(c)).collect()
@@ -648,7 +646,10 @@ mod tests {
         // Past the first 64-byte chunk, and across a chunk's end.
         let (a, b) = ("a".repeat(100), "b".repeat(100));
         assert_eq!(clean(&format!("{a}\u{1}{b}")), format!("{a}{b}"));
-        assert_eq!(clean(&format!("{}\u{fffe}b", &a[..62])), format!("{}b", &a[..62]));
+        assert_eq!(
+            clean(&format!("{}\u{fffe}b", &a[..62])),
+            format!("{}b", &a[..62])
+        );
         assert!(matches!(
             cleaned(&format!("{a}\u{f000}\u{fffd}{b}")),
             std::borrow::Cow::Borrowed(_)
