@@ -410,14 +410,13 @@ pub fn split_front_matter(text: &str, path: &Path) -> Result<(String, String)> {
             .help("put the front matter between two lines of `+++` at the top of the file, e.g.\n+++\ntitle = \"...\"\ndate = 2026-01-06\n+++")
             .into());
     }
-    let mut front = String::new();
-    let mut consumed = first.len();
+    let mut end = first.len();
     for line in lines {
-        consumed += line.len();
         if line.trim_end() == "+++" {
-            return Ok((unix_lines(&front), unix_lines(&text[consumed..])));
+            let front = &text[first.len()..end];
+            return Ok((unix_lines(front), unix_lines(&text[end + line.len()..])));
         }
-        front.push_str(line);
+        end += line.len();
     }
     Err(Diagnostic::error(
         path.to_path_buf(),
