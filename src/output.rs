@@ -374,9 +374,10 @@ impl Staging {
                 continue;
             }
             // The walk's own file type, unless a link must be followed.
-            let is_file = match is_link {
-                true => path.is_file(),
-                false => entry.file_type().is_file(),
+            let is_file = if is_link {
+                path.is_file()
+            } else {
+                entry.file_type().is_file()
             };
             if !is_file {
                 continue;
