@@ -164,19 +164,23 @@ fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
 /// Builds the site: load, render into a staging folder, swap it in.
 /// On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    // Side by side: preparing the staging folder walks the recycled one.
-    // A staging folder begun for a site that fails to load puts the
-    // recycled folder back when it is dropped.
-    let (site, staging) = rayon::join(
-        || {
-            timed("load", || {
-                load_site(&options.root, &options.load, options.base_url.as_deref())
-            })
-        },
-        || timed("staging", || Staging::begin(&options.out, &options.root)),
-    );
-    let site = site?;
-    let staging = staging?;
+    let load = || {
+        timed("load", || {
+            load_site(&options.root, &options.load, options.base_url.as_deref())
+        })
+    };
+    let begin = || timed("staging", || Staging::begin(&options.out, &options.root));
+    // When there is an output folder, its staging folder (a walk of the
+    // recycled one) is prepared while the site loads; a site that fails to
+    // load drops it, which puts the recycled folder back. Without one, the
+    // site loads first, so that a failed build creates no folders.
+    let (site, staging) = if options.out.is_dir() {
+        let (site, staging) = rayon::join(load, begin);
+        (site?, staging?)
+    } else {
+        let site = load()?;
+        (site, begin()?)
+    };
     render_site(&site, &staging, &options.render)?;
     let feed_changes = timed("feed check", || {
         feed::check_against_previous(&site, &staging, options.accept_feed_changes)

@@ -342,11 +342,16 @@ fn init_new_build_gives_a_browsable_site() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
 
-/// Builds once, breaks the site with `break_it`, and checks the error
-/// message contains every `expected` piece and the old output survived.
+/// Builds twice (so that a previous output is kept for recycling), breaks
+/// the site with `break_it`, and checks the error message contains every
+/// `expected` piece, the old output survived and the kept one is still
+/// there.
 fn assert_bad_input(break_it: impl FnOnce(&FixtureSite), expected: &[&str]) {
     let site = FixtureSite::basic();
     site.build_ok();
+    site.build_ok();
+    let previous = site.path(".podsmith-previous-public");
+    assert!(previous.is_dir());
     let before = site.snapshot_out();
     break_it(&site);
     let stderr = site.build_err();
@@ -369,6 +374,18 @@ fn assert_bad_input(break_it: impl FnOnce(&FixtureSite), expected: &[&str]) {
         })
         .collect();
     assert!(leftovers.is_empty(), "staging folder left behind");
+    assert!(previous.is_dir(), "the kept previous output was lost");
+}
+
+/// A build that fails to load creates no folder: not even the parent of a
+/// new `--out`.
+#[test]
+fn a_failed_build_into_a_new_folder_creates_nothing() {
+    let site = FixtureSite::basic();
+    site.write("content/episodes/002-bad.md", "+++\ntitle = \"Bad\"\n+++\n");
+    let out = site.run(&["build", "--out", "deep/new/public"]);
+    assert!(!out.status.success());
+    assert!(!site.path("deep").exists());
 }
 
 #[test]
