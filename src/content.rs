@@ -16,11 +16,10 @@ pub const CONTENT_DIR: &str = "content";
 /// The episodes' folder, inside the content folder.
 pub const EPISODES_DIR: &str = "episodes";
 
-/// Everything read from `content/`, in file name order. `E` is what each
-/// episode file became: its parsed source, or what [`load_each`] made of it.
+/// Everything read from `content/`, in file name order; `E` is what
+/// [`load_each`] made of each episode file.
 #[derive(Debug)]
-pub struct Content<E = Arc<Source<EpisodeFront>>> {
-    /// Shared sources, so that `serve` can keep unchanged ones between builds.
+pub struct Content<E> {
     pub episodes: Vec<E>,
     pub pages: Vec<Source<PageFront>>,
 }
@@ -69,7 +68,7 @@ impl FileStamp {
 }
 
 /// Returns an episode already parsed from the file at a path when the file
-/// still has the given stamp (see [`load_with`]).
+/// still has the given stamp (see [`load_each`]).
 pub type Reuse<'a> = dyn Fn(&Path, FileStamp) -> Option<Arc<Source<EpisodeFront>>> + Sync + 'a;
 
 impl<F> Source<F> {
@@ -264,23 +263,14 @@ pub struct PageFront {
     pub extra: toml::Table,
 }
 
-/// Reads every episode and page under `<root>/content`, listing all problems at once.
-pub fn load(root: &Path) -> Result<Content> {
-    load_with(root, &|_, _| None)
-}
-
-/// Like [`load`], but an episode file whose stamp `reuse` recognises is not
-/// read again: `reuse` gives its parsed source. The episodes read are
-/// stamped ([`Source::stamp`]), so the caller can keep them.
-pub fn load_with(root: &Path, reuse: &Reuse<'_>) -> Result<Content> {
-    load_each(root, reuse, &|source| source)
-}
-
-/// Like [`load_with`], handing each episode's source to `each` as soon as it
-/// is read (in parallel) and keeping what `each` returns: a caller that
-/// drops the source there never holds all the sources at once. When any
-/// file fails to read or parse, the result lists those errors and nothing
-/// else (what `each` returned is dropped).
+/// Reads every episode and page under `<root>/content`, listing all
+/// problems at once. Each episode's parsed source goes to `each` as soon as
+/// it is read (in parallel), and the result keeps what `each` returns: a
+/// caller that drops the source there never holds all the sources at once.
+/// An episode file whose stamp `reuse` recognises is not read again: `reuse`
+/// gives its parsed source. The sources read are stamped
+/// ([`Source::stamp`]), so the caller can keep them. When any file fails to
+/// read or parse, the result lists those errors and nothing else.
 pub fn load_each<E: Send>(
     root: &Path,
     reuse: &Reuse<'_>,

@@ -43,12 +43,12 @@ pub struct AudioCache {
 type FileId = (u64, u64, u64);
 
 fn file_id(path: &Path) -> Option<FileId> {
-    let (size, mtime_ns) = stamp(path).ok()?;
+    let meta = std::fs::metadata(path).ok()?;
     #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&std::fs::metadata(path).ok()?);
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
     #[cfg(not(unix))]
     let inode = 0;
-    Some((size, mtime_ns, inode))
+    Some((meta.len(), mtime_ns(&meta), inode))
 }
 
 fn key(path: &Path) -> Option<String> {
@@ -58,13 +58,16 @@ fn key(path: &Path) -> Option<String> {
 /// (size, mtime in ns since the epoch) from one `stat`.
 fn stamp(path: &Path) -> std::io::Result<(u64, u64)> {
     let m = std::fs::metadata(path)?;
-    let mtime = m
-        .modified()
+    Ok((m.len(), mtime_ns(&m)))
+}
+
+/// Modification time in nanoseconds since 1970 (0 when unknown).
+fn mtime_ns(meta: &std::fs::Metadata) -> u64 {
+    meta.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
-        .unwrap_or(0);
-    Ok((m.len(), mtime))
+        .unwrap_or(0)
 }
 
 impl AudioCache {
