@@ -133,12 +133,19 @@ fn render_with(
     for (rel, bytes) in render::BUILTIN_ASSETS {
         staging.write(rel, bytes)?;
     }
-    // Side by side: each part is parallel inside, but has serial stretches.
+    // Each episode's template value is made once, for its pages and its
+    // feed item. Side by side: each part is parallel inside, but has serial
+    // stretches.
+    let values = render::EpisodeValues::new(site, round);
     let (pages, (feed, files)) = rayon::join(
-        || timed("pages", || theme.render_site(site, staging, options, round)),
+        || {
+            timed("pages", || {
+                theme.render_site(site, staging, options, round, &values)
+            })
+        },
         || {
             rayon::join(
-                || timed("feed", || feed::write(site, staging, theme, round)),
+                || timed("feed", || feed::write(site, staging, theme, round, &values)),
                 || timed("copy files", || copy_files(site, staging)),
             )
         },

@@ -8,16 +8,18 @@ use crate::output::Staging;
 use crate::site::{debug_hash, format_clock, Episode, Site};
 use rayon::prelude::*;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
-use tera::{Context, Tera};
+use tera::{Context, Tera, Value};
 
 /// The built-in theme's templates, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
+    (
+        "components.html",
+        include_str!("../templates/components.html"),
+    ),
     ("index.html", include_str!("../templates/index.html")),
     ("episode.html", include_str!("../templates/episode.html")),
     ("page.html", include_str!("../templates/page.html")),
@@ -127,9 +129,17 @@ impl Theme {
             .map(|(n, (_, p))| (n.clone(), p.clone()))
             .collect();
         let mut tera = Tera::default();
-        tera.set_escape_fn(escape_html);
+        tera.set_escape_fn(write_escaped_html);
         tera.add_raw_templates(sources.iter().map(|(n, (t, _))| (n.as_str(), t.as_str())))
-            .map_err(|e| template_error(&e, &origins))?;
+            .map_err(|e| {
+                // Templates written for Tera 1 (podsmith 0.1) import macros.
+                let tera_1 = sources.values().any(|(text, path)| {
+                    path.starts_with(&dir)
+                        && (text.contains("{% macro ") || text.contains("{% import "))
+                });
+                let help = if tera_1 { TERA_1_HELP } else { TEMPLATE_HELP };
+                template_error(&e, &origins, help)
+            })?;
         Ok(Arc::new(Theme {
             tera,
             origins,
@@ -145,18 +155,22 @@ impl Theme {
     fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera
             .render(name, context)
-            .map_err(|e| template_error(&e, &self.origins))
+            .map_err(|e| template_error(&e, &self.origins, TEMPLATE_HELP))
     }
 
     /// Renders episodes' whole text for the feed's `content:encoded`
     /// (template `feed_item.html`: notes, feedback, support, credits and
     /// supporters, with absolute links).
-    pub fn feed_items<'a>(&'a self, site: &'a Site) -> FeedItemRenderer<'a> {
-        FeedItemRenderer {
+    pub fn feed_items<'a>(
+        &'a self,
+        site: &'a Site,
+        values: &'a EpisodeValues<'a>,
+    ) -> Result<FeedItemRenderer<'a>> {
+        Ok(FeedItemRenderer {
             theme: self,
-            site,
-            base: base_context(site, &RenderOptions::default()),
-        }
+            values,
+            base: base_context(site, &RenderOptions::default())?,
+        })
     }
 
     /// Renders every HTML page of the site into `staging`. With a memo
@@ -169,9 +183,9 @@ impl Theme {
         staging: &Staging,
         options: &RenderOptions,
         round: Option<&MemoRound<'_>>,
+        values: &EpisodeValues<'_>,
     ) -> Result<()> {
-        let base = base_context(site, options);
-        let values = EpisodeValues::new(site, round);
+        let base = base_context(site, options)?;
         let links: Vec<EpisodeLink<'_>> =
             site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
@@ -195,19 +209,19 @@ impl Theme {
                         },
                         || {
                             let mut ctx = base.clone();
-                            ctx.insert("page_title", &episode.title);
-                            ctx.insert("page_url", &episode.url);
-                            ctx.insert("page_description", &episode.summary);
-                            insert_value(&mut ctx, "episode", values.get(i)?);
-                            ctx.insert("newer", &newer.map(|i| &links[i]));
-                            ctx.insert("older", &older.map(|i| &links[i]));
+                            ctx.insert("page_title", episode.title.as_str());
+                            ctx.insert("page_url", episode.url.as_str());
+                            ctx.insert("page_description", episode.summary.as_str());
+                            ctx.insert_value("episode", values.get(i)?);
+                            ctx.insert_value("newer", value(&newer.map(|i| &links[i]))?);
+                            ctx.insert_value("older", value(&older.map(|i| &links[i]))?);
                             self.render("episode.html", &ctx)
                         },
                     )
                 })
         };
         let other_pages = || -> Result<()> {
-            self.render_other_pages(site, staging, &base, &values, &links, round)
+            self.render_other_pages(site, staging, &base, values, &links, round)
         };
         let (episodes, others) = rayon::join(
             || crate::timed("  episodes", episode_pages),
@@ -226,8 +240,10 @@ impl Theme {
         links: &[EpisodeLink<'_>],
         round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
+        // One tag page at a time (beside the other pages): a tag page holds
+        // every episode of its tag, notes included, while it renders.
         let tag_pages = || {
-            site.tags.par_iter().try_for_each(|tag| -> Result<()> {
+            site.tags.iter().try_for_each(|tag| -> Result<()> {
                 emit(
                     round,
                     staging,
@@ -240,17 +256,17 @@ impl Theme {
                     || {
                         let mut ctx = base.clone();
                         ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
-                        ctx.insert("page_url", &tag.url);
-                        ctx.insert(
+                        ctx.insert("page_url", tag.url.as_str());
+                        ctx.insert_value(
                             "tag",
-                            &TagView {
+                            value(&TagView {
                                 name: &tag.name,
                                 url: &tag.url,
                                 count: tag.episodes.len(),
-                            },
+                            })?,
                         );
                         let episodes = tag.episodes.iter().map(|&i| values.get(i));
-                        insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
+                        ctx.insert_value("episodes", list(episodes)?);
                         self.render("tag.html", &ctx)
                     },
                 )
@@ -317,14 +333,14 @@ impl Theme {
                     if let Some(description) = &page.description {
                         ctx.insert("page_description", description);
                     }
-                    ctx.insert(
+                    ctx.insert_value(
                         "page",
-                        &PageView {
+                        value(&PageView {
                             title: &page.title,
                             url: &page.url,
                             content: &page.html,
                             extra: &page.extra,
-                        },
+                        })?,
                     );
                     self.render("page.html", &ctx)
                 },
@@ -361,9 +377,9 @@ impl Theme {
         section: &SectionPage<'_>,
         dir: &str,
         title: &str,
-        key: &str,
+        key: &'static str,
         add: impl FnOnce(&mut Key),
-        value: impl FnOnce() -> T,
+        make: impl FnOnce() -> T,
     ) -> Result<()> {
         emit(
             section.round,
@@ -377,7 +393,7 @@ impl Theme {
                     "page_url",
                     &format!("{}{dir}/", section.site.config.base_url),
                 );
-                ctx.insert(key, &value());
+                ctx.insert_value(key, value(&make())?);
                 self.render(&format!("{dir}.html"), &ctx)
             },
         )
@@ -442,15 +458,15 @@ impl Theme {
                         );
                         ctx.insert("page_url", &page_url(number));
                         let episodes = chunk.clone().map(|i| values.get(i));
-                        insert_value(&mut ctx, "episodes", episodes.collect::<Result<_>>()?);
-                        ctx.insert(
+                        ctx.insert_value("episodes", list(episodes)?);
+                        ctx.insert_value(
                             "paginator",
-                            &Paginator {
+                            value(&Paginator {
                                 number,
                                 total,
                                 previous_url: (number > 1).then(|| page_url(number - 1)),
                                 next_url: (number < total).then(|| page_url(number + 1)),
-                            },
+                            })?,
                         );
                         self.render("index.html", &ctx)
                     },
@@ -459,86 +475,94 @@ impl Theme {
     }
 }
 
-/// Each episode's template value ([`EpisodeView`] as JSON). In `serve`
-/// (with a memo round) a value is made once, kept between rebuilds while
-/// the episode is unchanged, and cloned into every page that shows the
-/// episode (its own page, an index page, its tag pages); the notes
-/// (`content`) are left out of the kept value and added at each use.
-struct EpisodeValues<'a> {
+/// Each episode's template value ([`EpisodeView`]), made once per build
+/// (in `serve`, kept between builds while the episode is unchanged) and
+/// shared by every page that shows the episode: its own page, an index
+/// page, its tag pages and its feed item. Tera's values are reference
+/// counted, so a share is cheap. The notes (`content`, the largest field)
+/// are not kept: they are put in at each use, so that 10,000 kept values do
+/// not hold a second copy of every episode's notes.
+pub struct EpisodeValues<'a> {
     site: &'a Site,
     round: Option<&'a MemoRound<'a>>,
-    values: Vec<OnceLock<std::result::Result<Arc<Value>, String>>>,
+    values: Vec<OnceLock<std::result::Result<Value, String>>>,
+    /// Each episode's index in `site.episodes`, by its address.
+    index: HashMap<usize, usize>,
 }
 
 impl<'a> EpisodeValues<'a> {
     /// With a memo round, values are also kept between builds (`serve`).
-    fn new(site: &'a Site, round: Option<&'a MemoRound<'a>>) -> Self {
+    pub fn new(site: &'a Site, round: Option<&'a MemoRound<'a>>) -> Self {
         EpisodeValues {
             site,
             round,
-            // Only serve keeps values (see `get`).
-            values: match round {
-                Some(_) => site.episodes.iter().map(|_| OnceLock::new()).collect(),
-                None => Vec::new(),
-            },
+            values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
+            index: site
+                .episodes
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (Arc::as_ptr(e) as usize, i))
+                .collect(),
         }
     }
 
     /// The value of episode `i`.
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
-        let error = |message: &String| {
+        let kept = self.values[i].get_or_init(|| {
+            let make = || episode_value(episode, self.site);
+            match self.round {
+                Some(round) => round.value(episode, make),
+                None => make(),
+            }
+        });
+        let kept = kept.as_ref().map_err(|message| {
             Error::new(
                 episode.source.clone(),
                 format!("cannot make the episode's template value: {message}"),
             )
-        };
-        let Some(round) = self.round else {
-            // A build makes each value afresh: cloning a kept one costs about
-            // as much, and keeping them all costs memory (~20 KB each).
-            return episode_value(episode, self.site, true).map_err(|m| error(&m));
-        };
-        let kept = self.values[i]
-            .get_or_init(|| round.value(episode, || episode_value(episode, self.site, false)));
-        let mut value = Value::clone(kept.as_ref().map_err(error)?);
-        if let Some(fields) = value.as_object_mut() {
-            fields.insert("content".into(), Value::String(episode.notes_html.clone()));
-        }
-        Ok(value)
+        })?;
+        let mut fields = kept.clone().into_map().unwrap_or_default();
+        fields.insert("content".into(), Value::from(episode.notes_html.as_str()));
+        Ok(Value::from(fields))
     }
 }
 
-/// An episode as a template value, with or without its notes (`content`).
-fn episode_value(e: &Episode, site: &Site, with_notes: bool) -> std::result::Result<Value, String> {
+/// An episode as a template value, without its notes (see [`EpisodeValues`]).
+fn episode_value(e: &Episode, site: &Site) -> std::result::Result<Value, String> {
     let mut view = EpisodeView::new(e, site);
-    if !with_notes {
-        view.content = "";
-    }
-    serde_json::to_value(&view).map_err(|e| e.to_string())
+    view.content = "";
+    Value::try_from_serializable(&view).map_err(|e| e.to_string())
 }
 
-/// Puts `value` into `ctx` as it is (`Context::insert` would serialize a
-/// copy of it).
-fn insert_value(ctx: &mut Context, key: &str, value: Value) {
-    let mut one = serde_json::Map::new();
-    one.insert(key.to_string(), value);
-    if let Ok(one) = Context::from_value(Value::Object(one)) {
-        ctx.extend(one);
-    }
+/// `value` as a template value.
+fn value<T: Serialize + ?Sized>(value: &T) -> Result<Value> {
+    Value::try_from_serializable(value)
+        .map_err(|e| Error::new(None, format!("cannot make a template value: {e}")))
+}
+
+/// A list of template values.
+fn list(values: impl Iterator<Item = Result<Value>>) -> Result<Value> {
+    Ok(Value::from(values.collect::<Result<Vec<Value>>>()?))
 }
 
 /// Renders feed items' `content:encoded` text (see [`Theme::feed_items`]).
 pub struct FeedItemRenderer<'a> {
     theme: &'a Theme,
-    site: &'a Site,
+    values: &'a EpisodeValues<'a>,
     base: Context,
 }
 
 impl FeedItemRenderer<'_> {
-    /// The text of one episode.
+    /// The text of one episode of the site.
     pub fn render(&self, episode: &Episode) -> Result<String> {
+        let i = self
+            .values
+            .index
+            .get(&(std::ptr::from_ref(episode) as usize));
+        let i = i.ok_or_else(|| Error::new(None, "the feed's episode is not the site's"))?;
         let mut ctx = self.base.clone();
-        ctx.insert("episode", &EpisodeView::new(episode, self.site));
+        ctx.insert_value("episode", self.values.get(*i)?);
         let mut text = self.theme.render("feed_item.html", &ctx)?;
         let end = text.trim_end().len();
         text.truncate(end);
@@ -563,7 +587,7 @@ pub struct RenderMemo {
     files: HashMap<String, u128>,
     items: HashMap<u128, Arc<str>>,
     /// Episodes' template values (see [`EpisodeValues`]), by key.
-    values: HashMap<u128, Arc<Value>>,
+    values: HashMap<u128, Value>,
     /// The last build's theme, reused while the templates are unchanged.
     theme: Option<Arc<Theme>>,
     /// How many files the build that made this memo kept without rendering.
@@ -601,8 +625,7 @@ impl<'a> MemoRound<'a> {
         theme: &Theme,
         options: &RenderOptions,
     ) -> MemoRound<'a> {
-        let base =
-            serde_json::to_string(&base_context(site, options).into_json()).unwrap_or_default();
+        let base = serde_json::to_string(&base_view(site, options)).unwrap_or_default();
         let global = debug_hash(&(
             env!("CARGO_PKG_VERSION"),
             theme.fingerprint,
@@ -627,7 +650,7 @@ impl<'a> MemoRound<'a> {
             for e in &site.episodes {
                 let key = round.value_key(e);
                 if let Some(value) = prev.values.get(&key) {
-                    next.values.insert(key, Arc::clone(value));
+                    next.values.insert(key, value.clone());
                 }
             }
         }
@@ -643,16 +666,16 @@ impl<'a> MemoRound<'a> {
         &self,
         e: &Episode,
         make: impl FnOnce() -> std::result::Result<Value, String>,
-    ) -> std::result::Result<Arc<Value>, String> {
+    ) -> std::result::Result<Value, String> {
         if !self.enabled {
-            return make().map(Arc::new);
+            return make();
         }
         let key = self.value_key(e);
         if let Some(value) = self.prev.values.get(&key) {
-            return Ok(Arc::clone(value));
+            return Ok(value.clone());
         }
-        let value = Arc::new(make()?);
-        self.lock().values.insert(key, Arc::clone(&value));
+        let value = make()?;
+        self.lock().values.insert(key, value.clone());
         Ok(value)
     }
 
@@ -771,52 +794,61 @@ pub(crate) fn all_episodes(site: &Site) -> u128 {
     key.digest128()
 }
 
-/// Turns a Tera error into a diagnostic naming the template file and line.
-fn template_error(error: &tera::Error, origins: &HashMap<String, PathBuf>) -> Error {
-    let mut chain = vec![error.to_string()];
-    let mut source = std::error::Error::source(error);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
+/// The help for a template error.
+const TEMPLATE_HELP: &str = "fix the template; `podsmith build` shows the first error it meets";
+
+/// The help for a template that still uses Tera 1's macros.
+const TERA_1_HELP: &str = "podsmith 0.2 uses Tera 2, which has components instead of macros and \
+     imports: see \"Upgrading templates written for Tera 1\" in docs/templates.md";
+
+/// Turns a Tera error into a diagnostic naming the template file, line
+/// and column.
+fn template_error(error: &tera::Error, origins: &HashMap<String, PathBuf>, help: &str) -> Error {
+    let report = match error.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(report) => report.message().to_string(),
+        None => error.to_string(),
+    };
+    // Tera's full report adds where a component was called from.
+    let full = error.to_string();
+    for note in full.lines().filter_map(|l| l.trim().strip_prefix("note: ")) {
+        let location = full
+            .lines()
+            .skip_while(|l| !l.trim().ends_with(note))
+            .find_map(|l| l.trim().strip_prefix("--> "));
+        match location {
+            Some(at) => message.push_str(&format!(" ({note} {at})")),
+            None => message.push_str(&format!(" ({note})")),
+        }
     }
-    let text = chain.join("\n");
-    let name = text
-        .split('\'')
-        .nth(1)
-        .filter(|n| origins.contains_key(*n))
-        .map(str::to_string)
-        .or_else(|| origins.keys().find(|n| text.contains(n.as_str())).cloned());
-    let file = name.as_ref().and_then(|n| origins.get(n)).cloned();
-    let mut message = chain
-        .iter()
-        .map(|line| line.trim())
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(": ");
     if message.len() > 2000 {
-        message.truncate(2000);
+        let mut end = 2000;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
     }
-    let mut diagnostic = Diagnostic::error(file, format!("template error: {message}"))
-        .help("fix the template; `podsmith build` shows the first error it meets");
-    if let Some((line, column)) = find_line_col(&text) {
-        diagnostic = diagnostic.at(line, column);
+    let file = report.and_then(|r| origins.get(r.filename())).cloned();
+    let mut diagnostic = Diagnostic::error(file, format!("template error: {message}")).help(help);
+    if let Some(span) = report.map(|r| r.span()) {
+        diagnostic = diagnostic.at(span.start_line, span.start_col + 1);
     }
     diagnostic.into()
 }
 
-/// Finds Tera's `--> LINE:COLUMN` marker.
-fn find_line_col(text: &str) -> Option<(usize, usize)> {
-    let after = &text[text.find("--> ")? + 4..];
-    let end = after
-        .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-        .unwrap_or(after.len());
-    let (line, column) = after[..end].split_once(':')?;
-    Some((line.parse().ok()?, column.parse().ok()?))
+/// What every page's context starts from.
+#[derive(Serialize)]
+struct BaseView<'a> {
+    site: SiteView<'a>,
+    live_reload: bool,
+    page_description: &'a str,
 }
 
-fn base_context(site: &Site, options: &RenderOptions) -> Context {
+fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView<'a> {
     let config = &site.config;
-    let mut ctx = Context::new();
     let pages: Vec<NavLink<'_>> = site
         .pages
         .iter()
@@ -825,9 +857,8 @@ fn base_context(site: &Site, options: &RenderOptions) -> Context {
             url: &p.url,
         })
         .collect();
-    ctx.insert(
-        "site",
-        &SiteView {
+    BaseView {
+        site: SiteView {
             title: &config.title,
             description: &config.description,
             base_url: &config.base_url,
@@ -845,10 +876,14 @@ fn base_context(site: &Site, options: &RenderOptions) -> Context {
             generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
             extra: &config.extra,
         },
-    );
-    ctx.insert("live_reload", &options.live_reload);
-    ctx.insert("page_description", &config.description);
-    ctx
+        live_reload: options.live_reload,
+        page_description: &config.description,
+    }
+}
+
+fn base_context(site: &Site, options: &RenderOptions) -> Result<Context> {
+    Context::from_serialize(&base_view(site, options))
+        .map_err(|e| Error::new(None, format!("cannot make the template context: {e}")))
 }
 
 /// What every site-wide list page is rendered with.
@@ -1346,22 +1381,39 @@ fn sitemap(site: &Site) -> String {
     xml
 }
 
-/// Escapes text for HTML text and quoted attributes (Tera's default also
-/// escapes `/`, which only bloats URLs).
+/// Tera's escape function: text for HTML text and quoted attributes.
+fn write_escaped_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    escape(text, "&#39;", |piece| out.write_all(piece.as_bytes()))
+}
+
+/// Escapes text for HTML text and quoted attributes.
+#[cfg(test)]
 fn escape_html(text: &str) -> String {
-    escape(text, "&#39;")
+    escape_to_string(text, "&#39;")
 }
 
 /// Escapes text for XML content and attributes.
 pub fn xml_escape(text: &str) -> String {
-    escape(text, "&apos;")
+    escape_to_string(text, "&apos;")
 }
 
-/// Replaces `& < > " '` with entities, copying the text between them in
-/// whole runs. Working on bytes is safe: these are ASCII, and no byte of a
-/// multi-byte UTF-8 character is below 0x80.
-fn escape(text: &str, apostrophe: &str) -> String {
+fn escape_to_string(text: &str, apostrophe: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
+    let _ = escape(text, apostrophe, |piece| -> std::io::Result<()> {
+        out.push_str(piece);
+        Ok(())
+    });
+    out
+}
+
+/// Replaces `& < > " '` with entities, handing `put` the text between them
+/// in whole runs. Working on bytes is safe: these are ASCII, and no byte of
+/// a multi-byte UTF-8 character is below 0x80.
+fn escape<E>(
+    text: &str,
+    apostrophe: &str,
+    mut put: impl FnMut(&str) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
     let mut copied = 0;
     for (i, byte) in text.bytes().enumerate() {
         let entity = match byte {
@@ -1372,12 +1424,11 @@ fn escape(text: &str, apostrophe: &str) -> String {
             b'\'' => apostrophe,
             _ => continue,
         };
-        out.push_str(&text[copied..i]);
-        out.push_str(entity);
+        put(&text[copied..i])?;
+        put(entity)?;
         copied = i + 1;
     }
-    out.push_str(&text[copied..]);
-    out
+    put(&text[copied..])
 }
 
 #[cfg(test)]
@@ -1402,7 +1453,6 @@ mod tests {
         assert_eq!(size_display(51_234), "51 kB");
         assert_eq!(duration_iso(3723.0), "PT1H2M3S");
         assert_eq!(duration_iso(0.0), "PT0S");
-        assert_eq!(find_line_col("x\n --> 3:14\n"), Some((3, 14)));
         assert_eq!(seconds_text(75.0), "75");
         assert_eq!(seconds_text(62.5), "62.5");
         assert_eq!(seconds_text(-1.0), "0");

@@ -589,9 +589,90 @@ fn template_error_names_template_and_line() {
         &[
             "templates/episode.html:4:1",
             "template error",
-            "Failed to parse 'episode.html'",
+            "expected }}",
         ],
     );
+}
+
+#[test]
+fn template_render_error_names_template_line_and_column() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "templates/episode.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ episode.titel }}</h1>\n{% endblock content %}\n",
+            )
+        },
+        &[
+            "templates/episode.html:3:16",
+            "template error",
+            "`titel` is not defined",
+        ],
+    );
+}
+
+#[test]
+fn template_error_inside_a_component_says_where_it_was_called() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "templates/episode.html",
+                "{% extends \"base.html\" %}\n{% block content %}\n{{ <show_title episode={episode} /> }}\n{% endblock content %}\n\
+                 {% component show_title(episode) %}<h1>{{ episode.nmber }}</h1>{% endcomponent show_title %}\n",
+            )
+        },
+        &[
+            "templates/episode.html:5:",
+            "`nmber` is not defined",
+            "called from",
+            "episode.html:3:",
+        ],
+    );
+}
+
+/// A `macros.html` override written for podsmith 0.1 (Tera 1) is named in
+/// a clear error, not ignored.
+#[test]
+fn a_tera_1_macros_override_is_reported() {
+    assert_bad_input(
+        |s| {
+            s.write(
+                "templates/macros.html",
+                "{% macro episode_card(episode, level=2) %}<p>{{ episode.title }}</p>{% endmacro episode_card %}\n",
+            )
+        },
+        &[
+            "templates/macros.html:1:",
+            "template error",
+            "Upgrading templates written for Tera 1",
+        ],
+    );
+}
+
+/// Maps keep one order (Tera's `preserve_order`): a loop over `[extra]`
+/// gives the same text on every build.
+#[test]
+fn a_loop_over_a_table_is_in_a_fixed_order() {
+    let site = FixtureSite::basic();
+    let config = std::fs::read_to_string(site.path("podcast.toml")).unwrap();
+    site.write(
+        "podcast.toml",
+        &format!("{config}\n[extra]\nzulu = 1\nalpha = 2\nmike = 3\nbravo = 4\n"),
+    );
+    site.write(
+        "templates/404.html",
+        "{% for key, value in site.extra %}{{ key }}={{ value }};{% endfor %}",
+    );
+    site.build_ok();
+    let first = std::fs::read_to_string(site.path("public/404.html")).unwrap();
+    assert_eq!(first, "alpha=2;bravo=4;mike=3;zulu=1;");
+    for _ in 0..3 {
+        site.build_ok();
+        assert_eq!(
+            std::fs::read_to_string(site.path("public/404.html")).unwrap(),
+            first
+        );
+    }
 }
 
 #[test]

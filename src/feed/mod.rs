@@ -13,7 +13,9 @@ pub mod stability;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::{all_episodes, emit, emit_pieces, FeedItemRenderer, MemoRound, Theme};
+use crate::render::{
+    all_episodes, emit, emit_pieces, EpisodeValues, FeedItemRenderer, MemoRound, Theme,
+};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
@@ -145,7 +147,8 @@ fn clean_owned(text: String) -> String {
 /// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
-    write_xml(site, theme, None, &mut |piece| {
+    let values = EpisodeValues::new(site, None);
+    write_xml(site, theme, None, &values, &mut |piece| {
         text.extend_from_slice(piece);
         Ok(())
     })?;
@@ -159,6 +162,7 @@ fn write_xml(
     site: &Site,
     theme: &Theme,
     round: Option<&MemoRound<'_>>,
+    values: &EpisodeValues<'_>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
     let header = channel(site)?;
@@ -170,7 +174,7 @@ fn write_xml(
         .rfind("</channel>")
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
     sink(&head.as_bytes()[..split])?;
-    let items = theme.feed_items(site);
+    let items = theme.feed_items(site, values)?;
     for batch in feed_episodes(site).chunks(ITEM_BATCH) {
         match round {
             Some(round) => {
@@ -232,6 +236,7 @@ pub fn write(
     staging: &Staging,
     theme: &Theme,
     round: Option<&MemoRound<'_>>,
+    values: &EpisodeValues<'_>,
 ) -> Result<()> {
     site.episodes
         .par_iter()
@@ -250,7 +255,7 @@ pub fn write(
         staging,
         FEED_FILE,
         |k| k.u128(all_episodes(site)),
-        |sink| write_xml(site, theme, round, sink),
+        |sink| write_xml(site, theme, round, values, sink),
     )
 }
 
