@@ -643,14 +643,19 @@ impl<'a> MemoRound<'a> {
             enabled: site.episodes.iter().all(|e| e.fingerprint != 0),
             kept: Default::default(),
         };
-        // Values of episodes that did not change stay for later builds,
-        // whether or not this one needs them.
+        // Values and feed items of episodes that did not change stay for
+        // later builds, whether or not this one needs them (a build that
+        // keeps the feed file renders no item).
         if round.enabled {
             let mut next = round.lock();
             for e in &site.episodes {
                 let key = round.value_key(e);
                 if let Some(value) = prev.values.get(&key) {
                     next.values.insert(key, value.clone());
+                }
+                let key = round.item_key(e);
+                if let Some(xml) = prev.items.get(&key) {
+                    next.items.insert(key, Arc::clone(xml));
                 }
             }
         }
@@ -659,6 +664,10 @@ impl<'a> MemoRound<'a> {
 
     fn value_key(&self, e: &Episode) -> u128 {
         self.key("\0episode-value", |k| k.u128(e.fingerprint))
+    }
+
+    fn item_key(&self, e: &Episode) -> u128 {
+        self.key("\0feed-item", |k| k.u128(e.fingerprint))
     }
 
     /// An episode's template value: remembered, or made by `make` and remembered.
@@ -702,7 +711,7 @@ impl<'a> MemoRound<'a> {
         e: &Episode,
         make: impl FnOnce() -> Result<String>,
     ) -> Result<Arc<str>> {
-        let key = self.key("\0feed-item", |k| k.u128(e.fingerprint));
+        let key = self.item_key(e);
         let xml = match self.prev.items.get(&key) {
             Some(xml) if self.enabled => Arc::clone(xml),
             _ => Arc::from(make()?),
