@@ -750,6 +750,40 @@ impl Cycle {
     pub fn live(&self) -> Option<&Manifest> {
         self.live.as_ref()
     }
+
+    /// Makes the spare folder when there is none (after the first build of
+    /// the cycle): a copy of the live output `out` made of hard links, so
+    /// that the next build recycles it like any spare instead of creating
+    /// every folder and file of the site. For idle time (serve, after its
+    /// first build). On failure there is simply no spare.
+    pub fn prepare_spare(&mut self, out: &Path) {
+        let (Some(live), None) = (&self.live, &self.spare) else {
+            return;
+        };
+        let Ok(out_abs) = absolute(out) else {
+            return;
+        };
+        let dir = sibling(
+            &out_abs,
+            RETIRED_PREFIX,
+            &format!("-{}", std::process::id()),
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        let linked = live.files.keys().try_for_each(|rel| {
+            let rel = safe_rel(rel).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+            let dest = dir.join(&rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::hard_link(out_abs.join(&rel), &dest)
+        });
+        match linked {
+            Ok(()) => self.spare = Some((dir, live.clone())),
+            Err(_) => {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+        }
+    }
 }
 
 impl Drop for Staging {

@@ -170,6 +170,15 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         Ok(summary) => println!("{summary} in {} ms", started.elapsed().as_millis()),
         Err(e) => eprintln!("{e}\nThe server starts anyway; fix the error and it rebuilds."),
     }
+    // While the writer reads the first page: the spare folder the first
+    // rebuild recycles (without it, that rebuild makes every folder and
+    // link of the site again).
+    let spare = Arc::clone(&shared);
+    let out = build_options.out.clone();
+    std::thread::spawn(move || {
+        let mut output = spare.output.lock().unwrap_or_else(|e| e.into_inner());
+        output.prepare_spare(&out);
+    });
     start_http(listener, Arc::clone(&shared), work)?;
     if options.bind.is_unspecified() {
         println!("Listening on every address ({})", options.bind);

@@ -121,6 +121,8 @@ fn incremental_rebuilds_match_full_builds() {
         "a first build renders everything"
     );
     inc.assert_same_as_full(root, &out, "first build");
+    // As serve does after its first build.
+    inc.cycle.prepare_spare(&out);
 
     // Notes of one episode: most files are kept, the result is exact.
     site.write(
@@ -231,6 +233,37 @@ fn incremental_rebuilds_match_full_builds() {
         inc.rebuild(root, &out);
         inc.assert_same_as_full(root, &out, step);
     }
+}
+
+/// serve's spare folder after the first build is made of hard links to the
+/// live output: the rebuild that recycles it must replace those files, never
+/// write through them.
+#[test]
+fn a_prepared_spare_never_writes_through_to_the_live_output() {
+    let site = FixtureSite::basic();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("public");
+    let root = site.root();
+    let mut inc = Incremental::new();
+    inc.rebuild(root, &out);
+    inc.cycle.prepare_spare(&out);
+    let live = snapshot_dir(&out);
+    let first = "content/episodes/001-one.md";
+    let text = std::fs::read_to_string(site.path(first)).unwrap();
+    site.write(first, &format!("{text}\nA new paragraph.\n"));
+    let loaded =
+        load_site_cached(root, &inc.load, Some(BASE_URL), &mut inc.episodes).expect("load");
+    let staging = inc.cycle.begin(&out, root).expect("begin");
+    let next =
+        render_site_with(&loaded, &staging, &RenderOptions::default(), &inc.memo).expect("render");
+    assert!(next.kept() > 0, "the spare's files were recycled");
+    assert!(
+        snapshot_dir(&out) == live,
+        "rendering into the recycled spare changed the live output"
+    );
+    inc.cycle.commit(staging).expect("commit");
+    inc.memo = next;
+    inc.assert_same_as_full(root, &out, "after recycling the prepared spare");
 }
 
 #[test]
