@@ -941,24 +941,26 @@ impl Identity {
 }
 
 /// Two episodes with the same slug, guid or number: names both files.
-fn duplicates(episodes: &[ReadEpisode]) -> Vec<Error> {
+fn duplicates<'a>(episodes: &'a [ReadEpisode]) -> Vec<Error> {
     let mut errors = Vec::new();
-    let mut check =
-        |kind: &str, key: &Option<String>, path: &Path, seen: &mut HashMap<String, PathBuf>| {
-            if let Some(key) = key {
-                if let Some(first) = seen.get(key) {
-                    errors.push(Error::from(
-                        Diagnostic::error(
-                            path.to_path_buf(),
-                            format!("{kind} {key:?} is also used by {}", display_path(first)),
-                        )
-                        .help(format!("give each episode its own {kind}")),
-                    ));
-                } else {
-                    seen.insert(key.clone(), path.to_path_buf());
-                }
+    let mut check = |kind: &str,
+                     key: &'a Option<String>,
+                     path: &'a Path,
+                     seen: &mut HashMap<&'a str, &'a Path>| {
+        if let Some(key) = key {
+            if let Some(first) = seen.get(key.as_str()) {
+                errors.push(Error::from(
+                    Diagnostic::error(
+                        path.to_path_buf(),
+                        format!("{kind} {key:?} is also used by {}", display_path(first)),
+                    )
+                    .help(format!("give each episode its own {kind}")),
+                ));
+            } else {
+                seen.insert(key, path);
             }
-        };
+        }
+    };
     let (mut slugs, mut guids, mut numbers) = (HashMap::new(), HashMap::new(), HashMap::new());
     for read in episodes {
         let Identity { slug, guid, number } = &read.identity;
