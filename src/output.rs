@@ -44,6 +44,11 @@ impl FileSum {
 #[derive(Debug, Clone, Default)]
 pub struct Manifest {
     files: HashMap<String, Option<FileSum>>,
+    /// The inode of each file known to be a hard link of a source file
+    /// (or, in a recycled folder, of every file), on the folder's device
+    /// `dev`: a source file with the same device and inode is that file.
+    inodes: HashMap<String, u64>,
+    dev: Option<u64>,
 }
 
 impl Manifest {
@@ -164,12 +169,15 @@ impl Staging {
             .collect();
         Staging {
             out,
-            dir,
             committed: false,
             dirs: Mutex::new(dirs),
             held,
             live: None,
-            written: Mutex::new(Manifest::default()),
+            written: Mutex::new(Manifest {
+                dev: device(&dir),
+                ..Manifest::default()
+            }),
+            dir,
             recycled: false,
         }
     }
@@ -346,6 +354,10 @@ impl Staging {
             }
             _ => absolute(entry.path()).ok(),
         };
+        // A file's device and inode, from the walk: the device of `src`,
+        // unless a folder on the way is another file system (a mount).
+        let src_dev = device(src);
+        let mut mounts: Vec<PathBuf> = Vec::new();
         let mut walker = walkdir::WalkDir::new(src)
             .follow_links(false)
             .sort_by_file_name()
@@ -363,6 +375,15 @@ impl Staging {
                 continue;
             }
             let is_link = entry.path_is_symlink();
+            if entry.file_type().is_dir() && entry.depth() > 0 {
+                let dev = entry
+                    .metadata()
+                    .ok()
+                    .map(|m| std::os::unix::fs::MetadataExt::dev(&m));
+                if dev != src_dev {
+                    mounts.push(path.to_path_buf());
+                }
+            }
             if is_link && !crate::content::link_stays_inside(path, site_root) {
                 eprintln!(
                     "{}",
@@ -389,23 +410,62 @@ impl Staging {
             } else {
                 format!("{rel}/{inner}")
             };
-            self.copy_file(path, &dest_rel)?;
+            let in_mount = mounts.iter().any(|m| path.starts_with(m));
+            let id = match (is_link || in_mount, src_dev) {
+                (false, Some(dev)) => Some((dev, walkdir::DirEntryExt::ino(&entry))),
+                _ => None,
+            };
+            self.copy_file_with_id(path, &dest_rel, id)?;
         }
         Ok(())
     }
 
     /// Copies (or hard-links) one file to `rel` in the output.
     pub fn copy_file(&self, src: &Path, rel: &str) -> Result<()> {
+        self.copy_file_with_id(src, rel, None)
+    }
+
+    /// Like [`Staging::copy_file`], with the source's device and inode when
+    /// the caller knows them (a folder walk does, without a system call):
+    /// a held file that is a link of the source is then kept without a look
+    /// at either file.
+    fn copy_file_with_id(&self, src: &Path, rel: &str, id: Option<(u64, u64)>) -> Result<()> {
         let dest = self.target(rel)?;
         let was_written = self.record(rel, None);
-        if !was_written && self.held.files.contains_key(rel) && same_file(src, &dest) {
-            return Ok(());
+        if !was_written {
+            let held_ino = self.held.inodes.get(rel).copied();
+            let linked = match id {
+                Some((dev, ino)) => self.held.dev == Some(dev) && held_ino == Some(ino),
+                None => self.held.files.contains_key(rel) && same_file(src, &dest),
+            };
+            if linked {
+                if let Some(ino) = held_ino.or(id.map(|(_, ino)| ino)) {
+                    self.record_inode(rel, ino);
+                }
+                return Ok(());
+            }
         }
         self.prepare(&dest, rel, was_written)?;
-        if std::fs::hard_link(src, &dest).is_err() {
+        if std::fs::hard_link(src, &dest).is_ok() {
+            let ino = match id {
+                Some((_, ino)) => Some(ino),
+                None => std::fs::metadata(src)
+                    .ok()
+                    .map(|m| std::os::unix::fs::MetadataExt::ino(&m)),
+            };
+            if let Some(ino) = ino {
+                self.record_inode(rel, ino);
+            }
+        } else {
             std::fs::copy(src, &dest).map_err(|e| Error::io(src, "copy", e))?;
         }
         Ok(())
+    }
+
+    /// Notes that the file at `rel` is a hard link of a source file of inode `ino`.
+    fn record_inode(&self, rel: &str, ino: u64) {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        written.inodes.insert(rel.to_string(), ino);
     }
 
     /// Whether a file was already written at `rel`.
@@ -538,7 +598,10 @@ fn recycle_previous(out_abs: &Path, dir: &Path) -> Option<Manifest> {
         return None;
     }
     std::fs::rename(&previous, dir).ok()?;
-    let mut held = Manifest::default();
+    let mut held = Manifest {
+        dev: device(dir),
+        ..Manifest::default()
+    };
     for entry in walkdir::WalkDir::new(dir).min_depth(1) {
         let Ok(entry) = entry else {
             // Unreadable: start afresh rather than trust part of it.
@@ -549,7 +612,10 @@ fn recycle_previous(out_abs: &Path, dir: &Path) -> Option<Manifest> {
             continue;
         }
         if let Some(rel) = entry.path().strip_prefix(dir).ok().and_then(Path::to_str) {
-            held.files.insert(rel.replace('\\', "/"), None);
+            let rel = rel.replace('\\', "/");
+            held.inodes
+                .insert(rel.clone(), walkdir::DirEntryExt::ino(&entry));
+            held.files.insert(rel, None);
         }
     }
     Some(held)
@@ -691,6 +757,13 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
 }
 
 /// Whether two paths are the same file (one hard-linked to the other).
+/// The device a path is on.
+fn device(path: &Path) -> Option<u64> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| std::os::unix::fs::MetadataExt::dev(&m))
+}
+
 fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::symlink_metadata(b)) {

@@ -594,6 +594,31 @@ fn template_error_names_template_and_line() {
     );
 }
 
+/// A recycled output folder keeps static files that are links of their
+/// sources; a source replaced by a new file (a new inode, as editors save)
+/// is copied again, also when the recycled folder holds an older one.
+#[test]
+fn a_replaced_static_file_is_copied_again() {
+    let site = FixtureSite::basic();
+    let replace = |text: &str| {
+        site.write("static/notes.new", text);
+        std::fs::rename(site.path("static/notes.new"), site.path("static/notes.txt")).unwrap();
+    };
+    let built = || std::fs::read_to_string(site.path("public/notes.txt")).unwrap();
+    replace("first");
+    site.build_ok();
+    site.build_ok();
+    assert_eq!(built(), "first");
+    replace("second");
+    site.build_ok();
+    assert_eq!(built(), "second");
+    replace("third");
+    site.build_ok();
+    assert_eq!(built(), "third");
+    site.build_ok();
+    assert_eq!(built(), "third");
+}
+
 #[test]
 fn template_render_error_names_template_line_and_column() {
     assert_bad_input(

@@ -78,6 +78,14 @@ impl Incremental {
     }
 }
 
+/// Writes `bytes` to a new file and renames it over `path`: a new inode
+/// with the old name.
+fn replace_file(path: &Path, bytes: &[u8]) {
+    let new = path.with_extension("new");
+    std::fs::write(&new, bytes).unwrap();
+    std::fs::rename(&new, path).unwrap();
+}
+
 /// A named edit of the site.
 type Step<'a> = (&'static str, Box<dyn Fn() + 'a>);
 
@@ -190,6 +198,14 @@ fn incremental_rebuilds_match_full_builds() {
         (
             "episode removed",
             Box::new(|| std::fs::remove_file(site.path(&ep(6))).unwrap()),
+        ),
+        (
+            "static file replaced by a new file, as editors save",
+            Box::new(|| replace_file(&site.path("static/cover.png"), b"\x89PNG\r\n\x1a\nanother")),
+        ),
+        (
+            "static file replaced again (the spare holds the first one)",
+            Box::new(|| replace_file(&site.path("static/cover.png"), b"\x89PNG\r\n\x1a\nthird")),
         ),
         (
             "settings changed",
