@@ -756,7 +756,6 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Whether two paths are the same file (one hard-linked to the other).
 /// The device a path is on.
 fn device(path: &Path) -> Option<u64> {
     std::fs::metadata(path)
@@ -764,6 +763,7 @@ fn device(path: &Path) -> Option<u64> {
         .map(|m| std::os::unix::fs::MetadataExt::dev(&m))
 }
 
+/// Whether two paths are the same file (one hard-linked to the other).
 fn same_file(a: &Path, b: &Path) -> bool {
     use std::os::unix::fs::MetadataExt;
     match (std::fs::metadata(a), std::fs::symlink_metadata(b)) {
