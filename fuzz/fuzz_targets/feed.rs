@@ -54,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
         work: Some(next()),
         url: Some(next()),
     }];
-    let e = &mut site.episodes[0];
+    let e = std::sync::Arc::make_mut(&mut site.episodes[0]);
     e.title = next();
     e.summary = next();
     e.notes_html = next();
