@@ -486,8 +486,6 @@ pub struct EpisodeValues<'a> {
     site: &'a Site,
     round: Option<&'a MemoRound<'a>>,
     values: Vec<OnceLock<std::result::Result<Value, String>>>,
-    /// Each episode's index in `site.episodes`, by its address.
-    index: HashMap<usize, usize>,
 }
 
 impl<'a> EpisodeValues<'a> {
@@ -497,12 +495,6 @@ impl<'a> EpisodeValues<'a> {
             site,
             round,
             values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
-            index: site
-                .episodes
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (Arc::as_ptr(e) as usize, i))
-                .collect(),
         }
     }
 
@@ -554,15 +546,10 @@ pub struct FeedItemRenderer<'a> {
 }
 
 impl FeedItemRenderer<'_> {
-    /// The text of one episode of the site.
-    pub fn render(&self, episode: &Episode) -> Result<String> {
-        let i = self
-            .values
-            .index
-            .get(&(std::ptr::from_ref(episode) as usize));
-        let i = i.ok_or_else(|| Error::new(None, "the feed's episode is not the site's"))?;
+    /// The text of episode `i` of the site.
+    pub fn render(&self, i: usize) -> Result<String> {
         let mut ctx = self.base.clone();
-        ctx.insert_value("episode", self.values.get(*i)?);
+        ctx.insert_value("episode", self.values.get(i)?);
         let mut text = self.theme.render("feed_item.html", &ctx)?;
         let end = text.trim_end().len();
         text.truncate(end);

@@ -72,10 +72,16 @@ pub fn podcast_guid(site: &Site) -> String {
 /// The episodes in the feed: those with audio, newest first, at most
 /// `feed_limit`.
 pub fn feed_episodes(site: &Site) -> Vec<&Episode> {
-    site.episodes
-        .iter()
-        .map(|e| &**e)
-        .filter(|e| e.audio.is_some())
+    feed_indices(site)
+        .into_iter()
+        .map(|i| &*site.episodes[i])
+        .collect()
+}
+
+/// Where the feed's episodes are in `site.episodes` (see [`feed_episodes`]).
+fn feed_indices(site: &Site) -> Vec<usize> {
+    (0..site.episodes.len())
+        .filter(|&i| site.episodes[i].audio.is_some())
         .take(site.config.feed_limit.unwrap_or(usize::MAX))
         .collect()
 }
@@ -175,19 +181,19 @@ fn write_xml(
         .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
     sink(&head.as_bytes()[..split])?;
     let items = theme.feed_items(site, values)?;
-    for batch in feed_episodes(site).chunks(ITEM_BATCH) {
+    for batch in feed_indices(site).chunks(ITEM_BATCH) {
         match round {
             Some(round) => {
                 let xml = batch
                     .par_iter()
-                    .map(|e| round.item(e, || item_xml(site, e, &items)))
+                    .map(|&i| round.item(&site.episodes[i], || item_xml(site, i, &items)))
                     .collect::<Result<Vec<_>>>()?;
                 xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
             }
             None => {
                 let xml = batch
                     .par_iter()
-                    .map(|e| item_xml(site, e, &items))
+                    .map(|&i| item_xml(site, i, &items))
                     .collect::<Result<Vec<String>>>()?;
                 xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
             }
@@ -212,10 +218,10 @@ fn write_channel(channel: &Channel) -> Result<String> {
     Ok(clean_owned(text))
 }
 
-/// One episode's `<item>` element as XML text.
-fn item_xml(site: &Site, e: &Episode, items: &FeedItemRenderer<'_>) -> Result<String> {
+/// The `<item>` element of episode `i` as XML text.
+fn item_xml(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<String> {
     let alone = ChannelBuilder::default()
-        .items(vec![item(site, e, items)?])
+        .items(vec![item(site, i, items)?])
         .build();
     let mut text = write_channel(&alone)?;
     match (text.find("<item>"), text.rfind("</item>")) {
@@ -394,15 +400,16 @@ fn channel(site: &Site) -> Result<Channel> {
     Ok(builder.build())
 }
 
-/// One episode's `<item>`.
-fn item(site: &Site, e: &Episode, items: &FeedItemRenderer<'_>) -> Result<Item> {
+/// The `<item>` of episode `i`.
+fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
+    let e = &*site.episodes[i];
     let audio = e.audio.as_ref().ok_or_else(|| {
         Error::new(
             e.source.clone(),
             "an episode without audio is not a feed item",
         )
     })?;
-    let content = items.render(e)?;
+    let content = items.render(i)?;
     let mut podcast: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
     if let Some(season) = e.season {
         push(&mut podcast, ext("season", &season.to_string(), &[]));
