@@ -89,7 +89,13 @@ impl BuildArgs {
             accept_feed_changes: self.accept_feed_changes,
         };
         let report = build(&options)?;
-        for warning in report.site.warnings.iter().chain(&report.feed_changes) {
+        for warning in report
+            .site
+            .warnings
+            .iter()
+            .chain(&report.feed_changes)
+            .chain(&report.output_warnings)
+        {
             eprintln!("{warning}");
         }
         let site = &report.site;

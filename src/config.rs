@@ -37,6 +37,8 @@ pub struct Config {
     #[serde(default)]
     pub media: MediaConfig,
     #[serde(default)]
+    pub output: OutputConfig,
+    #[serde(default)]
     pub funding: Vec<Funding>,
     /// Credits that apply to every episode.
     #[serde(default)]
@@ -91,6 +93,17 @@ impl Default for MediaConfig {
             base_url: None,
         }
     }
+}
+
+/// `[output]`: how the output folder is written.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutputConfig {
+    /// Hard-link static files and audio into the output instead of copying
+    /// them: faster and smaller, but then the output and the sources are
+    /// the same files, and editing one edits the other.
+    #[serde(default)]
+    pub hard_links: bool,
 }
 
 /// `[[funding]]`: a way to support the show.

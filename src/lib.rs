@@ -74,6 +74,9 @@ pub struct BuildReport {
     pub out: PathBuf,
     /// Accepted changes to published episodes (see [`feed::stability`]).
     pub feed_changes: Vec<error::Diagnostic>,
+    /// About the output folder: files left in place, leftovers of killed
+    /// builds (see [`output`]).
+    pub output_warnings: Vec<error::Diagnostic>,
 }
 
 /// Loads and validates the site in `root` (no output is written).
@@ -122,7 +125,8 @@ pub fn render_site_with(
     Ok(round.finish(theme))
 }
 
-/// The theme's assets and pages, the feed, then `static/` and the media.
+/// The pages, the feed and the copied files, then the theme's assets that
+/// the site does not replace with its own.
 fn render_with(
     site: &Site,
     staging: &Staging,
@@ -130,9 +134,6 @@ fn render_with(
     theme: &render::Theme,
     round: Option<&render::MemoRound<'_>>,
 ) -> Result<()> {
-    for (rel, bytes) in render::BUILTIN_ASSETS {
-        staging.write(rel, bytes)?;
-    }
     // Each episode's template value is made once, for its pages and its
     // feed item. Side by side: each part is parallel inside, but has serial
     // stretches.
@@ -150,53 +151,75 @@ fn render_with(
             )
         },
     );
-    pages.and(feed).and(files)
+    pages.and(feed).and(files)?;
+    for (rel, bytes) in render::BUILTIN_ASSETS {
+        staging.write_builtin(rel, bytes)?;
+    }
+    Ok(())
 }
 
 /// Copies `static/` and, when the site serves it, the media folder.
 fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
     let media_dir = site.config.media_dir(&site.root);
-    let skip = vec![
-        media_dir.clone(),
-        staging.out_dir().to_path_buf(),
-        staging.path().to_path_buf(),
-    ];
-    staging.copy_tree(&site.root.join("static"), "", &skip, &site.root)?;
+    let static_dir = site.root.join("static");
+    for (src, rel) in walk_files(&static_dir, &site.root)? {
+        if !src.starts_with(&media_dir) {
+            staging.copy_file(&src, &rel)?;
+        }
+    }
     if site.config.site_serves_media() {
-        staging.copy_tree(&media_dir, "media", &skip[1..], &site.root)?;
+        for (src, rel) in walk_files(&media_dir, &site.root)? {
+            staging.copy_file(&src, &format!("media/{rel}"))?;
+        }
     }
     Ok(())
+}
+
+/// The files under `dir` (following no links out of `root`), with their
+/// `/`-separated paths inside it.
+fn walk_files(dir: &Path, root: &Path) -> Result<Vec<(PathBuf, String)>> {
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            error::Error::new(path, format!("cannot read: {e}"))
+        })?;
+        if entry.path_is_symlink() && !content::link_stays_inside(entry.path(), root) {
+            continue;
+        }
+        if entry.path().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.push((entry.path().to_path_buf(), rel.join("/")));
+        }
+    }
+    Ok(files)
 }
 
 /// Builds the site: load, render into a staging folder, swap it in.
 /// On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let load = || {
-        timed("load", || {
-            load_site(&options.root, &options.load, options.base_url.as_deref())
-        })
-    };
-    let begin = || timed("staging", || Staging::begin(&options.out, &options.root));
-    // When there is an output folder, its staging folder (a walk of the
-    // recycled one) is prepared while the site loads; a site that fails to
-    // load drops it, which puts the recycled folder back. Without one, the
-    // site loads first, so that a failed build creates no folders.
-    let (site, staging) = if options.out.is_dir() {
-        let (site, staging) = rayon::join(load, begin);
-        (site?, staging?)
-    } else {
-        let site = load()?;
-        (site, begin()?)
-    };
+    let site = timed("load", || {
+        load_site(&options.root, &options.load, options.base_url.as_deref())
+    })?;
+    let mut staging = timed("staging", || Staging::begin(&options.out, &options.root))?;
+    staging.set_hard_links(site.config.output.hard_links);
     render_site(&site, &staging, &options.render)?;
     let feed_changes = timed("feed check", || {
         feed::check_against_previous(&site, &staging, options.accept_feed_changes)
     })?;
     let out = staging.out_dir().to_path_buf();
-    timed("commit", || staging.commit())?;
+    let output_warnings = timed("commit", || staging.commit())?;
     Ok(BuildReport {
         site,
         out,
         feed_changes,
+        output_warnings,
     })
 }

@@ -342,16 +342,13 @@ fn init_new_build_gives_a_browsable_site() {
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }
 
-/// Builds twice (so that a previous output is kept for recycling), breaks
-/// the site with `break_it`, and checks the error message contains every
-/// `expected` piece, the old output survived and the kept one is still
-/// there.
+/// Builds twice, breaks the site with `break_it`, and checks the error
+/// message contains every `expected` piece, and the old output survived
+/// with nothing left beside it.
 fn assert_bad_input(break_it: impl FnOnce(&FixtureSite), expected: &[&str]) {
     let site = FixtureSite::basic();
     site.build_ok();
     site.build_ok();
-    let previous = site.path(".podsmith-previous-public");
-    assert!(previous.is_dir());
     let before = site.snapshot_out();
     break_it(&site);
     let stderr = site.build_err();
@@ -368,13 +365,11 @@ fn assert_bad_input(break_it: impl FnOnce(&FixtureSite), expected: &[&str]) {
         .unwrap()
         .filter_map(|e| e.ok())
         .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(".podsmith-build")
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.starts_with(".podsmith-build") || name.starts_with(".podsmith-old")
         })
         .collect();
     assert!(leftovers.is_empty(), "staging folder left behind");
-    assert!(previous.is_dir(), "the kept previous output was lost");
 }
 
 /// A build that fails to load creates no folder: not even the parent of a
@@ -719,10 +714,7 @@ fn refuses_dangerous_output_folders() {
         let result = site.run(&["build", "--out", out]);
         let stderr = String::from_utf8_lossy(&result.stderr);
         assert!(!result.status.success(), "--out {out} must be refused");
-        assert!(
-            stderr.contains("refusing to use this as the output folder"),
-            "{stderr}"
-        );
+        assert!(stderr.contains("as the output folder"), "{stderr}");
     }
     assert!(site.path("podcast.toml").exists());
     assert!(site.path("content/episodes/001-one.md").exists());

@@ -276,7 +276,7 @@ pub fn check_against_previous(
     accept: bool,
 ) -> Result<Vec<Diagnostic>> {
     let published = staging.out_dir().join(FEED_FILE);
-    if staging.is_live(FEED_FILE) {
+    if staging.same_as_live(FEED_FILE) {
         return Ok(Vec::new()); // the same bytes: nothing changed
     }
     let Ok(old) = std::fs::File::open(&published) else {
