@@ -100,10 +100,9 @@ impl Shared {
 pub fn run(options: &ServeOptions) -> Result<()> {
     let root = options.root.clone();
     Config::load(&root)?; // a missing podcast.toml is an error at once
-    let work = std::env::temp_dir().join(format!("podsmith-serve-{}", std::process::id()));
     remove_stale_work_dirs();
-    let _ = std::fs::remove_dir_all(&work);
-    std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, "create", e))?;
+    let work_dir = WorkDir::create()?;
+    let work = work_dir.path.clone();
     let out = work.join("public");
 
     let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
@@ -273,24 +272,56 @@ fn new_build_id() -> String {
     format!("{}-{nanos}", std::process::id())
 }
 
-/// Removes the work folders of serve processes that no longer run (Linux,
-/// where that can be told from /proc).
-fn remove_stale_work_dirs() {
-    if !Path::new("/proc/self").exists() {
-        return;
+/// The prefix of serve's work folders in the system's temporary folder.
+const WORK_PREFIX: &str = "podsmith-serve-";
+/// The mark of a serve work folder, locked while its process runs.
+const WORK_MARKER: &str = ".podsmith-serve";
+
+/// serve's own folder for the site it builds: a fresh folder in the
+/// system's temporary folder, holding a marker file that stays locked while
+/// this process runs, so a later serve can tell an abandoned folder.
+struct WorkDir {
+    path: PathBuf,
+    _lock: std::fs::File,
+}
+
+impl WorkDir {
+    fn create() -> Result<WorkDir> {
+        let temp = std::env::temp_dir();
+        let path = tempfile::Builder::new()
+            .prefix(WORK_PREFIX)
+            .tempdir_in(&temp)
+            .map_err(|e| Error::io(&temp, "create a folder in", e))?
+            .keep();
+        let marker = path.join(WORK_MARKER);
+        let lock = std::fs::File::create(&marker)
+            .and_then(|mut file| {
+                use std::io::Write;
+                file.lock()?;
+                writeln!(file, "{}", std::process::id())?;
+                Ok(file)
+            })
+            .map_err(|e| Error::io(&marker, "write", e))?;
+        Ok(WorkDir { path, _lock: lock })
     }
+}
+
+/// Removes the work folders of serve processes that no longer run: only
+/// folders that carry serve's marker, when no process holds its lock.
+fn remove_stale_work_dirs() {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
         return;
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix("podsmith-serve-") else {
-            continue;
-        };
-        if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        if !name.starts_with(WORK_PREFIX) || !entry.file_type().is_ok_and(|t| t.is_dir()) {
             continue;
         }
-        if !Path::new("/proc").join(pid).exists() {
+        let Ok(marker) = std::fs::File::open(entry.path().join(WORK_MARKER)) else {
+            continue; // not marked: not ours to remove
+        };
+        if marker.try_lock().is_ok() {
+            drop(marker);
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }

@@ -6,6 +6,7 @@ mod common;
 use common::{episode, FixtureSite, SAMPLE_MP3};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
@@ -13,6 +14,9 @@ use std::time::{Duration, Instant};
 /// A running `podsmith serve`; killed when dropped.
 struct Server {
     child: Child,
+    /// The system's temporary folder as serve sees it (`TMPDIR`), where it
+    /// makes its work folder; removed with the server.
+    tmp: tempfile::TempDir,
     port: u16,
     /// Lines of stdout and stderr.
     output: Receiver<String>,
@@ -25,9 +29,11 @@ impl Server {
     }
 
     fn start_with_env(site: &FixtureSite, extra: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        let tmp = tempfile::tempdir().unwrap();
+        let mut child = Command::new(common::bin())
             .args(["serve", "--port", "0"])
             .args(extra)
+            .env("TMPDIR", tmp.path())
             .envs(env.iter().copied())
             .current_dir(site.root())
             .stdin(Stdio::null())
@@ -53,6 +59,7 @@ impl Server {
         }
         let mut server = Server {
             child,
+            tmp,
             port: 0,
             output: rx,
             log: Vec::new(),
@@ -91,15 +98,33 @@ impl Server {
     fn get(&self, path: &str) -> HttpResponse {
         request(self.port, "GET", path, &[])
     }
+
+    /// serve's work folder (the one `podsmith-serve-*` folder in its `TMPDIR`).
+    fn work_dir(&self) -> PathBuf {
+        work_dirs(self.tmp.path())
+            .pop()
+            .unwrap_or_else(|| panic!("no work folder in {:?}", self.tmp.path()))
+    }
+}
+
+/// The serve work folders in `tmp`.
+fn work_dirs(tmp: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(tmp)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("podsmith-serve-")
+        })
+        .map(|e| e.path())
+        .collect()
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        // The work folder serve builds into (it is left when serve is killed).
-        let work = std::env::temp_dir().join(format!("podsmith-serve-{}", self.child.id()));
-        let _ = std::fs::remove_dir_all(work);
     }
 }
 
@@ -713,12 +738,8 @@ fn base_url_sets_the_preview_links() {
 fn interrupt_removes_the_work_folder() {
     for signal in ["-INT", "-TERM"] {
         let site = FixtureSite::basic();
-        let tmp = tempfile::tempdir().unwrap();
-        let tmp_path = tmp.path().to_str().unwrap();
-        let mut server = Server::start_with_env(&site, &[], &[("TMPDIR", tmp_path)]);
-        let work = tmp
-            .path()
-            .join(format!("podsmith-serve-{}", server.child.id()));
+        let mut server = Server::start(&site, &[]);
+        let work = server.work_dir();
         assert!(work.join("public/index.html").is_file(), "{work:?}");
         let sent = Command::new("kill")
             .args([signal, &server.child.id().to_string()])
@@ -808,4 +829,36 @@ fn an_edited_episode_shows_everywhere_after_an_incremental_rebuild() {
     let feed = server.get("/feed.xml").text();
     assert_eq!(feed.matches("<item>").count(), 3, "{feed}");
     assert!(feed.contains("Notes for Three.") && feed.contains("Notes for One."));
+}
+
+/// serve removes only its own abandoned work folders: never an unmarked
+/// folder that merely looks like one (issue 15, observation 6), and never
+/// the folder of a serve that still runs.
+#[test]
+fn serve_removes_only_its_own_abandoned_work_folders() {
+    let site = FixtureSite::basic();
+    let first = Server::start(&site, &[]);
+    let running = first.work_dir();
+    // Looks like an old serve's folder (a pid that is not running), but
+    // holds someone's file and no serve marker.
+    let lookalike = first.tmp.path().join("podsmith-serve-4000000");
+    std::fs::create_dir(&lookalike).unwrap();
+    std::fs::write(lookalike.join("precious.txt"), b"mine").unwrap();
+    // An abandoned work folder of a serve that was killed.
+    let abandoned = first.tmp.path().join("podsmith-serve-abandoned");
+    std::fs::create_dir(&abandoned).unwrap();
+    std::fs::write(abandoned.join(".podsmith-serve"), b"4000001\n").unwrap();
+    let tmp = first.tmp.path().to_str().unwrap().to_string();
+    let second = Server::start_with_env(&site, &[], &[("TMPDIR", &tmp)]);
+    assert_eq!(
+        std::fs::read(lookalike.join("precious.txt")).unwrap(),
+        b"mine"
+    );
+    assert!(!abandoned.exists(), "the abandoned work folder stays");
+    assert!(
+        running.join("public/index.html").is_file(),
+        "a running serve's folder was removed"
+    );
+    assert!(first.get("/").status == 200);
+    drop(second);
 }

@@ -22,6 +22,14 @@ pub fn mp3_with_oversized_id3_frame(audio: &[u8]) -> Vec<u8> {
     file
 }
 
+/// The podsmith binary under test: this build's, or the one named by
+/// `PODSMITH_TEST_BIN` (to show that a new test fails on an older build).
+pub fn bin() -> PathBuf {
+    std::env::var_os("PODSMITH_TEST_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_podsmith")))
+}
+
 /// A fixture site in a temporary folder.
 pub struct FixtureSite {
     pub dir: tempfile::TempDir,
@@ -71,7 +79,7 @@ impl FixtureSite {
 
     /// Runs the real binary in this site's folder.
     pub fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        Command::new(bin())
             .args(args)
             .current_dir(self.root())
             .output()
