@@ -123,7 +123,7 @@ pub struct Subscribe {
 }
 
 /// `[[credits]]`, show-wide or in an episode.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Hash)]
 #[serde(deny_unknown_fields)]
 pub struct Credit {
     pub name: String,

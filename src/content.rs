@@ -132,7 +132,7 @@ pub struct EpisodeFront {
 }
 
 /// `full`, `trailer` or `bonus`.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EpisodeType {
     #[default]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod error;
 pub mod feed;
+pub mod fingerprint;
 pub mod markdown;
 pub mod output;
 pub mod render;
@@ -106,47 +107,28 @@ pub fn load_site_cached(
 /// Renders every output file of `site` into `staging`.
 pub fn render_site(site: &Site, staging: &Staging, options: &render::RenderOptions) -> Result<()> {
     let theme = render::Theme::load(&site.root)?;
-    render_with(site, staging, options, &theme, None)
+    render_with(site, staging, options, &theme)
 }
 
-/// Like [`render_site`], but files whose inputs did not change since the
-/// build that `memo` describes (the live output of `staging`'s folder) are
-/// kept from the live output instead of rendered. Returns the memo of this
-/// build, to be kept once it is committed (see [`render::RenderMemo`]).
-pub fn render_site_with(
+/// Renders every output file of `site` through `out` (a staging folder, or
+/// `serve`'s memo around one): the pages, the feed and the copied files,
+/// then the theme's assets that the site does not replace with its own.
+pub fn render_with(
     site: &Site,
-    staging: &Staging,
-    options: &render::RenderOptions,
-    memo: &render::RenderMemo,
-) -> Result<render::RenderMemo> {
-    let theme = memo.theme(&site.root)?;
-    let round = render::MemoRound::new(memo, site, &theme, options);
-    render_with(site, staging, options, &theme, Some(&round))?;
-    Ok(round.finish(theme))
-}
-
-/// The pages, the feed and the copied files, then the theme's assets that
-/// the site does not replace with its own.
-fn render_with(
-    site: &Site,
-    staging: &Staging,
+    out: &dyn render::Emitter,
     options: &render::RenderOptions,
     theme: &render::Theme,
-    round: Option<&render::MemoRound<'_>>,
 ) -> Result<()> {
     // Each episode's template value is made once, for its pages and its
     // feed item. Side by side: each part is parallel inside, but has serial
     // stretches.
-    let values = render::EpisodeValues::new(site, round);
+    let values = render::EpisodeValues::new(site, out);
+    let staging = out.staging();
     let (pages, (feed, files)) = rayon::join(
-        || {
-            timed("pages", || {
-                theme.render_site(site, staging, options, round, &values)
-            })
-        },
+        || timed("pages", || theme.render_site(site, out, options, &values)),
         || {
             rayon::join(
-                || timed("feed", || feed::write(site, staging, theme, round, &values)),
+                || timed("feed", || feed::write(site, out, theme, &values)),
                 || timed("copy files", || copy_files(site, staging)),
             )
         },

@@ -4,13 +4,15 @@
 
 use crate::config::{Credit, Funding, Subscribe};
 use crate::error::{Diagnostic, Error, Result};
+pub use crate::fingerprint::Key;
 use crate::output::Staging;
-use crate::site::{debug_hash, format_clock, Episode, Site};
+use crate::site::{format_clock, Episode, Site};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera, Value};
 
 /// The built-in theme's templates, compiled into the binary.
@@ -120,7 +122,7 @@ impl Theme {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
             sources.insert(name, (text, path.to_path_buf()));
         }
-        let fingerprint = debug_hash(&sources);
+        let fingerprint = Key::of(&sources);
         if let Some(previous) = previous.filter(|p| p.fingerprint == fingerprint) {
             return Ok(Arc::clone(previous));
         }
@@ -173,16 +175,12 @@ impl Theme {
         })
     }
 
-    /// Renders every HTML page of the site into `staging`. With a memo
-    /// round, a page whose inputs did not change since the build the live
-    /// output came from is kept from there instead of rendered (see
-    /// [`RenderMemo`]).
+    /// Renders every HTML page of the site into `out` (see [`Emitter`]).
     pub fn render_site(
         &self,
         site: &Site,
-        staging: &Staging,
+        out: &dyn Emitter,
         options: &RenderOptions,
-        round: Option<&MemoRound<'_>>,
         values: &EpisodeValues<'_>,
     ) -> Result<()> {
         let base = base_context(site, options)?;
@@ -199,13 +197,10 @@ impl Theme {
                 .try_for_each(|(i, episode)| -> Result<()> {
                     let (newer, older) = site.neighbours(i);
                     emit(
-                        round,
-                        staging,
+                        out,
                         &format!("episodes/{}/index.html", episode.slug),
                         |k| {
-                            k.u128(episode.fingerprint);
-                            k.u128(fp(newer));
-                            k.u128(fp(older));
+                            (episode.fingerprint, fp(newer), fp(older)).hash(k);
                         },
                         || {
                             let mut ctx = base.clone();
@@ -220,9 +215,8 @@ impl Theme {
                     )
                 })
         };
-        let other_pages = || -> Result<()> {
-            self.render_other_pages(site, staging, &base, values, &links, round)
-        };
+        let other_pages =
+            || -> Result<()> { self.render_other_pages(site, out, &base, values, &links) };
         let (episodes, others) = rayon::join(
             || crate::timed("  episodes", episode_pages),
             || crate::timed("  others", other_pages),
@@ -234,23 +228,21 @@ impl Theme {
     fn render_other_pages(
         &self,
         site: &Site,
-        staging: &Staging,
+        out: &dyn Emitter,
         base: &Context,
         values: &EpisodeValues<'_>,
         links: &[EpisodeLink<'_>],
-        round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         // One tag page at a time (beside the other pages): a tag page holds
         // every episode of its tag, notes included, while it renders.
         let tag_pages = || {
             site.tags.iter().try_for_each(|tag| -> Result<()> {
                 emit(
-                    round,
-                    staging,
+                    out,
                     &format!("tags/{}/index.html", tag.slug),
                     |k| {
                         for &i in &tag.episodes {
-                            k.u128(site.episodes[i].fingerprint);
+                            site.episodes[i].fingerprint.hash(k);
                         }
                     },
                     || {
@@ -273,11 +265,7 @@ impl Theme {
             })
         };
         let (index, tags) = rayon::join(
-            || {
-                crate::timed("  index", || {
-                    self.render_index(site, staging, base, values, round)
-                })
-            },
+            || crate::timed("  index", || self.render_index(site, out, base, values)),
             || crate::timed("  tags", tag_pages),
         );
         index.and(tags)?;
@@ -291,12 +279,7 @@ impl Theme {
                 count: t.episodes.len(),
             })
             .collect();
-        let section = SectionPage {
-            site,
-            staging,
-            base,
-            round,
-        };
+        let section = SectionPage { site, out, base };
         // Each list shows only some fields of the episodes: its key hashes those.
         self.render_section(&section, "tags", "Tags", "tags", |_| {}, || tags)?;
         self.render_section(
@@ -304,7 +287,7 @@ impl Theme {
             "archive",
             "Archive",
             "years",
-            |k| k.u128(debug_hash(&links)),
+            |k| links.hash(k),
             || archive_years(links),
         )?;
         self.render_section(
@@ -314,7 +297,7 @@ impl Theme {
             "supporters",
             |k| {
                 for e in &site.episodes {
-                    k.strs(&e.supporters);
+                    e.supporters.hash(k);
                 }
             },
             || supporter_counts(site),
@@ -322,8 +305,7 @@ impl Theme {
 
         for page in &site.pages {
             emit(
-                round,
-                staging,
+                out,
                 &format!("{}/index.html", page.slug),
                 |_| {},
                 || {
@@ -348,8 +330,7 @@ impl Theme {
         }
 
         emit(
-            round,
-            staging,
+            out,
             "404.html",
             |_| {},
             || {
@@ -361,10 +342,9 @@ impl Theme {
         )?;
 
         emit(
-            round,
-            staging,
+            out,
             "sitemap.xml",
-            |k| k.u128(all_episodes(site)),
+            |k| all_episodes(site, k),
             || Ok(sitemap(site)),
         )
     }
@@ -378,34 +358,27 @@ impl Theme {
         dir: &str,
         title: &str,
         key: &'static str,
-        add: impl FnOnce(&mut Key),
+        add: impl Fn(&mut Key),
         make: impl FnOnce() -> T,
     ) -> Result<()> {
-        emit(
-            section.round,
-            section.staging,
-            &format!("{dir}/index.html"),
-            add,
-            || {
-                let mut ctx = section.base.clone();
-                ctx.insert("page_title", title);
-                ctx.insert(
-                    "page_url",
-                    &format!("{}{dir}/", section.site.config.base_url),
-                );
-                ctx.insert_value(key, value(&make())?);
-                self.render(&format!("{dir}.html"), &ctx)
-            },
-        )
+        emit(section.out, &format!("{dir}/index.html"), add, || {
+            let mut ctx = section.base.clone();
+            ctx.insert("page_title", title);
+            ctx.insert(
+                "page_url",
+                &format!("{}{dir}/", section.site.config.base_url),
+            );
+            ctx.insert_value(key, value(&make())?);
+            self.render(&format!("{dir}.html"), &ctx)
+        })
     }
 
     fn render_index(
         &self,
         site: &Site,
-        staging: &Staging,
+        out: &dyn Emitter,
         base: &Context,
         values: &EpisodeValues<'_>,
-        round: Option<&MemoRound<'_>>,
     ) -> Result<()> {
         let per_page = site.config.episodes_per_page.max(1);
         let count = site.episodes.len();
@@ -437,13 +410,12 @@ impl Theme {
                     format!("page/{number}/index.html")
                 };
                 emit(
-                    round,
-                    staging,
+                    out,
                     &rel,
                     |k| {
-                        k.u128(total as u128);
+                        total.hash(k);
                         for e in &site.episodes[chunk.clone()] {
-                            k.u128(e.fingerprint);
+                            e.fingerprint.hash(k);
                         }
                     },
                     || {
@@ -484,16 +456,17 @@ impl Theme {
 /// not hold a second copy of every episode's notes.
 pub struct EpisodeValues<'a> {
     site: &'a Site,
-    round: Option<&'a MemoRound<'a>>,
+    memory: &'a dyn Remember,
     values: Vec<OnceLock<std::result::Result<Value, String>>>,
 }
 
 impl<'a> EpisodeValues<'a> {
-    /// With a memo round, values are also kept between builds (`serve`).
-    pub fn new(site: &'a Site, round: Option<&'a MemoRound<'a>>) -> Self {
+    /// Values for the episodes of `site`, made or taken from `memory`
+    /// (`serve`'s emitter keeps them between builds).
+    pub fn new(site: &'a Site, memory: &'a dyn Remember) -> Self {
         EpisodeValues {
             site,
-            round,
+            memory,
             values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
         }
     }
@@ -502,11 +475,8 @@ impl<'a> EpisodeValues<'a> {
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
         let kept = self.values[i].get_or_init(|| {
-            let make = || episode_value(episode, self.site);
-            match self.round {
-                Some(round) => round.value(episode, make),
-                None => make(),
-            }
+            self.memory
+                .episode_value(episode, &|| episode_value(episode, self.site))
         });
         let kept = kept.as_ref().map_err(|message| {
             Error::new(
@@ -559,235 +529,136 @@ impl FeedItemRenderer<'_> {
     }
 }
 
-/// Rendered output remembered between builds of one site (`serve`): for
-/// each output file, a key of everything it was made from (the theme, the
-/// options, the settings, pages and tags, and the fingerprints of the
-/// episodes it shows); and each feed item's XML by its key. A file whose
-/// key is unchanged is hard-linked from the live output
-/// ([`Staging::keep`]) instead of rendered.
-///
-/// The memo must describe the live output: replace it with the one a build
-/// returns only once that build is committed, and empty it when a commit
-/// fails.
-#[derive(Debug, Default)]
-pub struct RenderMemo {
-    files: HashMap<String, u128>,
-    items: HashMap<u128, Arc<str>>,
-    /// Episodes' template values (see [`EpisodeValues`]), by key.
-    values: HashMap<u128, Value>,
-    /// The last build's theme, reused while the templates are unchanged.
-    theme: Option<Arc<Theme>>,
-    /// How many files the build that made this memo kept without rendering.
-    kept: usize,
-}
-
-/// One build's use of a [`RenderMemo`]: reads the previous one, fills the next.
-pub struct MemoRound<'a> {
-    prev: &'a RenderMemo,
-    next: Mutex<RenderMemo>,
-    /// The key of what every file depends on.
-    global: u128,
-    /// Whether every episode has its fingerprint: else nothing is reused.
-    enabled: bool,
-    kept: std::sync::atomic::AtomicUsize,
-}
-
-impl RenderMemo {
-    /// How many files the build that made this memo kept from the live
-    /// output instead of rendering them.
-    pub fn kept(&self) -> usize {
-        self.kept
-    }
-
-    /// The theme of `root`, reusing the memo's when the templates did not change.
-    pub fn theme(&self, root: &Path) -> Result<Arc<Theme>> {
-        Theme::load_cached(root, self.theme.as_ref())
-    }
-}
-
-impl<'a> MemoRound<'a> {
-    pub fn new(
-        prev: &'a RenderMemo,
-        site: &Site,
-        theme: &Theme,
-        options: &RenderOptions,
-    ) -> MemoRound<'a> {
-        let base = serde_json::to_string(&base_view(site, options)).unwrap_or_default();
-        let global = debug_hash(&(
-            env!("CARGO_PKG_VERSION"),
-            theme.fingerprint,
-            options,
-            &site.config,
-            &site.pages,
-            &site.tags,
-            site.episodes.len(),
-            base,
-        ));
-        let round = MemoRound {
-            prev,
-            next: Mutex::new(RenderMemo::default()),
-            global,
-            enabled: site.episodes.iter().all(|e| e.fingerprint != 0),
-            kept: Default::default(),
-        };
-        // Values and feed items of episodes that did not change stay for
-        // later builds, whether or not this one needs them (a build that
-        // keeps the feed file renders no item).
-        if round.enabled {
-            let mut next = round.lock();
-            for e in &site.episodes {
-                let key = round.value_key(e);
-                if let Some(value) = prev.values.get(&key) {
-                    next.values.insert(key, value.clone());
-                }
-                let key = round.item_key(e);
-                if let Some(xml) = prev.items.get(&key) {
-                    next.items.insert(key, Arc::clone(xml));
-                }
-            }
-        }
-        round
-    }
-
-    fn value_key(&self, e: &Episode) -> u128 {
-        self.key("\0episode-value", |k| k.u128(e.fingerprint))
-    }
-
-    fn item_key(&self, e: &Episode) -> u128 {
-        self.key("\0feed-item", |k| k.u128(e.fingerprint))
-    }
-
-    /// An episode's template value: remembered, or made by `make` and remembered.
-    fn value(
+/// What a build may remember of earlier builds: episodes' template values
+/// and feed items. A plain build remembers nothing ([`Forget`]); `serve`'s
+/// emitter keeps them while their episode is unchanged.
+pub trait Remember: Sync {
+    /// An episode's template value, made by `make` (or remembered).
+    fn episode_value(
         &self,
-        e: &Episode,
-        make: impl FnOnce() -> std::result::Result<Value, String>,
+        _episode: &Episode,
+        make: &dyn Fn() -> std::result::Result<Value, String>,
     ) -> std::result::Result<Value, String> {
-        if !self.enabled {
-            return make();
-        }
-        let key = self.value_key(e);
-        if let Some(value) = self.prev.values.get(&key) {
-            return Ok(value.clone());
-        }
-        let value = make()?;
-        self.lock().values.insert(key, value.clone());
-        Ok(value)
+        make()
     }
 
-    /// The memo for the next build.
-    pub fn finish(self, theme: Arc<Theme>) -> RenderMemo {
-        let mut next = self.next.into_inner().unwrap_or_else(|e| e.into_inner());
-        next.theme = Some(theme);
-        next.kept = self.kept.into_inner();
-        next
-    }
-
-    fn key(&self, rel: &str, add: impl FnOnce(&mut Key)) -> u128 {
-        let mut key = Key(xxhash_rust::xxh3::Xxh3::new());
-        key.u128(self.global);
-        key.0.update(rel.as_bytes());
-        key.0.update(&[0]);
-        add(&mut key);
-        key.0.digest128()
-    }
-
-    /// A feed item's XML: remembered, or made by `make` and remembered.
-    pub(crate) fn item(
-        &self,
-        e: &Episode,
-        make: impl FnOnce() -> Result<String>,
-    ) -> Result<Arc<str>> {
-        let key = self.item_key(e);
-        let xml = match self.prev.items.get(&key) {
-            Some(xml) if self.enabled => Arc::clone(xml),
-            _ => Arc::from(make()?),
-        };
-        self.lock().items.insert(key, Arc::clone(&xml));
-        Ok(xml)
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, RenderMemo> {
-        self.next.lock().unwrap_or_else(|e| e.into_inner())
+    /// An episode's feed item XML, made by `make` (or remembered).
+    fn feed_item(&self, _episode: &Episode, make: &dyn Fn() -> Result<String>) -> Result<Arc<str>> {
+        make().map(Arc::from)
     }
 }
 
-/// What a memo key is made of.
-pub(crate) struct Key(xxhash_rust::xxh3::Xxh3);
+/// Remembers nothing: everything is made afresh.
+pub struct Forget;
 
-impl Key {
-    pub(crate) fn u128(&mut self, value: u128) {
-        self.0.update(&value.to_le_bytes());
-    }
+impl Remember for Forget {}
 
-    /// A list of strings (each with its length, so no two lists collide).
-    pub(crate) fn strs(&mut self, values: &[String]) {
-        self.0.update(&(values.len() as u64).to_le_bytes());
-        for v in values {
-            self.0.update(&(v.len() as u64).to_le_bytes());
-            self.0.update(v.as_bytes());
-        }
+/// Where a build's output files go. A plain build writes every file into
+/// its staging folder: a [`Staging`] is an emitter that renders and writes
+/// everything. `serve` wraps its staging folder in an emitter that keeps,
+/// from the live output, each file whose inputs did not change since the
+/// last build (its memo); that machinery is serve's alone.
+pub trait Emitter: Remember {
+    /// The staging folder the files go to.
+    fn staging(&self) -> &Staging;
+
+    /// Whether the file at `rel`, made from what `key` adds to a [`Key`],
+    /// is the same as the live output's: then the emitter has put it in
+    /// place and it need not be rendered. A plain build never keeps one.
+    fn keep(&self, _rel: &str, _key: &dyn Fn(&mut Key)) -> Result<bool> {
+        Ok(false)
     }
 }
 
-/// Writes the output file `rel` made by `render`; with a memo round, keeps
-/// the live file instead when its key (`add` adds what `rel` depends on
-/// beyond the round's global key) is the one it was made with.
+impl Remember for Staging {}
+
+impl Emitter for Staging {
+    fn staging(&self) -> &Staging {
+        self
+    }
+}
+
+/// Writes the output file `rel` made by `render`, unless `out` keeps the
+/// live one (its inputs, which `key` adds to the key, did not change).
 pub(crate) fn emit<T: AsRef<[u8]>>(
-    round: Option<&MemoRound<'_>>,
-    staging: &Staging,
+    out: &dyn Emitter,
     rel: &str,
-    add: impl FnOnce(&mut Key),
+    key: impl Fn(&mut Key),
     render: impl FnOnce() -> Result<T>,
 ) -> Result<()> {
-    if kept(round, staging, rel, add)? {
+    if out.keep(rel, &key)? {
         return Ok(());
     }
-    staging.write(rel, render()?.as_ref())
+    out.staging().write(rel, render()?.as_ref())
 }
 
 /// Like [`emit`], for a file made piece by piece ([`Staging::write_pieces`]).
 pub(crate) fn emit_pieces(
-    round: Option<&MemoRound<'_>>,
-    staging: &Staging,
+    out: &dyn Emitter,
     rel: &str,
-    add: impl FnOnce(&mut Key),
+    key: impl Fn(&mut Key),
     fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>,
 ) -> Result<()> {
-    if kept(round, staging, rel, add)? {
+    if out.keep(rel, &key)? {
         return Ok(());
     }
-    staging.write_pieces(rel, fill)
+    out.staging().write_pieces(rel, fill)
 }
 
-/// Notes `rel`'s key in the round; keeps the live file when it is unchanged.
-fn kept(
-    round: Option<&MemoRound<'_>>,
-    staging: &Staging,
-    rel: &str,
-    add: impl FnOnce(&mut Key),
-) -> Result<bool> {
-    let Some(round) = round else {
-        return Ok(false);
-    };
-    let key = round.key(rel, add);
-    round.lock().files.insert(rel.to_string(), key);
-    if round.enabled && round.prev.files.get(rel) == Some(&key) && staging.keep(rel)? {
-        round
-            .kept
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        return Ok(true);
+/// The key of what every output file depends on: podsmith's version, the
+/// theme, the render options, the settings, what every page's frame shows,
+/// the pages and the tags. (Each file adds the episodes it shows.)
+pub fn site_key(site: &Site, theme: &Theme, options: &RenderOptions) -> u128 {
+    let mut key = Key::new();
+    env!("CARGO_PKG_VERSION").hash(&mut key);
+    theme.fingerprint.hash(&mut key);
+    let RenderOptions { live_reload } = options;
+    live_reload.hash(&mut key);
+    serde_json::to_vec(&site.config)
+        .unwrap_or_default()
+        .hash(&mut key);
+    serde_json::to_vec(&base_view(site, options))
+        .unwrap_or_default()
+        .hash(&mut key);
+    for page in &site.pages {
+        let crate::site::Page {
+            source,
+            slug,
+            url,
+            title,
+            description,
+            html,
+            extra,
+        } = page;
+        (
+            source,
+            slug,
+            url,
+            title,
+            description,
+            html,
+            extra.to_string(),
+        )
+            .hash(&mut key);
     }
-    Ok(false)
+    for tag in &site.tags {
+        let crate::site::Tag {
+            name,
+            slug,
+            url,
+            episodes,
+        } = tag;
+        (name, slug, url, episodes).hash(&mut key);
+    }
+    site.episodes.len().hash(&mut key);
+    key.digest()
 }
 
-/// A key of every episode, in order.
-pub(crate) fn all_episodes(site: &Site) -> u128 {
-    let mut key = xxhash_rust::xxh3::Xxh3::new();
+/// Adds every episode's fingerprint, in order, to a key.
+pub(crate) fn all_episodes(site: &Site, key: &mut Key) {
     for e in &site.episodes {
-        key.update(&e.fingerprint.to_le_bytes());
+        e.fingerprint.hash(key);
     }
-    key.digest128()
 }
 
 /// The help for a template error.
@@ -885,9 +756,8 @@ fn base_context(site: &Site, options: &RenderOptions) -> Result<Context> {
 /// What every site-wide list page is rendered with.
 struct SectionPage<'a> {
     site: &'a Site,
-    staging: &'a Staging,
+    out: &'a dyn Emitter,
     base: &'a Context,
-    round: Option<&'a MemoRound<'a>>,
 }
 
 /// Every template's `site` variable.
@@ -1018,7 +888,7 @@ struct Paginator {
 }
 
 /// A light reference to an episode (neighbours, archive).
-#[derive(Serialize, Debug)]
+#[derive(Serialize, Debug, Hash)]
 struct EpisodeLink<'a> {
     title: &'a str,
     url: &'a str,

@@ -9,15 +9,18 @@
 
 use crate::config::{Config, CONFIG_FILE};
 use crate::error::{display_path, Error, Result};
-use crate::output::Cycle;
-use crate::site::{EpisodeCache, LoadOptions};
-use crate::{load_site_cached, render, render_site_with, BuildOptions};
+use crate::site::LoadOptions;
+use crate::{render, BuildOptions};
+
+mod memo;
+mod rebuild;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
+pub use rebuild::{Rebuilder, Rendered};
 use std::collections::BTreeSet;
 use std::io::{Seek, SeekFrom};
 use std::net::{IpAddr, TcpListener};
@@ -71,12 +74,9 @@ struct Shared {
     swap: RwLock<()>,
     status: Mutex<Status>,
     clients: Mutex<Vec<UnboundedSender<Message>>>,
-    /// The output folder across rebuilds: only changed files are rewritten.
-    output: Mutex<Cycle>,
-    /// Loaded episodes across rebuilds: only changed episode files are read.
-    episodes: Mutex<EpisodeCache>,
-    /// What the live output was rendered from: unchanged files are kept.
-    memo: Mutex<render::RenderMemo>,
+    /// What is kept between rebuilds: only what changed is read, rendered
+    /// and written again.
+    rebuilder: Mutex<Rebuilder>,
 }
 
 struct Status {
@@ -157,9 +157,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             has_site: false,
         }),
         clients: Mutex::new(Vec::new()),
-        output: Mutex::new(Cycle::default()),
-        episodes: Mutex::new(EpisodeCache::default()),
-        memo: Mutex::new(render::RenderMemo::default()),
+        rebuilder: Mutex::new(Rebuilder::default()),
     });
 
     // Watch before the first build, so no change is missed.
@@ -175,8 +173,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
     let spare = Arc::clone(&shared);
     let out = build_options.out.clone();
     std::thread::spawn(move || {
-        let mut output = spare.output.lock().unwrap_or_else(|e| e.into_inner());
-        output.prepare_spare(&out);
+        let mut rebuilder = spare.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
+        rebuilder.prepare_spare(&out);
     });
     start_http(listener, Arc::clone(&shared), work)?;
     if options.bind.is_unspecified() {
@@ -356,31 +354,15 @@ fn rebuild(options: &BuildOptions, shared: &Shared) -> Result<String> {
 }
 
 fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
-    let site = {
-        let mut kept = shared.episodes.lock().unwrap_or_else(|e| e.into_inner());
-        crate::timed("load", || {
-            load_site_cached(
-                &options.root,
-                &options.load,
-                options.base_url.as_deref(),
-                &mut kept,
-            )
-        })?
-    };
+    let mut rebuilder = shared.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
+    let site = rebuilder.load(options)?;
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
-    let mut output = shared.output.lock().unwrap_or_else(|e| e.into_inner());
-    let mut memo = shared.memo.lock().unwrap_or_else(|e| e.into_inner());
-    let staging = crate::timed("staging", || output.begin(&options.out, &options.root))?;
-    let next = render_site_with(&site, &staging, &options.render, &memo)?;
+    let rendered = rebuilder.render(&site, options)?;
     {
         let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
-        // The memo describes the live output: what this commit puts there,
-        // or nothing known when it fails.
-        *memo = render::RenderMemo::default();
-        crate::timed("commit", || output.commit(staging))?;
-        *memo = next;
+        rebuilder.commit(rendered)?;
     }
     let held = match site.held_back.len() {
         0 => String::new(),
@@ -573,10 +555,10 @@ impl SiteWatch {
                 // Loading an episode reads more than its file (settings,
                 // audio, transcripts, images): load them all again.
                 shared
-                    .episodes
+                    .rebuilder
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .clear();
+                    .forget_episodes();
             }
             let started = Instant::now();
             match rebuild(options, shared) {

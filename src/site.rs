@@ -10,6 +10,7 @@ use crate::markdown::{self, RenderOptions};
 use crate::slug::{encode_path, slugify};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -102,29 +103,81 @@ pub struct Episode {
     pub tags: Vec<TagRef>,
     pub transcript: Option<Transcript>,
     pub extra: toml::Table,
-    /// A hash of every other field (see [`debug_hash`]), so that renderers
-    /// can tell an episode that did not change between two builds; 0 when
-    /// not computed ([`Site::load`] does not).
+    /// A hash of every other field (its [`Hash`]), so that renderers can
+    /// tell an episode that did not change between two builds; 0 when not
+    /// computed ([`Site::load`] does not).
     pub fingerprint: u128,
 }
 
-/// A 128-bit hash (XXH3) of a value's `Debug` text, which shows every field
-/// of the model's types. For telling unchanged inputs apart, not security.
-pub fn debug_hash(value: &impl std::fmt::Debug) -> u128 {
-    struct Sink(xxhash_rust::xxh3::Xxh3);
-    impl std::fmt::Write for Sink {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.update(s.as_bytes());
-            Ok(())
-        }
+// Every field is named, so that a field added later cannot be left out of
+// the fingerprint; `extra` by its TOML text (TOML values are not `Hash`).
+impl Hash for Episode {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let Episode {
+            source,
+            slug,
+            url,
+            title,
+            date,
+            number,
+            season,
+            episode_type,
+            summary,
+            notes_html,
+            guid,
+            guid_pinned,
+            explicit,
+            draft,
+            scheduled,
+            audio,
+            image_url,
+            feedback,
+            credits,
+            supporters,
+            chapters,
+            chapters_from_file,
+            tags,
+            transcript,
+            extra,
+            fingerprint: _,
+        } = self;
+        (source, slug, url, title, date, number, season, episode_type).hash(state);
+        (
+            summary,
+            notes_html,
+            guid,
+            guid_pinned,
+            explicit,
+            draft,
+            scheduled,
+        )
+            .hash(state);
+        (audio, image_url, feedback, credits, supporters).hash(state);
+        (
+            chapters,
+            chapters_from_file,
+            tags,
+            transcript,
+            extra.to_string(),
+        )
+            .hash(state);
     }
-    let mut sink = Sink(xxhash_rust::xxh3::Xxh3::new());
-    let _ = std::fmt::Write::write_fmt(&mut sink, format_args!("{value:?}"));
-    sink.0.digest128()
+}
+
+impl Hash for Chapter {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let Chapter {
+            start,
+            end,
+            title,
+            url,
+        } = self;
+        (start.to_bits(), end.map(f64::to_bits), title, url).hash(state);
+    }
 }
 
 /// An episode's audio file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct EpisodeAudio {
     /// Where the file is on disk.
     pub path: PathBuf,
@@ -136,7 +189,7 @@ pub struct EpisodeAudio {
 }
 
 /// A transcript file beside the audio (`.vtt` or `.srt`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Transcript {
     pub rel: String,
     pub url: String,
@@ -144,7 +197,7 @@ pub struct Transcript {
 }
 
 /// A listener's message, with its Markdown rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct FeedbackItem {
     pub from: String,
     pub via: Option<String>,
@@ -162,7 +215,7 @@ pub struct Chapter {
 }
 
 /// A tag as an episode shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TagRef {
     pub name: String,
     pub slug: String,
@@ -680,7 +733,7 @@ impl EpisodeContext<'_> {
             fingerprint: 0,
         };
         if self.fingerprints {
-            episode.fingerprint = debug_hash(&episode);
+            episode.fingerprint = crate::fingerprint::Key::of(&episode);
         }
         Ok(Loaded::Included(Arc::new(episode), warnings))
     }

@@ -1,32 +1,28 @@
-//! Incremental rebuilds (what `serve` does after an edit): episodes kept
-//! between loads ([`EpisodeCache`]) and unchanged files kept from the live
-//! output ([`RenderMemo`]) must give exactly the files a full build gives.
+//! Incremental rebuilds (what `serve` does after an edit, through its
+//! [`Rebuilder`]): episodes kept between loads and unchanged files kept
+//! from the live output must give exactly the files a full build gives.
 
 mod common;
 
 use common::{episode, snapshot_dir, FixtureSite, BASIC_CONFIG, SAMPLE_MP3};
-use podsmith::output::Cycle;
-use podsmith::render::{RenderMemo, RenderOptions};
-use podsmith::site::{EpisodeCache, LoadOptions};
-use podsmith::{build, load_site_cached, render_site_with, BuildOptions};
+use podsmith::render::RenderOptions;
+use podsmith::serve::Rebuilder;
+use podsmith::site::LoadOptions;
+use podsmith::{build, BuildOptions};
 use std::path::Path;
 
 const BASE_URL: &str = "http://127.0.0.1:1111/";
 
 /// What serve keeps between rebuilds.
 struct Incremental {
-    cycle: Cycle,
-    episodes: EpisodeCache,
-    memo: RenderMemo,
+    rebuilder: Rebuilder,
     load: LoadOptions,
 }
 
 impl Incremental {
     fn new() -> Incremental {
         Incremental {
-            cycle: Cycle::default(),
-            episodes: EpisodeCache::default(),
-            memo: RenderMemo::default(),
+            rebuilder: Rebuilder::default(),
             load: LoadOptions {
                 include_drafts: false,
                 now: "2026-06-01T00:00:00Z".parse().unwrap(),
@@ -34,16 +30,25 @@ impl Incremental {
         }
     }
 
+    fn options(&self, root: &Path, out: &Path) -> BuildOptions {
+        BuildOptions {
+            root: root.to_path_buf(),
+            out: out.to_path_buf(),
+            load: self.load.clone(),
+            render: RenderOptions::default(),
+            base_url: Some(BASE_URL.to_string()),
+            accept_feed_changes: true,
+        }
+    }
+
     /// Rebuilds into `out`; returns how many files were kept unrendered.
     fn rebuild(&mut self, root: &Path, out: &Path) -> usize {
-        let site =
-            load_site_cached(root, &self.load, Some(BASE_URL), &mut self.episodes).expect("load");
-        let staging = self.cycle.begin(out, root).expect("begin");
-        let next = render_site_with(&site, &staging, &RenderOptions::default(), &self.memo)
-            .expect("render");
-        self.cycle.commit(staging).expect("commit");
-        self.memo = next;
-        self.memo.kept()
+        let options = self.options(root, out);
+        let site = self.rebuilder.load(&options).expect("load");
+        let rendered = self.rebuilder.render(&site, &options).expect("render");
+        let kept = rendered.kept();
+        self.rebuilder.commit(rendered).expect("commit");
+        kept
     }
 
     /// A full build of the same sources into a fresh folder, compared file
@@ -130,7 +135,7 @@ fn incremental_rebuilds_match_full_builds() {
     );
     inc.assert_same_as_full(root, &out, "first build");
     // As serve does after its first build.
-    inc.cycle.prepare_spare(&out);
+    inc.rebuilder.prepare_spare(&out);
 
     // Notes of one episode: most files are kept, the result is exact.
     site.write(
@@ -262,23 +267,20 @@ fn a_prepared_spare_never_writes_through_to_the_live_output() {
     let root = site.root();
     let mut inc = Incremental::new();
     inc.rebuild(root, &out);
-    inc.cycle.prepare_spare(&out);
+    inc.rebuilder.prepare_spare(&out);
     let live = snapshot_dir(&out);
     let first = "content/episodes/001-one.md";
     let text = std::fs::read_to_string(site.path(first)).unwrap();
     site.write(first, &format!("{text}\nA new paragraph.\n"));
-    let loaded =
-        load_site_cached(root, &inc.load, Some(BASE_URL), &mut inc.episodes).expect("load");
-    let staging = inc.cycle.begin(&out, root).expect("begin");
-    let next =
-        render_site_with(&loaded, &staging, &RenderOptions::default(), &inc.memo).expect("render");
-    assert!(next.kept() > 0, "the spare's files were recycled");
+    let options = inc.options(root, &out);
+    let loaded = inc.rebuilder.load(&options).expect("load");
+    let rendered = inc.rebuilder.render(&loaded, &options).expect("render");
+    assert!(rendered.kept() > 0, "the spare's files were recycled");
     assert!(
         snapshot_dir(&out) == live,
         "rendering into the recycled spare changed the live output"
     );
-    inc.cycle.commit(staging).expect("commit");
-    inc.memo = next;
+    inc.rebuilder.commit(rendered).expect("commit");
     inc.assert_same_as_full(root, &out, "after recycling the prepared spare");
 }
 
@@ -295,7 +297,8 @@ fn a_failed_rebuild_leaves_the_next_one_exact() {
     let mut inc = Incremental::new();
     inc.rebuild(root, &out);
     site.write("content/episodes/002-two.md", "+++\ntitle = \n+++\n");
-    assert!(load_site_cached(root, &inc.load, Some(BASE_URL), &mut inc.episodes).is_err());
+    let options = inc.options(root, &out);
+    assert!(inc.rebuilder.load(&options).is_err());
     site.write(
         "content/episodes/002-two.md",
         &episode("Two again", 2, "one.mp3").replace("guid-2", "guid-two"),
@@ -312,12 +315,11 @@ fn a_site_loaded_without_fingerprints_is_always_rendered() {
     let root = site.root();
     let loaded = podsmith::load_site(root, &LoadOptions::default(), Some(BASE_URL)).unwrap();
     assert!(loaded.episodes.iter().all(|e| e.fingerprint == 0));
-    let mut cycle = Cycle::default();
-    let mut memo = RenderMemo::default();
+    let mut inc = Incremental::new();
+    let options = inc.options(root, &out);
     for _ in 0..2 {
-        let staging = cycle.begin(&out, root).unwrap();
-        memo = render_site_with(&loaded, &staging, &RenderOptions::default(), &memo).unwrap();
-        cycle.commit(staging).unwrap();
-        assert_eq!(memo.kept(), 0);
+        let rendered = inc.rebuilder.render(&loaded, &options).unwrap();
+        assert_eq!(rendered.kept(), 0);
+        inc.rebuilder.commit(rendered).unwrap();
     }
 }

@@ -38,7 +38,7 @@ pub struct AudioInfo {
 }
 
 /// Descriptive tags found in the file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Hash, Serialize, Deserialize)]
 pub struct AudioTags {
     pub title: Option<String>,
     pub artist: Option<String>,
@@ -50,7 +50,7 @@ pub struct AudioTags {
 }
 
 /// An embedded cover picture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Hash, Serialize, Deserialize)]
 pub struct CoverInfo {
     pub mime: String,
     pub width: Option<u32>,
@@ -67,6 +67,34 @@ pub struct AudioChapter {
     pub end: Option<f64>,
     pub title: Option<String>,
     pub url: Option<String>,
+}
+
+// Hashed for fingerprints of what was read (see `site::Episode`); seconds
+// by their bits, every field named so that a new one cannot be forgotten.
+impl std::hash::Hash for AudioInfo {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let AudioInfo {
+            size,
+            mime,
+            duration,
+            tags,
+            chapters,
+            warnings,
+        } = self;
+        (size, mime, duration.to_bits(), tags, chapters, warnings).hash(state);
+    }
+}
+
+impl std::hash::Hash for AudioChapter {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let AudioChapter {
+            start,
+            end,
+            title,
+            url,
+        } = self;
+        (start.to_bits(), end.map(f64::to_bits), title, url).hash(state);
+    }
 }
 
 /// Why an audio file could not be read.

@@ -14,7 +14,8 @@ pub mod stability;
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
 use crate::render::{
-    all_episodes, emit, emit_pieces, EpisodeValues, FeedItemRenderer, MemoRound, Theme,
+    all_episodes, emit, emit_pieces, Emitter, EpisodeValues, FeedItemRenderer, Forget, Remember,
+    Theme,
 };
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
@@ -28,6 +29,7 @@ use rss::{
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::hash::Hash;
 use std::io::BufReader;
 
 /// The feed's file name at the output root.
@@ -153,8 +155,8 @@ fn clean_owned(text: String) -> String {
 /// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
-    let values = EpisodeValues::new(site, None);
-    write_xml(site, theme, None, &values, &mut |piece| {
+    let values = EpisodeValues::new(site, &Forget);
+    write_xml(site, theme, &Forget, &values, &mut |piece| {
         text.extend_from_slice(piece);
         Ok(())
     })?;
@@ -162,12 +164,12 @@ pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
 }
 
 /// Hands the feed's XML to `sink` piece by piece. Items are rendered in
-/// parallel, a batch at a time, so a long feed is never held whole; with a
-/// memo round, unchanged items' XML is reused.
+/// parallel, a batch at a time, so a long feed is never held whole; `out`
+/// may remember items (serve).
 fn write_xml(
     site: &Site,
     theme: &Theme,
-    round: Option<&MemoRound<'_>>,
+    memory: &dyn Remember,
     values: &EpisodeValues<'_>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
@@ -182,22 +184,11 @@ fn write_xml(
     sink(&head.as_bytes()[..split])?;
     let items = theme.feed_items(site, values)?;
     for batch in feed_indices(site).chunks(ITEM_BATCH) {
-        match round {
-            Some(round) => {
-                let xml = batch
-                    .par_iter()
-                    .map(|&i| round.item(&site.episodes[i], || item_xml(site, i, &items)))
-                    .collect::<Result<Vec<_>>>()?;
-                xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
-            }
-            None => {
-                let xml = batch
-                    .par_iter()
-                    .map(|&i| item_xml(site, i, &items))
-                    .collect::<Result<Vec<String>>>()?;
-                xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
-            }
-        }
+        let xml = batch
+            .par_iter()
+            .map(|&i| memory.feed_item(&site.episodes[i], &|| item_xml(site, i, &items)))
+            .collect::<Result<Vec<_>>>()?;
+        xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
     }
     sink(&head.as_bytes()[split..])?;
     sink(b"\n")
@@ -234,14 +225,12 @@ fn item_xml(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Strin
     }
 }
 
-/// Writes `feed.xml` and every episode's `chapters.json` into the staging
-/// folder. With a memo round, unchanged files are kept from the live output
-/// and unchanged items' XML reused (see [`crate::render::RenderMemo`]).
+/// Writes `feed.xml` and every episode's `chapters.json` through `out`
+/// (see [`Emitter`]).
 pub fn write(
     site: &Site,
-    staging: &Staging,
+    out: &dyn Emitter,
     theme: &Theme,
-    round: Option<&MemoRound<'_>>,
     values: &EpisodeValues<'_>,
 ) -> Result<()> {
     site.episodes
@@ -249,19 +238,17 @@ pub fn write(
         .filter(|e| !e.chapters.is_empty())
         .try_for_each(|episode| {
             emit(
-                round,
-                staging,
+                out,
                 &format!("episodes/{}/{CHAPTERS_FILE}", episode.slug),
-                |k| k.u128(episode.fingerprint),
+                |k| episode.fingerprint.hash(k),
                 || Ok(chapters_json(site, episode)),
             )
         })?;
     emit_pieces(
-        round,
-        staging,
+        out,
         FEED_FILE,
-        |k| k.u128(all_episodes(site)),
-        |sink| write_xml(site, theme, round, values, sink),
+        |k| all_episodes(site, k),
+        |sink| write_xml(site, theme, out, values, sink),
     )
 }
 

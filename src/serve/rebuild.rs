@@ -1,0 +1,82 @@
+//! serve's incremental rebuilds, behind one small interface: a
+//! [`Rebuilder`] keeps, between the builds of one process, the loaded
+//! episodes (only changed files are read again), the rendered output's
+//! memo (only pages whose inputs changed are rendered again; see
+//! [`super::memo`]) and the previous output folder (recycled, so only
+//! changed files are written). `podsmith build` uses none of this.
+
+use super::memo::{MemoEmitter, RenderMemo};
+use crate::error::Result;
+use crate::output::{Cycle, Staging};
+use crate::site::{EpisodeCache, Site};
+use crate::{load_site_cached, render_with, BuildOptions};
+
+/// What serve keeps between rebuilds of one site.
+#[derive(Default)]
+pub struct Rebuilder {
+    output: Cycle,
+    episodes: EpisodeCache,
+    memo: RenderMemo,
+}
+
+/// A rendered build, not yet swapped in.
+pub struct Rendered {
+    staging: Staging,
+    memo: RenderMemo,
+}
+
+impl Rendered {
+    /// How many files this build kept from the live output unrendered.
+    pub fn kept(&self) -> usize {
+        self.memo.kept()
+    }
+}
+
+impl Rebuilder {
+    /// Loads the site as `options` say, reading only episode files that
+    /// changed since the last load.
+    pub fn load(&mut self, options: &BuildOptions) -> Result<Site> {
+        crate::timed("load", || {
+            load_site_cached(
+                &options.root,
+                &options.load,
+                options.base_url.as_deref(),
+                &mut self.episodes,
+            )
+        })
+    }
+
+    /// Renders `site` into the next staging folder (the recycled previous
+    /// output), keeping what did not change.
+    pub fn render(&mut self, site: &Site, options: &BuildOptions) -> Result<Rendered> {
+        let staging = crate::timed("staging", || self.output.begin(&options.out, &options.root))?;
+        let theme = self.memo.theme(&site.root)?;
+        let emitter = MemoEmitter::new(&self.memo, &staging, site, &theme, &options.render);
+        render_with(site, &emitter, &options.render, &theme)?;
+        let memo = emitter.finish(theme);
+        Ok(Rendered { staging, memo })
+    }
+
+    /// Swaps a rendered build in (call it with readers of the output locked
+    /// out). On failure nothing is known of the output, so the next build
+    /// renders everything.
+    pub fn commit(&mut self, rendered: Rendered) -> Result<()> {
+        self.memo = RenderMemo::default();
+        crate::timed("commit", || self.output.commit(rendered.staging))?;
+        self.memo = rendered.memo;
+        Ok(())
+    }
+
+    /// Forgets the loaded episodes, so the next load reads every file
+    /// (after a change to something episodes are made from besides their
+    /// own file: settings, audio, transcripts, images).
+    pub fn forget_episodes(&mut self) {
+        self.episodes.clear();
+    }
+
+    /// Prepares the folder the next build recycles (for idle time, after the
+    /// first build; see [`Cycle::prepare_spare`]).
+    pub fn prepare_spare(&mut self, out: &std::path::Path) {
+        self.output.prepare_spare(out);
+    }
+}
