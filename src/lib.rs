@@ -190,8 +190,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let site = timed("load", || {
         load_site(&options.root, &options.load, options.base_url.as_deref())
     })?;
-    let mut staging = timed("staging", || Staging::begin(&options.out, &options.root))?;
-    staging.set_hard_links(site.config.output.hard_links);
+    let hard_links = site.config.output.hard_links;
+    let staging = timed("staging", || {
+        Staging::begin_with(&options.out, &options.root, hard_links)
+    })?;
     render_site(&site, &staging, &options.render)?;
     let feed_changes = timed("feed check", || {
         feed::check_against_previous(&site, &staging, options.accept_feed_changes)

@@ -25,26 +25,27 @@ pub(super) fn copy(src: &Path, meta: &Metadata, dest: &Path) -> std::io::Result<
         .set_modified(modified)
 }
 
-/// Whether `copy` (an earlier output's file) is still a faithful copy of a
+/// Whether `copy` (a file of an earlier output) is a faithful copy of a
 /// source whose metadata is `src`: of the same length and modification
-/// time, and, unless `linked_ok` (a folder only podsmith uses, whose files
-/// are linked to the live output's), a file of its own, so that nothing
-/// else can change it.
-pub(super) fn still_a_copy(src: &Metadata, copy: &Metadata, linked_ok: bool) -> bool {
+/// time, and the source file itself exactly when the output hard-links
+/// (so that a folder written with links is not reused as copies, nor the
+/// other way round).
+pub(super) fn is_copy_of(src: &Metadata, copy: &Metadata, hard_links: bool) -> bool {
     copy.is_file()
-        && (linked_ok || own_file(copy))
         && copy.len() == src.len()
         && matches!((copy.modified(), src.modified()), (Ok(a), Ok(b)) if a == b)
+        && same_file(src, copy) == hard_links
 }
 
 #[cfg(unix)]
-fn own_file(meta: &Metadata) -> bool {
+fn same_file(a: &Metadata, b: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    meta.nlink() == 1
+    a.dev() == b.dev() && a.ino() == b.ino()
 }
 
-/// Without a link count to look at, a file is never assumed to be unshared.
+/// Without inode numbers, no two files are taken for one (the manifests'
+/// `hard_links` flag keeps linked and copied folders apart).
 #[cfg(not(unix))]
-fn own_file(_meta: &Metadata) -> bool {
+fn same_file(_a: &Metadata, _b: &Metadata) -> bool {
     false
 }

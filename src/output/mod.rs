@@ -1,10 +1,10 @@
-//! Output writing. A build writes into a fresh staging folder beside the
-//! output folder and swaps it in only when everything succeeded, so a
-//! failed or killed build leaves the previous output as it was.
+//! Output writing. A build writes into a staging folder beside the output
+//! folder and swaps it in only when everything succeeded, so a failed or
+//! killed build leaves the previous output as it was.
 //!
 //! What makes it safe, in one place:
 //! - **One build at a time** per output folder ([`lock`]).
-//! - **Only podsmith's files are replaced.** The output folder keeps a
+//! - **Only podsmith's files are replaced.** Every output folder holds a
 //!   manifest of the files podsmith wrote ([`manifest`]). Its `.git` (a
 //!   deploy checkout) is carried into the new output unchanged; any other
 //!   file podsmith did not write stops the build, named, before anything
@@ -18,18 +18,23 @@
 //!   replaced folders live beside the output and are removed only when they
 //!   carry podsmith's marker ([`swap`]).
 //!
-//! `serve` reuses its previous output as the next staging folder (see
-//! [`Cycle`]); a plain build never does.
+//! **Reuse.** The output a build replaces is kept beside the output
+//! (`.podsmith-previous-public`) and becomes the next build's staging
+//! folder: a file there is kept only when its manifest says podsmith wrote
+//! it and it holds exactly what this build would write (the same bytes; for
+//! a copy, its source's length and modification time). Everything else is
+//! replaced, and files this build does not write are removed. So a rebuild
+//! writes only what changed, and deletes almost nothing (on some disks
+//! deleting a thousand files takes seconds).
 
 mod copy;
-mod cycle;
 mod lock;
 mod manifest;
 mod paths;
 mod swap;
 
-pub use cycle::Cycle;
 pub use lock::{OutputLock, WAIT_ENV as LOCK_WAIT_ENV};
+pub use manifest::Files;
 pub use paths::{absolute, default_out_dir};
 
 use crate::error::{display_path, Diagnostic, Error, Result};
@@ -41,39 +46,21 @@ use std::sync::Mutex;
 
 const STAGING_PREFIX: &str = ".podsmith-build-";
 const RETIRED_PREFIX: &str = ".podsmith-old-";
-/// podsmith 0.2 kept the replaced output under this name.
+/// The output a build replaced, kept for the next build to reuse.
 const PREVIOUS_PREFIX: &str = ".podsmith-previous-";
 /// The manifest file in every output folder (see [`manifest`]).
 pub const MANIFEST: &str = ".podsmith-output";
 /// The journal of entries being carried into a staging folder.
 const CARRIED: &str = ".podsmith-carried";
-/// The mark of a staging folder: everything in it is podsmith's.
+/// The mark of a new staging folder: everything in it is podsmith's.
 const STAGING: &str = ".podsmith-staging";
 /// What stays in the output folder across builds, untouched.
 const CARRIED_ENTRIES: [&str; 1] = [".git"];
 
-/// A written file's length and content hash (XXH3, 128 bits).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FileSum {
-    len: u64,
-    hash: u128,
-}
-
-impl FileSum {
-    pub fn of(bytes: &[u8]) -> FileSum {
-        FileSum {
-            len: bytes.len() as u64,
-            hash: xxhash_rust::xxh3::xxh3_128(bytes),
-        }
-    }
-}
-
-/// What an output folder holds, by `/`-separated path, with each file's sum
-/// when it was written from bytes (`None` for a copied file).
-pub type Files = HashMap<String, Option<FileSum>>;
-
 /// A staging folder swapped in.
 struct Swapped {
+    /// The output folder.
+    out: PathBuf,
     /// Where the output it replaced is now, if there was one.
     old: Option<PathBuf>,
     warnings: Vec<Diagnostic>,
@@ -92,16 +79,6 @@ enum Origin {
     Source(PathBuf),
 }
 
-/// How a staging folder was started.
-#[derive(Debug, Default)]
-struct Held {
-    /// Files the folder already holds (`serve`'s recycled previous output),
-    /// with their sums when they were written from bytes.
-    files: Files,
-    /// Sums of the live output's files, when known (`serve`).
-    live: Option<Files>,
-}
-
 /// A build's output in the making.
 #[derive(Debug)]
 pub struct Staging {
@@ -111,14 +88,15 @@ pub struct Staging {
     dir: PathBuf,
     _lock: OutputLock,
     /// What podsmith wrote into the live output, by its manifest.
-    live_written: Written,
+    live: Written,
     /// Copy source files as hard links (the user's opt-in).
     hard_links: bool,
     /// Every path written so far, and what wrote it.
-    claims: Mutex<HashMap<String, (Origin, Option<FileSum>)>>,
+    claims: Mutex<HashMap<String, Origin>>,
     /// Folders known to exist in the staging folder.
     dirs: Mutex<HashSet<PathBuf>>,
-    held: Held,
+    /// The files of the reused previous output (empty for a new folder).
+    held: Files,
     /// Warnings about the output (left-over folders, files left in place).
     warnings: Mutex<Vec<Diagnostic>>,
     committed: bool,
@@ -128,41 +106,39 @@ impl Staging {
     /// Checks that `out` is a safe output folder for the site in `root`,
     /// takes its lock (waiting briefly for another build of it), cleans up
     /// after killed builds, refuses an output folder holding files that
-    /// podsmith did not write, and creates a fresh staging folder beside it.
+    /// podsmith did not write, and prepares the staging folder beside it
+    /// (the previous output when it can be reused, else a new folder).
     pub fn begin(out: &Path, root: &Path) -> Result<Staging> {
-        Staging::open(out, root, None)
+        Staging::begin_with(out, root, false)
     }
 
-    /// Like [`Staging::begin`], with `spare` (a folder this process owns,
-    /// and what it holds) as the staging folder (`serve`).
-    fn open(out: &Path, root: &Path, spare: Option<(PathBuf, Held)>) -> Result<Staging> {
+    /// Like [`Staging::begin`]; with `hard_links`, source files are
+    /// hard-linked instead of copied (`[output] hard_links`): faster and
+    /// smaller, but the output then shares its files with the sources, so
+    /// editing one edits the other.
+    pub fn begin_with(out: &Path, root: &Path, hard_links: bool) -> Result<Staging> {
         let out_abs = paths::in_real_folder(out).map_err(|e| Error::io(out, "resolve", e))?;
         let root_abs = absolute(root).map_err(|e| Error::io(root, "resolve", e))?;
         paths::check_output_dir(&out_abs, &root_abs)?;
         let parent = out_abs.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", e))?;
         let lock = OutputLock::acquire(&out_abs, out)?;
-        let spare_dir = spare.as_ref().map(|(dir, _)| dir.as_path());
-        let warnings = swap::recover(&out_abs, spare_dir);
-        let live_written = Written::read(&out_abs);
-        check_foreign_files(&out_abs, &live_written, None)?;
+        let mut warnings = swap::recover(&out_abs);
+        let live = Written::read(&out_abs);
+        check_foreign_files(&out_abs, &live, None)?;
         let dir = staging_dir(&out_abs);
-        let held = match spare {
-            Some((spare, held)) => {
-                std::fs::rename(&spare, &dir).map_err(|e| Error::io(&spare, "reuse", e))?;
-                held
-            }
+        let held = match swap::take_previous(&out_abs, &dir, hard_links, &mut warnings) {
+            Some(held) => held,
             None => {
                 std::fs::create_dir(&dir)
                     .map_err(|e| Error::io(&dir, "create the staging folder", e))?;
                 std::fs::write(dir.join(STAGING), b"")
                     .map_err(|e| Error::io(&dir, "write into", e))?;
-                Held::default()
+                Files::new()
             }
         };
         let dirs = held
-            .files
-            .keys()
+            .iter()
             .filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf))
             .chain([dir.clone()])
             .collect();
@@ -170,21 +146,14 @@ impl Staging {
             out: out_abs,
             dir,
             _lock: lock,
-            live_written,
-            hard_links: false,
+            live,
+            hard_links,
             claims: Mutex::new(HashMap::new()),
             dirs: Mutex::new(dirs),
             held,
             warnings: Mutex::new(warnings),
             committed: false,
         })
-    }
-
-    /// Copies source files as hard links instead of copies (`[output]
-    /// hard_links`): faster and smaller, but the output then shares its
-    /// files with the sources, so editing one edits the other.
-    pub fn set_hard_links(&mut self, on: bool) {
-        self.hard_links = on;
     }
 
     /// The staging folder (for tests and for tools that read back).
@@ -199,16 +168,7 @@ impl Staging {
 
     /// Writes one file at `rel` (a `/`-separated path inside the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        let path = self.target(rel)?;
-        let sum = FileSum::of(bytes);
-        self.claim(rel, Origin::Generated, Some(sum))?;
-        if self.held.files.get(rel) == Some(&Some(sum)) {
-            return Ok(()); // a recycled folder's file with these bytes
-        }
-        self.prepare(&path, rel)?;
-        std::fs::File::create_new(&path)
-            .and_then(|mut f| f.write_all(bytes))
-            .map_err(|e| Error::io(&path, "write", e))
+        self.write_as(rel, bytes, Origin::Generated)
     }
 
     /// Writes a file of the built-in theme at `rel`, unless a source file
@@ -218,11 +178,14 @@ impl Staging {
         if self.lock_claims().contains_key(rel) {
             return Ok(());
         }
+        self.write_as(rel, bytes, Origin::Builtin)
+    }
+
+    fn write_as(&self, rel: &str, bytes: &[u8], origin: Origin) -> Result<()> {
         let path = self.target(rel)?;
-        let sum = FileSum::of(bytes);
-        self.claim(rel, Origin::Builtin, Some(sum))?;
-        if self.held.files.get(rel) == Some(&Some(sum)) {
-            return Ok(());
+        self.claim(rel, origin)?;
+        if self.held.contains(rel) && holds(&path, bytes) {
+            return Ok(()); // the reused folder's file has these bytes
         }
         self.prepare(&path, rel)?;
         std::fs::File::create_new(&path)
@@ -238,83 +201,65 @@ impl Staging {
         fill: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<()>) -> Result<()>,
     ) -> Result<()> {
         let path = self.target(rel)?;
-        self.claim(rel, Origin::Generated, None)?;
+        self.claim(rel, Origin::Generated)?;
         self.prepare(&path, rel)?;
         let file = std::fs::File::create_new(&path).map_err(|e| Error::io(&path, "write", e))?;
         let mut file = std::io::BufWriter::with_capacity(256 * 1024, file);
-        let mut hash = xxhash_rust::xxh3::Xxh3::new();
-        let mut len = 0u64;
         fill(&mut |bytes| {
-            hash.update(bytes);
-            len += bytes.len() as u64;
             file.write_all(bytes)
                 .map_err(|e| Error::io(&path, "write", e))
         })?;
         file.into_inner()
             .map_err(|e| Error::io(&path, "write", e.into_error()))?;
-        let sum = FileSum {
-            len,
-            hash: hash.digest128(),
-        };
-        self.lock_claims()
-            .entry(rel.to_string())
-            .and_modify(|claim| claim.1 = Some(sum));
         Ok(())
     }
 
     /// Copies the source file `src` to `rel` in the output: a clone or
-    /// copy (or a hard link when the user opted in). An unchanged file that
-    /// the live output already holds as a faithful copy is reused from
-    /// there rather than copied again.
+    /// copy (or a hard link when the user opted in). A faithful copy that
+    /// the reused folder or the live output already holds is kept or linked
+    /// from there (both are podsmith's own output) instead of copied again.
     pub fn copy_file(&self, src: &Path, rel: &str) -> Result<()> {
         let dest = self.target(rel)?;
-        self.claim(rel, Origin::Source(src.to_path_buf()), None)?;
-        let meta = std::fs::metadata(src).map_err(|e| Error::io(src, "read", e))?;
-        if self.held.files.contains_key(rel) {
-            let held = std::fs::symlink_metadata(&dest);
-            if held.is_ok_and(|h| copy::still_a_copy(&meta, &h, true)) {
-                return Ok(()); // serve: the recycled folder's copy
-            }
+        self.claim(rel, Origin::Source(src.to_path_buf()))?;
+        let source = std::fs::metadata(src).map_err(|e| Error::io(src, "read", e))?;
+        let is_copy = |path: &Path| {
+            std::fs::symlink_metadata(path)
+                .is_ok_and(|meta| copy::is_copy_of(&source, &meta, self.hard_links))
+        };
+        // The live output's copy, shared (linked) with the new output, so
+        // that an unchanged file is stored once however often it is built.
+        let live = self.out.join(rel);
+        let live_ok = self.live.wrote(rel, self.hard_links) && is_copy(&live);
+        let held_ok = self.held.contains(rel) && is_copy(&dest);
+        if held_ok && (!live_ok || same_file(&dest, &live)) {
+            return Ok(());
         }
         self.prepare(&dest, rel)?;
         if self.hard_links && std::fs::hard_link(src, &dest).is_ok() {
             return Ok(());
         }
-        if !self.hard_links && self.held.files.is_empty() && !swap::portable() {
-            let live = self.out.join(rel);
-            let faithful = std::fs::symlink_metadata(&live)
-                .is_ok_and(|l| copy::still_a_copy(&meta, &l, false));
-            if faithful
-                && self.live_written.has(rel) == Some(true)
-                && std::fs::hard_link(&live, &dest).is_ok()
-            {
-                // Shared with the old output only until the swap removes it.
-                return Ok(());
-            }
+        if live_ok && std::fs::hard_link(&live, &dest).is_ok() {
+            return Ok(());
         }
-        copy::copy(src, &meta, &dest).map_err(|e| Error::io(src, "copy", e))
+        copy::copy(src, &source, &dest).map_err(|e| Error::io(src, "copy", e))
     }
 
     /// Writes the file at `rel` with the bytes the live output holds there
     /// (linked: both are podsmith's own output), without the caller
-    /// rendering them again (`serve`'s memo). Returns `false`, writing
-    /// nothing, when the live output's content is unknown.
+    /// rendering them again (`serve`'s memo, which knows the live file was
+    /// made from the same inputs). Returns `false`, writing nothing, when
+    /// the live output has no such file of podsmith's.
     pub fn keep(&self, rel: &str) -> Result<bool> {
-        let Some(sum) = self
-            .held
-            .live
-            .as_ref()
-            .and_then(|live| live.get(rel).copied().flatten())
-        else {
+        let live = self.out.join(paths::safe_rel(rel)?);
+        if self.live.has(rel) != Some(true) || !live.is_file() {
             return Ok(false);
-        };
+        }
         let path = self.target(rel)?;
-        self.claim(rel, Origin::Generated, Some(sum))?;
-        if self.held.files.get(rel) == Some(&Some(sum)) {
+        self.claim(rel, Origin::Generated)?;
+        if self.held.contains(rel) && same_file(&path, &live) {
             return Ok(true);
         }
         self.prepare(&path, rel)?;
-        let live = self.out.join(rel);
         std::fs::hard_link(&live, &path)
             .or_else(|_| std::fs::copy(&live, &path).map(|_| ()))
             .map_err(|e| Error::io(&live, "copy", e))?;
@@ -333,12 +278,12 @@ impl Staging {
     /// Notes that `rel` is written by `origin`. Two writers of one path are
     /// an error naming both, whichever came first; a source file replaces a
     /// built-in one.
-    fn claim(&self, rel: &str, origin: Origin, sum: Option<FileSum>) -> Result<()> {
+    fn claim(&self, rel: &str, origin: Origin) -> Result<()> {
         let mut claims = self.lock_claims();
         match claims.get(rel) {
             None => {}
-            Some((Origin::Builtin, _)) if matches!(origin, Origin::Source(_)) => {}
-            Some((other, _)) => {
+            Some(Origin::Builtin) if matches!(origin, Origin::Source(_)) => {}
+            Some(other) => {
                 let mut both = [describe(other), describe(&origin)];
                 both.sort();
                 let shown = display_path(&self.out.join(rel));
@@ -350,18 +295,19 @@ impl Staging {
                 .into());
             }
         }
-        claims.insert(rel.to_string(), (origin, sum));
+        claims.insert(rel.to_string(), origin);
         Ok(())
     }
 
-    fn lock_claims(&self) -> std::sync::MutexGuard<'_, HashMap<String, (Origin, Option<FileSum>)>> {
+    fn lock_claims(&self) -> std::sync::MutexGuard<'_, HashMap<String, Origin>> {
         self.claims.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Makes way for a new file at `path`: creates its folder, and removes
-    /// an older file there (never writing through it: it may be a link).
+    /// a reused file there (never writing through it: it may be linked to
+    /// the live output's).
     fn prepare(&self, path: &Path, rel: &str) -> Result<()> {
-        if self.held.files.contains_key(rel) {
+        if self.held.contains(rel) {
             match std::fs::remove_file(path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                     return Err(Error::io(path, "replace", e))
@@ -374,13 +320,13 @@ impl Staging {
         };
         let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
         if dirs.contains(path) {
-            // A recycled folder has a folder where this file goes now.
+            // The reused folder has a folder where this file goes now.
             std::fs::remove_dir_all(path).map_err(|e| Error::io(path, "replace", e))?;
             dirs.retain(|d| !d.starts_with(path));
         }
         if !dirs.contains(parent) {
             if std::fs::create_dir_all(parent).is_err() {
-                // A recycled folder may have a file where a folder goes now.
+                // The reused folder may have a file where a folder goes now.
                 for up in parent.ancestors().take_while(|a| a.starts_with(&self.dir)) {
                     if std::fs::symlink_metadata(up).is_ok_and(|m| !m.is_dir()) {
                         let _ = std::fs::remove_file(up);
@@ -399,46 +345,43 @@ impl Staging {
     }
 
     /// Swaps the staging folder in as the output folder (see [`swap`]) and
-    /// removes the output it replaced. Returns warnings about the output
-    /// folder (files left in place, leftovers of killed builds).
+    /// keeps the output it replaced for the next build to reuse. Returns
+    /// warnings about the output folder (files left in place, leftovers of
+    /// killed builds).
     pub fn commit(self) -> Result<Vec<Diagnostic>> {
         let Swapped {
+            out,
             old,
             mut warnings,
             written,
         } = self.swap_in()?;
         if let Some(old) = old {
-            let known = |rel: &str| written.contains_key(rel);
-            warnings.extend(crate::timed("remove old", || {
-                swap::remove_replaced(&old, &known)
-            }));
+            let known = |rel: &str| written.contains(rel);
+            warnings.extend(swap::keep_replaced(&old, &out, &known));
         }
         Ok(warnings)
     }
 
+    /// What this build wrote, by path.
+    fn written(&self) -> Files {
+        self.lock_claims().keys().cloned().collect()
+    }
+
     /// Swaps the staging folder in; returns where the replaced output is
-    /// now (for the caller to remove or reuse), the warnings so far, and
-    /// what this build wrote.
+    /// now, the warnings so far, and what this build wrote.
     fn swap_in(mut self) -> Result<Swapped> {
-        self.remove_stale();
-        let claims = std::mem::take(&mut *self.lock_claims());
-        let written: Files = claims
-            .into_iter()
-            .map(|(rel, (_, sum))| (rel, sum))
-            .collect();
+        let written = self.written();
+        self.remove_stale(&written);
         // An output that an old podsmith wrote lists no files: what this
         // build did not write is not podsmith's to replace.
-        if self.live_written == Written::Unlisted {
+        if self.live == Written::Unlisted {
             check_foreign_files(
                 &self.out,
                 &Written::Unlisted,
-                Some(&|rel: &str| written.contains_key(rel)),
+                Some(&|rel: &str| written.contains(rel)),
             )?;
         }
-        let manifest = self.dir.join(MANIFEST);
-        let _ = std::fs::remove_file(&manifest); // may be linked (serve)
-        std::fs::write(&manifest, manifest::text(written.keys()))
-            .map_err(|e| Error::io(&manifest, "write", e))?;
+        self.write_manifest(&written)?;
         let _ = std::fs::remove_file(self.dir.join(STAGING));
         let warnings =
             std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|e| e.into_inner()));
@@ -446,6 +389,7 @@ impl Staging {
             std::fs::rename(&self.dir, &self.out).map_err(|e| Error::io(&self.out, "create", e))?;
             self.committed = true;
             return Ok(Swapped {
+                out: self.out.clone(),
                 old: None,
                 warnings,
                 written,
@@ -460,20 +404,20 @@ impl Staging {
         self.committed = true;
         swap::failpoint("after-swap");
         let _ = std::fs::remove_file(self.out.join(CARRIED));
-        let retired = paths::sibling(
-            &self.out,
-            RETIRED_PREFIX,
-            &format!("-{}", std::process::id()),
-        );
-        let old = match std::fs::rename(&self.dir, &retired) {
-            Ok(()) => retired,
-            Err(_) => self.dir.clone(),
-        };
         Ok(Swapped {
-            old: Some(old),
+            out: self.out.clone(),
+            old: Some(self.dir.clone()),
             warnings,
             written,
         })
+    }
+
+    /// Writes the manifest of `files` into the staging folder.
+    fn write_manifest(&self, files: &Files) -> Result<()> {
+        let manifest = self.dir.join(MANIFEST);
+        let _ = std::fs::remove_file(&manifest); // may be linked to the live one
+        std::fs::write(&manifest, manifest::text(files, self.hard_links))
+            .map_err(|e| Error::io(&manifest, "write", e))
     }
 
     /// Puts carried entries back into the output (a failed swap).
@@ -486,13 +430,12 @@ impl Staging {
         }
     }
 
-    /// Removes the files of a recycled folder that this build did not
+    /// Removes the files of the reused folder that this build did not
     /// write, and the folders that leaves empty.
-    fn remove_stale(&self) {
-        let claims = self.lock_claims();
+    fn remove_stale(&self, written: &Files) {
         let mut parents = std::collections::BTreeSet::new();
-        for rel in self.held.files.keys() {
-            if !claims.contains_key(rel) {
+        for rel in &self.held {
+            if !written.contains(rel) {
                 let path = self.dir.join(rel);
                 let _ = std::fs::remove_file(&path);
                 parents.extend(path.ancestors().skip(1).map(Path::to_path_buf));
@@ -509,11 +452,59 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed {
-            self.uncarry();
+        if self.committed {
+            return;
+        }
+        self.uncarry();
+        // A failed build: its folder is all podsmith's (the reused one was
+        // checked to hold only listed files); list what it holds now and
+        // keep it for the next build, or remove it.
+        let mut files = self.held.clone();
+        files.extend(self.written());
+        let _ = std::fs::remove_file(self.dir.join(STAGING));
+        let kept =
+            self.write_manifest(&files).is_ok() && swap::keep_as_previous(&self.dir, &self.out);
+        if !kept {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Prepares the folder the next build of `out` reuses, when there is none:
+/// hard links to the live output's files (both are podsmith's own output),
+/// with its manifest. For `serve`, in idle time after its first build, so
+/// that the first rebuild after an edit writes only what changed.
+pub fn prepare_previous(out: &Path) -> Result<()> {
+    let out_abs = paths::in_real_folder(out).map_err(|e| Error::io(out, "resolve", e))?;
+    let _lock = OutputLock::acquire(&out_abs, out)?;
+    let previous = paths::sibling(&out_abs, PREVIOUS_PREFIX, "");
+    let Written::Files { files, .. } = Written::read(&out_abs) else {
+        return Ok(());
+    };
+    if std::fs::symlink_metadata(&previous).is_ok() {
+        return Ok(());
+    }
+    let dir = staging_dir(&out_abs);
+    let made = (|| -> std::io::Result<()> {
+        std::fs::create_dir(&dir)?;
+        std::fs::write(dir.join(STAGING), b"")?;
+        for rel in &files {
+            let rel = paths::safe_rel(rel).map_err(|_| std::io::ErrorKind::InvalidInput)?;
+            let dest = dir.join(&rel);
+            if let Some(parent) = dest.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            std::fs::hard_link(out_abs.join(&rel), &dest)?;
+        }
+        std::fs::copy(out_abs.join(MANIFEST), dir.join(MANIFEST))?;
+        std::fs::remove_file(dir.join(STAGING))?;
+        std::fs::rename(&dir, &previous)
+    })();
+    if let Err(e) = made {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err(Error::io(&previous, "prepare", e));
+    }
+    Ok(())
 }
 
 /// How an [`Origin`] is named in messages.
@@ -547,7 +538,7 @@ fn check_foreign_files(
         .collect();
     entries.sort();
     let ours: &dyn Fn(&str) -> bool = match (written, this_build) {
-        (Written::Files(files), _) => &|rel| files.contains(rel),
+        (Written::Files { files, .. }, _) => &|rel| files.contains(rel),
         (Written::Unlisted, Some(this_build)) => this_build,
         (Written::Unlisted, None) => return Ok(()),
         (Written::None, _) => &|_| false,
@@ -647,6 +638,45 @@ fn same_bytes(a: &Path, b: &Path) -> bool {
             return false;
         }
     }
+}
+
+/// Whether the file at `path` holds exactly `bytes` (read in pieces into a
+/// buffer on the stack).
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+    {
+        return false;
+    }
+    let mut buf = [0; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if rest.len() >= n && buf[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) | Err(_) => return false,
+        }
+    }
+}
+
+/// Whether two paths are one file (linked).
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// The output folder's staging sibling for this process.

@@ -13,7 +13,7 @@
 //! 4. the replaced output, now at the staging path, is emptied of the files
 //!    its manifest lists, then removed if nothing else is in it.
 
-use super::manifest::Written;
+use super::manifest::{Files, Written};
 use super::{CARRIED, MANIFEST, STAGING};
 use crate::error::{display_path, Diagnostic};
 use std::path::{Path, PathBuf};
@@ -94,16 +94,73 @@ pub(super) fn carry(out: &Path, staging: &Path, names: &[&str]) -> std::io::Resu
     Ok(())
 }
 
-/// Empties and removes a replaced output folder: only the files its
-/// manifest lists (or, for an old marker without a list, `known`) and
-/// podsmith's own records. Anything else stays, and is reported.
-pub(super) fn remove_replaced(dir: &Path, known: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
-    let written = Written::read(dir);
+/// Keeps the output a build replaced (now at `old`) beside the output
+/// `out_abs`, for the next build to reuse; when it cannot be kept (an old
+/// podsmith's folder, or the place is taken), removes the files podsmith
+/// wrote there (its manifest's, or for an old marker `known`).
+pub(super) fn keep_replaced(
+    old: &Path,
+    out_abs: &Path,
+    known: &dyn Fn(&str) -> bool,
+) -> Option<Diagnostic> {
+    let written = Written::read(old);
+    if matches!(written, Written::Files { .. }) && keep_as_previous(old, out_abs) {
+        return None;
+    }
     let ours = |rel: &str| {
         [MANIFEST, CARRIED, STAGING].contains(&rel)
             || written.has(rel).unwrap_or_else(|| known(rel))
     };
-    remove_files(dir, &ours)
+    crate::timed("remove old", || remove_files(old, &ours))
+}
+
+/// Moves the podsmith folder `dir` to where the output `out_abs` keeps its
+/// previous version, if that place is free.
+pub(super) fn keep_as_previous(dir: &Path, out_abs: &Path) -> bool {
+    let previous = super::paths::sibling(out_abs, super::PREVIOUS_PREFIX, "");
+    std::fs::symlink_metadata(&previous).is_err() && std::fs::rename(dir, &previous).is_ok()
+}
+
+/// Takes the previous output of `out_abs` as the staging folder `dir` and
+/// returns what it holds, when it can be reused: its manifest lists every
+/// file in it, and it was written with the same `hard_links` setting.
+/// Otherwise removes the files podsmith wrote there (reporting any others)
+/// and returns `None`.
+pub(super) fn take_previous(
+    out_abs: &Path,
+    dir: &Path,
+    hard_links: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Files> {
+    let previous = super::paths::sibling(out_abs, super::PREVIOUS_PREFIX, "");
+    if !std::fs::symlink_metadata(&previous).is_ok_and(|m| m.is_dir()) {
+        return None;
+    }
+    let Written::Files {
+        files,
+        hard_links: linked,
+    } = Written::read(&previous)
+    else {
+        return None; // not podsmith's, or an old one (see `recover`)
+    };
+    let markers = [MANIFEST, CARRIED, STAGING];
+    let all_listed = walkdir::WalkDir::new(&previous)
+        .min_depth(1)
+        .into_iter()
+        .all(|entry| match entry {
+            Ok(entry) if entry.file_type().is_dir() => true,
+            Ok(entry) => {
+                let rel = super::rel_of(&previous, entry.path());
+                files.contains(&rel) || markers.contains(&rel.as_str())
+            }
+            Err(_) => false,
+        });
+    if all_listed && linked == hard_links && std::fs::rename(&previous, dir).is_ok() {
+        return Some(files);
+    }
+    let ours = |rel: &str| files.contains(rel) || markers.contains(&rel);
+    warnings.extend(remove_files(&previous, &ours));
+    None
 }
 
 /// Removes the files under `dir` for which `ours` holds, then the folders
@@ -148,9 +205,8 @@ fn remove_files(dir: &Path, ours: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
 
 /// Finishes or undoes what killed builds of `out_abs` left beside it: their
 /// staging and replaced folders (only ones that carry podsmith's marker).
-/// Call it holding the output's lock, so no running build owns them;
-/// `spare` is one this process keeps (`serve`).
-pub(super) fn recover(out_abs: &Path, spare: Option<&Path>) -> Vec<Diagnostic> {
+/// Call it holding the output's lock, so no running build owns them.
+pub(super) fn recover(out_abs: &Path) -> Vec<Diagnostic> {
     let Some(parent) = out_abs.parent() else {
         return Vec::new();
     };
@@ -179,14 +235,20 @@ pub(super) fn recover(out_abs: &Path, spare: Option<&Path>) -> Vec<Diagnostic> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| is_leftover_name(&e.file_name().to_string_lossy(), &name))
         .map(|e| e.path())
-        .filter(|p| Some(p.as_path()) != spare)
         .collect();
     leftovers.sort();
+    let previous = super::paths::sibling(out_abs, super::PREVIOUS_PREFIX, "");
     for dir in leftovers {
         let staged = dir.join(STAGING).is_file();
         let written = Written::read(&dir);
+        if dir == previous && matches!(written, Written::Files { .. }) {
+            continue; // kept for reuse (see `take_previous`)
+        }
         if !staged && written == Written::None {
-            continue; // not podsmith's
+            // Not podsmith's, unless it is an empty folder of a staging
+            // folder's name (a build killed as it made the folder).
+            let _ = std::fs::remove_dir(&dir);
+            continue;
         }
         // Entries a killed build was carrying go back to the output.
         let carried: Vec<String> = std::fs::read(dir.join(CARRIED))

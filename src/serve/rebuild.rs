@@ -1,20 +1,18 @@
 //! serve's incremental rebuilds, behind one small interface: a
 //! [`Rebuilder`] keeps, between the builds of one process, the loaded
-//! episodes (only changed files are read again), the rendered output's
+//! episodes (only changed files are read again) and the rendered output's
 //! memo (only pages whose inputs changed are rendered again; see
-//! [`super::memo`]) and the previous output folder (recycled, so only
-//! changed files are written). `podsmith build` uses none of this.
+//! [`super::memo`]). `podsmith build` uses neither.
 
 use super::memo::{MemoEmitter, RenderMemo};
 use crate::error::Result;
-use crate::output::{Cycle, Staging};
+use crate::output::Staging;
 use crate::site::{EpisodeCache, Site};
 use crate::{load_site_cached, render_with, BuildOptions};
 
 /// What serve keeps between rebuilds of one site.
 #[derive(Default)]
 pub struct Rebuilder {
-    output: Cycle,
     episodes: EpisodeCache,
     memo: RenderMemo,
 }
@@ -49,7 +47,7 @@ impl Rebuilder {
     /// Renders `site` into the next staging folder (the recycled previous
     /// output), keeping what did not change.
     pub fn render(&mut self, site: &Site, options: &BuildOptions) -> Result<Rendered> {
-        let staging = crate::timed("staging", || self.output.begin(&options.out, &options.root))?;
+        let staging = crate::timed("staging", || Staging::begin(&options.out, &options.root))?;
         let theme = self.memo.theme(&site.root)?;
         let emitter = MemoEmitter::new(&self.memo, &staging, site, &theme, &options.render);
         render_with(site, &emitter, &options.render, &theme)?;
@@ -62,7 +60,7 @@ impl Rebuilder {
     /// renders everything.
     pub fn commit(&mut self, rendered: Rendered) -> Result<()> {
         self.memo = RenderMemo::default();
-        crate::timed("commit", || self.output.commit(rendered.staging))?;
+        crate::timed("commit", || rendered.staging.commit())?;
         self.memo = rendered.memo;
         Ok(())
     }
@@ -74,9 +72,9 @@ impl Rebuilder {
         self.episodes.clear();
     }
 
-    /// Prepares the folder the next build recycles (for idle time, after the
-    /// first build; see [`Cycle::prepare_spare`]).
+    /// Prepares the folder the next build reuses (for idle time, after the
+    /// first build; see [`crate::output::prepare_previous`]).
     pub fn prepare_spare(&mut self, out: &std::path::Path) {
-        self.output.prepare_spare(out);
+        let _ = crate::output::prepare_previous(out);
     }
 }
