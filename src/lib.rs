@@ -153,17 +153,11 @@ fn render_with(
     pages.and(feed).and(files)
 }
 
-/// Copies `static/` and, when the site serves it, the media folder.
+/// Copies the files that the site publishes from `static/` and, when the
+/// site serves it, the media folder (see [`site::files_to_publish`]).
 fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
-    let media_dir = site.config.media_dir(&site.root);
-    let skip = vec![
-        media_dir.clone(),
-        staging.out_dir().to_path_buf(),
-        staging.path().to_path_buf(),
-    ];
-    staging.copy_tree(&site.root.join("static"), "", &skip, &site.root)?;
-    if site.config.site_serves_media() {
-        staging.copy_tree(&media_dir, "media", &skip[1..], &site.root)?;
+    for file in site::files_to_publish(site, staging.out_dir())? {
+        staging.copy_file(&file.source, &file.rel)?;
     }
     Ok(())
 }
