@@ -195,6 +195,9 @@ impl CheckArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
         let site = load_site(root, &LoadOptions::default(), None)?;
+        // What a build into the default output folder would publish (the
+        // render below copies into a scratch folder instead).
+        crate::site::files_to_publish(&site, &default_out_dir(root))?;
         // Render into a throwaway staging folder so template errors are found too.
         let scratch = tempdir_for_check()?;
         let staging = Staging::begin(&scratch.join("out"), root)?;

@@ -84,6 +84,10 @@ pub struct MediaConfig {
     /// Where the audio is served from; when unset the site serves it under `media/`.
     #[serde(default)]
     pub base_url: Option<String>,
+    /// Where `dir` is written in `podcast.toml`, as 1-based (line, column);
+    /// `None` when it is not written (the default) or not known.
+    #[serde(skip)]
+    pub dir_at: Option<(usize, usize)>,
 }
 
 impl Default for MediaConfig {
@@ -91,6 +95,7 @@ impl Default for MediaConfig {
         MediaConfig {
             dir: default_media_dir(),
             base_url: None,
+            dir_at: None,
         }
     }
 }
@@ -174,6 +179,7 @@ impl Config {
     /// Parses and validates settings text; `path` is used in messages.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let mut config: Config = parse_toml(text, path, 0, "setting")?;
+        config.media.dir_at = locate_media_dir(text);
         config.validate(path)?;
         Ok(config)
     }
@@ -209,10 +215,12 @@ impl Config {
             ));
         }
         if let Err(e) = safe_relative_path(&self.media.dir) {
-            problems.push(err(
-                format!("`[media] dir`: {e}"),
-                "name a folder inside the site, e.g. \"static/media\"",
-            ));
+            let mut problem = Diagnostic::error(path.to_path_buf(), format!("`[media] dir`: {e}"))
+                .help("name a folder inside the site, e.g. \"static/media\"");
+            if let Some((line, column)) = self.media.dir_at {
+                problem = problem.at(line, column);
+            }
+            problems.push(problem.into());
         }
         if let Some(image) = &self.image {
             if let Err(e) = safe_relative_path(image) {
@@ -261,6 +269,22 @@ impl Config {
     pub fn site_serves_media(&self) -> bool {
         self.media.base_url.is_none()
     }
+}
+
+/// Where `[media] dir` is written in settings text, as 1-based (line,
+/// column) of its value (a second, lenient parse: the settings are small).
+fn locate_media_dir(text: &str) -> Option<(usize, usize)> {
+    #[derive(Deserialize)]
+    struct Settings {
+        media: Option<Media>,
+    }
+    #[derive(Deserialize)]
+    struct Media {
+        dir: Option<toml::Spanned<toml::Value>>,
+    }
+    let settings: Settings = toml::from_str(text).ok()?;
+    let span = settings.media?.dir?.span();
+    Some(line_col(text, span.start))
 }
 
 /// Normalizes an absolute http(s) URL to end with `/`; `None` if it is not one.
@@ -434,6 +458,22 @@ mod tests {
         assert!(
             e.to_string()
                 .contains("`javascript:` links are not allowed"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn media_dir_is_located() {
+        let text = "title = \"S\"\nbase_url = \"https://e.org\"\n[media]\ndir =   \"audio\"\n";
+        assert_eq!(parse(text).unwrap().media.dir_at, Some((4, 9)));
+        let dotted = "title = \"S\"\nbase_url = \"https://e.org\"\nmedia.dir = \"audio\"\n";
+        assert_eq!(parse(dotted).unwrap().media.dir_at, Some((3, 13)));
+        let unset = "title = \"S\"\nbase_url = \"https://e.org\"\n";
+        assert_eq!(parse(unset).unwrap().media.dir_at, None);
+        let e = parse("title = \"S\"\nbase_url = \"https://e.org\"\n[media]\ndir = \"../x\"\n")
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("podcast.toml:4:7: `[media] dir`"),
             "{e}"
         );
     }

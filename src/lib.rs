@@ -140,48 +140,13 @@ pub fn render_with(
     Ok(())
 }
 
-/// Copies `static/` and, when the site serves it, the media folder.
+/// Copies the files that the site publishes from `static/` and, when the
+/// site serves it, the media folder (see [`site::files_to_publish`]).
 fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
-    let media_dir = site.config.media_dir(&site.root);
-    let static_dir = site.root.join("static");
-    for (src, rel) in walk_files(&static_dir, &site.root)? {
-        if !src.starts_with(&media_dir) {
-            staging.copy_file(&src, &rel)?;
-        }
-    }
-    if site.config.site_serves_media() {
-        for (src, rel) in walk_files(&media_dir, &site.root)? {
-            staging.copy_file(&src, &format!("media/{rel}"))?;
-        }
+    for file in site::files_to_publish(site, staging.out_dir())? {
+        staging.copy_file(&file.source, &file.rel)?;
     }
     Ok(())
-}
-
-/// The files under `dir` (following no links out of `root`), with their
-/// `/`-separated paths inside it.
-fn walk_files(dir: &Path, root: &Path) -> Result<Vec<(PathBuf, String)>> {
-    let mut files = Vec::new();
-    if !dir.is_dir() {
-        return Ok(files);
-    }
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(dir).to_path_buf();
-            error::Error::new(path, format!("cannot read: {e}"))
-        })?;
-        if entry.path_is_symlink() && !content::link_stays_inside(entry.path(), root) {
-            continue;
-        }
-        if entry.path().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            let rel: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            files.push((entry.path().to_path_buf(), rel.join("/")));
-        }
-    }
-    Ok(files)
 }
 
 /// Builds the site: load, render into a staging folder, swap it in.

@@ -14,6 +14,9 @@ use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod publish;
+pub use publish::{files_to_publish, is_unpublished_name, Published};
+
 /// The namespace of derived episode GUIDs (see [`derived_guid`]).
 pub const EPISODE_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("99754923-a11d-4bff-bebc-42e710ea7058");
 

@@ -5,7 +5,7 @@ mod common;
 use common::{episode, FixtureSite};
 
 #[test]
-fn symlinks_out_of_the_site_are_not_followed() {
+fn symlinks_out_of_the_site_are_refused() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "top secret").unwrap();
     std::fs::write(
@@ -26,6 +26,23 @@ fn symlinks_out_of_the_site_are_not_followed() {
         site.path("static/media/leak.mp3"),
     )
     .unwrap();
+    // Links in static/ that lead outside are errors that name them.
+    let stderr = site.build_err();
+    for link in ["static/secret.txt", "static/elsewhere"] {
+        assert!(
+            stderr.contains(&format!(
+                "{link}: a symbolic link that points outside the site"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(
+        !site.path("public").exists(),
+        "a failed build wrote public/"
+    );
+    std::fs::remove_file(site.path("static/secret.txt")).unwrap();
+    std::fs::remove_file(site.path("static/elsewhere")).unwrap();
+    // An audio file that no episode uses is not published, wherever it leads.
     site.build_ok();
     for (path, bytes) in site.snapshot_out() {
         assert!(
