@@ -104,7 +104,7 @@ pub struct EpisodeFront {
     #[serde(default)]
     pub summary: Option<String>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]

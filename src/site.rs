@@ -590,6 +590,20 @@ impl EpisodeContext<'_> {
         } else {
             (self.front_chapters(src, duration, &mut errors), false)
         };
+        for tag in &front.tags {
+            if let Some(why) = crate::slug::too_long(&slugify(tag.get_ref())) {
+                errors.push(
+                    src.error_at(
+                        tag,
+                        format!(
+                            "the web address made from the tag {:?} {why}",
+                            shortened(tag.get_ref())
+                        ),
+                    )
+                    .help("shorten the tag"),
+                );
+            }
+        }
         let mut credits = config.credits.clone();
         for credit in &front.credits {
             if let Some(url) = &credit.get_ref().url {
@@ -634,9 +648,9 @@ impl EpisodeContext<'_> {
             .tags
             .iter()
             .filter_map(|name| {
-                let slug = slugify(name);
+                let slug = slugify(name.get_ref());
                 (!slug.is_empty()).then(|| TagRef {
-                    name: name.trim().to_string(),
+                    name: name.get_ref().trim().to_string(),
                     slug,
                 })
             })
@@ -847,6 +861,10 @@ fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagn
                 Err(src
                     .error_at(slug, "`slug` has no letter or digit")
                     .help("use words such as \"my-episode\""))
+            } else if let Some(why) = crate::slug::too_long(&clean) {
+                Err(src
+                    .error_at(slug, format!("the web address made from `slug` {why}"))
+                    .help("shorten `slug`"))
             } else {
                 Ok(clean)
             }
@@ -859,10 +877,24 @@ fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagn
                     "cannot make a web address from this file name",
                 )
                 .help("rename the file with letters or digits, or set `slug`"))
+            } else if let Some(why) = crate::slug::too_long(&clean) {
+                Err(Diagnostic::error(
+                    src.path.clone(),
+                    format!("the web address (slug) made from this file name {why}"),
+                )
+                .help("shorten the file name, or set a shorter `slug = \"...\"`"))
             } else {
                 Ok(clean)
             }
         }
+    }
+}
+
+/// The first characters of a long text, for a message.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
     }
 }
 
@@ -983,6 +1015,16 @@ fn load_pages(
             Some(s) => slugify(s.get_ref()),
             None => slugify(&src.stem()),
         };
+        if let Some(why) = crate::slug::too_long(&slug) {
+            let message = format!("the web address (slug) of this page {why}");
+            let diagnostic = match &src.front.slug {
+                Some(s) => src.error_at(s, message).help("shorten `slug`"),
+                None => Diagnostic::error(src.path.clone(), message)
+                    .help("shorten the file name, or set a shorter `slug = \"...\"`"),
+            };
+            errors.push(diagnostic.into());
+            continue;
+        }
         if slug.is_empty() || RESERVED_SLUGS.contains(&slug.as_str()) {
             let msg = if slug.is_empty() {
                 "this page's slug has no letter or digit".to_string()

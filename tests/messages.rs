@@ -1,0 +1,79 @@
+//! Clear messages (issue 15): each error names its file (with line and
+//! column where the input comes from a file), says what to do, and the
+//! command exits non-zero.
+
+mod common;
+
+use common::{episode, FixtureSite, SAMPLE_MP3};
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs `args`, asserts failure without a panic; returns stderr.
+fn run_err(site: &FixtureSite, args: &[&str]) -> String {
+    let out = site.run(args);
+    let err = stderr(&out);
+    assert!(
+        !out.status.success(),
+        "{args:?} should have failed; stdout:\n{}\nstderr:\n{err}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+fn assert_has(text: &str, pieces: &[&str]) {
+    for piece in pieces {
+        assert!(text.contains(piece), "expected {piece:?} in:\n{text}");
+    }
+}
+
+/// The basic fixture's episode with `extra` lines added to its front matter.
+fn episode_with(extra: &str) -> String {
+    episode("One", 1, "one.mp3").replacen("+++\n\nNotes", &format!("{extra}+++\n\nNotes"), 1)
+}
+
+// 1. A slug too long to be a folder name names the file and the limit.
+#[test]
+fn a_too_long_slug_names_the_file_and_the_limit() {
+    let site = FixtureSite::basic();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode_with(&format!("slug = \"{}\"\n", "x".repeat(300))),
+    );
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &[
+            "content/episodes/001-one.md:9:8",
+            "300 bytes",
+            "200 bytes",
+            "shorten",
+        ],
+    );
+    assert!(!err.contains("os error"), "{err}");
+
+    // A long file name makes a long slug too.
+    let site = FixtureSite::basic();
+    std::fs::remove_file(site.path("content/episodes/001-one.md")).unwrap();
+    let name = format!("content/episodes/001-{}.md", "y".repeat(240));
+    site.write(&name, &episode("One", 1, "one.mp3"));
+    let err = site.build_err();
+    assert_has(&err, &[&format!("{name}: "), "200 bytes", "slug"]);
+    assert!(!err.contains("os error"), "{err}");
+
+    // So does a long tag (its page is tags/SLUG/).
+    let site = FixtureSite::basic();
+    let text = episode("One", 1, "one.mp3").replace(
+        "tags = [\"common\"]",
+        &format!("tags = [\"{}\"]", "t".repeat(300)),
+    );
+    site.write("content/episodes/001-one.md", &text);
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &["content/episodes/001-one.md:8:", "tag", "200 bytes"],
+    );
+    assert!(!err.contains("os error"), "{err}");
+}
