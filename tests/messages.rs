@@ -77,3 +77,49 @@ fn a_too_long_slug_names_the_file_and_the_limit() {
     );
     assert!(!err.contains("os error"), "{err}");
 }
+// 2. A component that calls itself forever names the template and the call site.
+#[test]
+fn runaway_component_recursion_names_the_call_site() {
+    let site = FixtureSite::basic();
+    site.write(
+        "templates/episode.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n{{ <forever n={1} /> }}\n{% endblock content %}\n\
+         {% component forever(n) %}<p>{{ n }}</p>\n  {{ <forever n={n + 1} /> }}{% endcomponent forever %}\n",
+    );
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &[
+            "templates/episode.html:6:6",
+            "component `forever` calls itself",
+            "20",
+            "episode.html",
+        ],
+    );
+    assert!(!err.contains("overflow"), "{err}");
+
+    // Two components that call each other, in two files.
+    let site = FixtureSite::basic();
+    site.write(
+        "templates/partials/ping.html",
+        "{% component ping() %}{{ <pong /> }}{% endcomponent ping %}\n",
+    );
+    site.write(
+        "templates/partials/pong.html",
+        "{% component pong() %}\n<b>{{ <ping /> }}</b>{% endcomponent pong %}\n",
+    );
+    site.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block content %}{{ <ping /> }}{% endblock content %}",
+    );
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &["templates/partials/", "`ping`", "`pong`", "404.html"],
+    );
+    assert!(
+        err.contains("templates/partials/pong.html:2:7")
+            || err.contains("templates/partials/ping.html:1:26"),
+        "{err}"
+    );
+}
