@@ -244,7 +244,7 @@ impl CheckArgs {
 
 fn tempdir_for_check() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("podsmith-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
     Ok(dir)
 }
 
@@ -286,7 +286,8 @@ impl InitArgs {
         for (rel, bytes) in STARTER_FILES {
             let path = dir.join(rel);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(parent, "create the folder", e))?;
             }
             let bytes: Vec<u8> = if *rel == "content/episodes/001-welcome.md" {
                 String::from_utf8_lossy(bytes)
@@ -328,7 +329,7 @@ impl NewArgs {
             None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
         let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
         let number = next_episode_number(&dir);
         let slug = match crate::slug::slugify(&self.title) {
             s if s.is_empty() => "episode".to_string(),
@@ -420,7 +421,7 @@ fn parse_new_date(text: &str) -> Result<String> {
 /// Copies a file to a path that must not exist yet.
 fn copy_new(src: &Path, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
     }
     let mut from = std::fs::File::open(src).map_err(|e| Error::io(src, "open", e))?;
     let mut to = std::fs::OpenOptions::new()

@@ -123,3 +123,23 @@ fn runaway_component_recursion_names_the_call_site() {
         "{err}"
     );
 }
+// 3. I/O errors are sentences that name the path.
+#[test]
+fn io_errors_are_sentences_with_the_path() {
+    let site = FixtureSite::basic();
+    site.write("notes.txt", "a file, not a folder");
+    let err = run_err(&site, &["build", "--out", "notes.txt/public"]);
+    let folder = site.root().canonicalize().unwrap().join("notes.txt");
+    assert_has(
+        &err,
+        &[&format!("cannot create the folder {}: ", folder.display())],
+    );
+    assert!(!err.contains("this:"), "{err}");
+
+    // `new` where content/episodes is a file.
+    let site = FixtureSite::new(common::BASIC_CONFIG);
+    site.write("content/episodes", "a file, not a folder");
+    let err = run_err(&site, &["new", "Hello"]);
+    assert_has(&err, &["cannot create the folder content/episodes: "]);
+    assert!(!err.contains("this:"), "{err}");
+}
