@@ -2,7 +2,7 @@
 //! column where known) and says what to do about it.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,9 +66,22 @@ impl Diagnostic {
     }
 }
 
-/// Shows a path the way the user typed it, without a leading `./`.
+/// Shows a path the way the user typed it, without a leading `./`; a path
+/// made only of `.` and `..` (say `--out .`) is shown absolute, since "." or
+/// nothing at all would name no folder in a message.
 pub fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
+    let only_dots = shown
+        .components()
+        .all(|c| matches!(c, Component::CurDir | Component::ParentDir));
+    if only_dots {
+        if let Ok(absolute) = path.canonicalize().or_else(|_| std::path::absolute(path)) {
+            return absolute.display().to_string();
+        }
+        if shown.as_os_str().is_empty() {
+            return ".".to_string();
+        }
+    }
     shown.display().to_string()
 }
 
@@ -224,6 +237,17 @@ mod tests {
         let known = ["supporters", "summary", "season"];
         assert_eq!(nearest("supporter", &known), Some("supporters"));
         assert_eq!(nearest("zzzzzz", &known), None);
+    }
+
+    #[test]
+    fn dot_paths_are_shown_absolute() {
+        let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert_eq!(display_path(Path::new(".")), here.display().to_string());
+        assert_eq!(display_path(Path::new("./")), here.display().to_string());
+        let parent = here.parent().unwrap_or(&here).display().to_string();
+        assert_eq!(display_path(Path::new("..")), parent);
+        assert_eq!(display_path(Path::new("./content/a.md")), "content/a.md");
+        assert_eq!(display_path(Path::new("../x")), "../x");
     }
 
     #[test]

@@ -143,3 +143,24 @@ fn io_errors_are_sentences_with_the_path() {
     assert_has(&err, &["cannot create the folder content/episodes: "]);
     assert!(!err.contains("this:"), "{err}");
 }
+// 4. `--out .` names the folder, not ".".
+#[test]
+fn out_dot_names_the_folder() {
+    let site = FixtureSite::basic();
+    let root = site.root().canonicalize().unwrap();
+    let err = run_err(&site, &["build", "--out", "."]);
+    assert_has(
+        &err,
+        &[&format!("error: {}: ", root.display()), "site's own folder"],
+    );
+    assert!(!err.contains("error: : "), "{err}");
+
+    std::fs::create_dir(site.path("sub")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        .args(["build", "--root", "..", "--out", ".."])
+        .current_dir(site.path("sub"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_has(&stderr(&out), &[&format!("error: {}: ", root.display())]);
+}
