@@ -231,12 +231,8 @@ impl CheckArgs {
             plural(diagnostics.len() - errors)
         );
         if errors > 0 {
-            return Err(Error::many(
-                diagnostics
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                    .map(Error::from),
-            ));
+            // Printed above, each once.
+            return Err(Error::reported());
         }
         Ok(())
     }

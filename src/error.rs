@@ -159,6 +159,15 @@ impl Error {
         diagnostic.into()
     }
 
+    /// A failure whose diagnostics were already printed (`check` prints
+    /// its errors among its warnings): it carries none, so that nothing is
+    /// printed twice.
+    pub fn reported() -> Self {
+        Error {
+            diagnostics: Vec::new(),
+        }
+    }
+
     /// Merges many errors into one.
     pub fn many(errors: impl IntoIterator<Item = Error>) -> Self {
         Error {

@@ -164,3 +164,23 @@ fn out_dot_names_the_folder() {
     assert!(!out.status.success());
     assert_has(&stderr(&out), &[&format!("error: {}: ", root.display())]);
 }
+// 5. `check` prints each error once.
+#[test]
+fn check_prints_each_error_once() {
+    let config = common::BASIC_CONFIG.replace("categories = [\"Technology\"]\n", "");
+    let site = FixtureSite::new(&config);
+    site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+    site.write("content/episodes/001-one.md", &episode("One", 1, "one.mp3"));
+    let out = site.run(&["check"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    // The fixture has no cover either: two errors, each printed once.
+    assert_eq!(err.matches("no `categories`").count(), 1, "{err}");
+    assert_eq!(err.matches("cover art not found").count(), 1, "{err}");
+    assert_eq!(err.matches("error: ").count(), 2, "{err}");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(": 2 errors,"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
