@@ -184,3 +184,45 @@ fn check_prints_each_error_once() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+// 6. A duplicate key names the key and both places.
+#[test]
+fn duplicate_keys_name_the_key_and_both_places() {
+    let site = FixtureSite::basic();
+    site.write(
+        "podcast.toml",
+        &common::BASIC_CONFIG.replacen(
+            "language = \"en\"\n",
+            "language = \"en\"\ntitle = \"Again\"\n",
+            1,
+        ),
+    );
+    let err = site.build_err();
+    assert_has(&err, &["podcast.toml:5:1: ", "`title`", "line 1, column 1"]);
+
+    let site = FixtureSite::basic();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode_with("  summary = \"Twice.\"\n"),
+    );
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &[
+            "content/episodes/001-one.md:9:3: ",
+            "`summary`",
+            "line 7, column 1",
+        ],
+    );
+
+    // A table header given twice.
+    let site = FixtureSite::basic();
+    site.write(
+        "podcast.toml",
+        &format!(
+            "{}[owner]\nname = \"X\"\nemail = \"x@example.org\"\n",
+            common::BASIC_CONFIG
+        ),
+    );
+    let err = site.build_err();
+    assert_has(&err, &["podcast.toml:", "`owner`", "line 9, column 2"]);
+}
