@@ -705,8 +705,21 @@ impl EpisodeContext<'_> {
         audio: &toml::Spanned<String>,
     ) -> std::result::Result<(EpisodeAudio, Vec<Diagnostic>), Diagnostic> {
         let rel = audio.get_ref().trim();
-        safe_relative_path(rel).map_err(|why| src.error_at(audio, format!("`audio`: {why}")))?;
         let media_dir = self.config.media_dir(self.root);
+        if is_address(rel) {
+            return Err(src
+                .error_at(
+                    audio,
+                    format!("`audio` = {rel:?} is an address, but `audio` must be a file in the media folder"),
+                )
+                .help(format!(
+                    "put the file in {} and write its name, e.g. audio = \"001-hello.mp3\"; to serve \
+                     the audio from another host, keep the file here too and set `[media] base_url` \
+                     in podcast.toml (remote audio for imported shows is planned)",
+                    display_path(&media_dir)
+                )));
+        }
+        safe_relative_path(rel).map_err(|why| src.error_at(audio, format!("`audio`: {why}")))?;
         let path = media_dir.join(rel);
         if !path.is_file() {
             return Err(src
@@ -816,6 +829,12 @@ impl EpisodeContext<'_> {
         }
         chapters
     }
+}
+
+/// Whether `value` is a web address (`https://…`, `http:…`) rather than a path.
+fn is_address(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.contains("://") || lower.starts_with("http:") || lower.starts_with("https:")
 }
 
 /// The public URL of a file in the media folder.

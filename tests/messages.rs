@@ -226,3 +226,22 @@ fn duplicate_keys_name_the_key_and_both_places() {
     let err = site.build_err();
     assert_has(&err, &["podcast.toml:", "`owner`", "line 9, column 2"]);
 }
+// 7. Audio given as a URL says what to do instead.
+#[test]
+fn audio_url_explains_the_media_folder_and_base_url() {
+    let site = FixtureSite::basic();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode("One", 1, "https://cdn.example.org/one.mp3"),
+    );
+    let err = site.build_err();
+    assert_has(
+        &err,
+        &[
+            "content/episodes/001-one.md:5:9: ",
+            "must be a file in the media folder",
+            "[media] base_url",
+        ],
+    );
+    assert!(!err.contains("not found"), "{err}");
+}
