@@ -319,6 +319,11 @@ pub struct NewArgs {
 impl NewArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
+        if self.title.trim().is_empty() {
+            return Err(Diagnostic::error(None, "the title is empty")
+                .help("give the episode a title, e.g. podsmith new \"Cookies and consent\"")
+                .into());
+        }
         let config = crate::config::Config::load(root)?;
         let date = match &self.date {
             Some(text) => parse_new_date(text)?,
@@ -487,6 +492,27 @@ fn next_episode_number(dir: &Path) -> u32 {
     highest + 1
 }
 
+/// `text` as a TOML basic string on one line: quotes, backslashes and
+/// control characters (newlines too) escaped, so that no line of it can
+/// end the front matter (a `+++` line) and it reads back as `text`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The text of a new episode file, with commented examples of every section.
 fn new_episode_text(
     title: &str,
@@ -495,11 +521,11 @@ fn new_episode_text(
     date: &str,
     audio: Option<&str>,
 ) -> String {
-    let title_toml = toml::Value::String(title.to_string()).to_string();
+    let title_toml = toml_string(title);
     let audio_line = match audio {
         Some(rel) => format!(
             "audio = {}{}# relative to the media folder",
-            toml::Value::String(rel.to_string()),
+            toml_string(rel),
             " ".repeat(22usize.saturating_sub(rel.len()).max(1))
         ),
         None => format!(
@@ -577,6 +603,22 @@ mod tests {
         let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
         assert!(src.front.audio.is_none());
         assert!(text.contains("# audio = \"001-x.mp3\""));
+    }
+
+    #[test]
+    fn new_titles_round_trip() {
+        for title in [
+            "+++",
+            "a\n+++\nb",
+            r#"""" ''' \ \u0041 "#,
+            "\u{7f}\u{85}\r\t\u{0}x",
+        ] {
+            let text = new_episode_text(title, 2, "002-x", "2026-03-03", None);
+            assert_eq!(text.matches("\n+++\n").count(), 1, "{text}");
+            let src =
+                content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
+            assert_eq!(src.front.title, title);
+        }
     }
 
     #[test]

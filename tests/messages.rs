@@ -245,3 +245,45 @@ fn audio_url_explains_the_media_folder_and_base_url() {
     );
     assert!(!err.contains("not found"), "{err}");
 }
+// 8. `new` refuses an empty title and escapes any other.
+#[test]
+fn new_refuses_an_empty_title() {
+    let site = FixtureSite::basic();
+    for title in ["", "   ", "\t\n"] {
+        let err = run_err(&site, &["new", title]);
+        assert_has(&err, &["title is empty", "podsmith new \""]);
+    }
+    let files = std::fs::read_dir(site.path("content/episodes"))
+        .unwrap()
+        .count();
+    assert_eq!(files, 1, "nothing is written");
+}
+
+#[test]
+fn new_escapes_any_title_so_it_round_trips() {
+    let titles = [
+        "+++",
+        "Before\n+++\nAfter",
+        "She said \"hi\" \\ and 'bye' \"\"\"",
+        "Tab\there, CR\r, bell \u{7}, é and 日本",
+    ];
+    for title in titles {
+        let site = FixtureSite::basic();
+        let out = site.run(&["new", title, "--date", "2026-01-15"]);
+        assert!(out.status.success(), "{title:?}: {}", stderr(&out));
+        let path = std::fs::read_dir(site.path("content/episodes"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| !p.ends_with("001-one.md"))
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let src = podsmith::content::parse_source::<podsmith::content::EpisodeFront>(
+            &text,
+            &path,
+            "front matter key",
+        )
+        .unwrap_or_else(|e| panic!("{title:?}: {e}\n{text}"));
+        assert_eq!(src.front.title, title, "{text}");
+        site.build_ok();
+    }
+}
