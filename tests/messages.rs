@@ -287,3 +287,30 @@ fn new_escapes_any_title_so_it_round_trips() {
         site.build_ok();
     }
 }
+// 9. `tag` on a symbolic link tags the file it points to.
+#[cfg(unix)]
+#[test]
+fn tag_writes_through_a_symlink() {
+    let site = FixtureSite::basic();
+    std::fs::remove_file(site.path("static/media/one.mp3")).unwrap();
+    site.write_bytes("audio-store/one.mp3", SAMPLE_MP3);
+    let link = site.path("static/media/one.mp3");
+    std::os::unix::fs::symlink("../../audio-store/one.mp3", &link).unwrap();
+    let out = site.run(&["tag"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let meta = std::fs::symlink_metadata(&link).unwrap();
+    assert!(meta.file_type().is_symlink(), "the link was replaced");
+    assert_eq!(
+        std::fs::read_link(&link).unwrap(),
+        std::path::Path::new("../../audio-store/one.mp3")
+    );
+    let tag = id3::Tag::read_from_path(site.path("audio-store/one.mp3")).unwrap();
+    assert_eq!(id3::TagLike::title(&tag), Some("One"));
+    let leftovers: Vec<_> = std::fs::read_dir(site.path("audio-store"))
+        .unwrap()
+        .chain(std::fs::read_dir(site.path("static/media")).unwrap())
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
