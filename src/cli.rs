@@ -548,7 +548,7 @@ guid = "{guid}"   # never change this once published
 supporters = []                 # e.g. ["Ada", "Grace"]
 
 # [[chapters]]
-# start = "00:00"               # "HH:MM:SS", "MM:SS" or seconds
+# start = "00:00"               # "H:MM:SS" or "MM:SS" (optional .mmm), or seconds
 # title = "Welcome"
 # url = "https://example.org/"  # optional
 

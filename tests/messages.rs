@@ -314,3 +314,34 @@ fn tag_writes_through_a_symlink() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+// 10. Chapter times with minutes or seconds over 59 are refused.
+#[test]
+fn chapter_times_over_59_are_refused_with_the_expected_form() {
+    for (start, column) in [("0:61:00", 9), ("1:75", 9), ("75:00", 9)] {
+        let site = FixtureSite::basic();
+        site.write(
+            "content/episodes/001-one.md",
+            &episode_with(&format!(
+                "[[chapters]]\nstart = \"{start}\"\ntitle = \"Intro\"\n"
+            )),
+        );
+        let err = site.build_err();
+        assert_has(
+            &err,
+            &[
+                &format!("content/episodes/001-one.md:10:{column}: "),
+                &format!("{start:?}"),
+                "59",
+                "H:MM:SS",
+                ".mmm",
+            ],
+        );
+    }
+    // Good ones still work.
+    let site = FixtureSite::basic();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode_with("[[chapters]]\nstart = \"0:00\"\ntitle = \"A\"\n[[chapters]]\nstart = \"0:00:05.250\"\ntitle = \"B\"\n"),
+    );
+    site.build_ok();
+}
