@@ -240,12 +240,8 @@ impl CheckArgs {
             plural(diagnostics.len() - errors)
         );
         if errors > 0 {
-            return Err(Error::many(
-                diagnostics
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                    .map(Error::from),
-            ));
+            // Printed above, each once.
+            return Err(Error::reported());
         }
         Ok(())
     }
@@ -253,7 +249,7 @@ impl CheckArgs {
 
 fn tempdir_for_check() -> Result<PathBuf> {
     let dir = std::env::temp_dir().join(format!("podsmith-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
     Ok(dir)
 }
 
@@ -295,7 +291,8 @@ impl InitArgs {
         for (rel, bytes) in STARTER_FILES {
             let path = dir.join(rel);
             if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| Error::io(parent, "create the folder", e))?;
             }
             let bytes: Vec<u8> = if *rel == "content/episodes/001-welcome.md" {
                 String::from_utf8_lossy(bytes)
@@ -331,13 +328,18 @@ pub struct NewArgs {
 impl NewArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
+        if self.title.trim().is_empty() {
+            return Err(Diagnostic::error(None, "the title is empty")
+                .help("give the episode a title, e.g. podsmith new \"Cookies and consent\"")
+                .into());
+        }
         let config = crate::config::Config::load(root)?;
         let date = match &self.date {
             Some(text) => parse_new_date(text)?,
             None => chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
         let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
         let number = next_episode_number(&dir);
         let slug = match crate::slug::slugify(&self.title) {
             s if s.is_empty() => "episode".to_string(),
@@ -429,7 +431,7 @@ fn parse_new_date(text: &str) -> Result<String> {
 /// Copies a file to a path that must not exist yet.
 fn copy_new(src: &Path, dest: &Path) -> Result<()> {
     if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
     }
     let mut from = std::fs::File::open(src).map_err(|e| Error::io(src, "open", e))?;
     let mut to = std::fs::OpenOptions::new()
@@ -499,6 +501,27 @@ fn next_episode_number(dir: &Path) -> u32 {
     highest + 1
 }
 
+/// `text` as a TOML basic string on one line: quotes, backslashes and
+/// control characters (newlines too) escaped, so that no line of it can
+/// end the front matter (a `+++` line) and it reads back as `text`.
+fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The text of a new episode file, with commented examples of every section.
 fn new_episode_text(
     title: &str,
@@ -507,11 +530,11 @@ fn new_episode_text(
     date: &str,
     audio: Option<&str>,
 ) -> String {
-    let title_toml = toml::Value::String(title.to_string()).to_string();
+    let title_toml = toml_string(title);
     let audio_line = match audio {
         Some(rel) => format!(
             "audio = {}{}# relative to the media folder",
-            toml::Value::String(rel.to_string()),
+            toml_string(rel),
             " ".repeat(22usize.saturating_sub(rel.len()).max(1))
         ),
         None => format!(
@@ -534,7 +557,7 @@ guid = "{guid}"   # never change this once published
 supporters = []                 # e.g. ["Ada", "Grace"]
 
 # [[chapters]]
-# start = "00:00"               # "HH:MM:SS", "MM:SS" or seconds
+# start = "00:00"               # "H:MM:SS" or "MM:SS" (optional .mmm), or seconds
 # title = "Welcome"
 # url = "https://example.org/"  # optional
 
@@ -589,6 +612,22 @@ mod tests {
         let src = content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
         assert!(src.front.audio.is_none());
         assert!(text.contains("# audio = \"001-x.mp3\""));
+    }
+
+    #[test]
+    fn new_titles_round_trip() {
+        for title in [
+            "+++",
+            "a\n+++\nb",
+            r#"""" ''' \ \u0041 "#,
+            "\u{7f}\u{85}\r\t\u{0}x",
+        ] {
+            let text = new_episode_text(title, 2, "002-x", "2026-03-03", None);
+            assert_eq!(text.matches("\n+++\n").count(), 1, "{text}");
+            let src =
+                content::parse_source::<EpisodeFront>(&text, Path::new("x.md"), "key").unwrap();
+            assert_eq!(src.front.title, title);
+        }
     }
 
     #[test]

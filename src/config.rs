@@ -365,6 +365,12 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(
 ) -> Result<T> {
     toml::from_str(text).map_err(|e| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
+        if let Some(duplicate) = e
+            .span()
+            .filter(|_| e.message().starts_with("duplicate key"))
+        {
+            return duplicate_key_error(text, duplicate, path, line_offset, what);
+        }
         let mut diagnostic =
             Diagnostic::error(path.to_path_buf(), describe_toml_error(e.message(), what))
                 .at(line + line_offset, column);
@@ -372,6 +378,71 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(
             diagnostic = diagnostic.help(help);
         }
         diagnostic.into()
+    })
+}
+
+/// A key (or `[table]`) set twice: names the key, where it is set again
+/// (`duplicate`, the span toml reports) and, when it can be found, where it
+/// was set first.
+fn duplicate_key_error(
+    text: &str,
+    duplicate: std::ops::Range<usize>,
+    path: &Path,
+    line_offset: usize,
+    what: &str,
+) -> Error {
+    let key = text.get(duplicate.clone()).unwrap_or("").trim();
+    let (line, column) = line_col(text, duplicate.start);
+    let message = match first_definition(text, &duplicate, key) {
+        Some(first) => {
+            let (first_line, first_column) = line_col(text, first);
+            format!(
+                "duplicate {what} `{key}`: it is already set at line {}, column {first_column}",
+                first_line + line_offset
+            )
+        }
+        None => format!("duplicate {what} `{key}`: it is already set above"),
+    };
+    Diagnostic::error(path.to_path_buf(), message)
+        .at(line + line_offset, column)
+        .help("keep one of the two: TOML allows each key once in a table, and each [table] header once")
+        .into()
+}
+
+/// Where `key` was first set, before the duplicate at `duplicate`: the
+/// earlier occurrence in key position whose renaming makes the duplicate
+/// error go away.
+fn first_definition(text: &str, duplicate: &std::ops::Range<usize>, key: &str) -> Option<usize> {
+    if key.is_empty() {
+        return None;
+    }
+    let before = text.get(..duplicate.start)?;
+    let in_key_position = |at: usize| {
+        let lead = before[..at].trim_end_matches([' ', '\t']);
+        let ahead = text[at + key.len()..].trim_start_matches([' ', '\t']);
+        (lead.is_empty() || lead.ends_with(['\n', '[', '.', '{', ',']))
+            && ahead.starts_with(['=', ']', '.'])
+    };
+    let candidates: Vec<usize> = before
+        .match_indices(key)
+        .map(|(at, _)| at)
+        .filter(|&at| in_key_position(at))
+        .collect();
+    candidates.into_iter().rev().find(|&at| {
+        // The same text with this occurrence renamed (same length, so the
+        // duplicate keeps its offsets).
+        let renamed: String = key
+            .chars()
+            .map(|c| if c.is_alphanumeric() { 'z' } else { c })
+            .collect();
+        let mut changed = text.to_string();
+        changed.replace_range(at..at + key.len(), &renamed);
+        match changed.parse::<toml::Table>() {
+            Ok(_) => true,
+            Err(e) => {
+                !(e.message().starts_with("duplicate key") && e.span() == Some(duplicate.clone()))
+            }
+        }
     })
 }
 
@@ -449,6 +520,34 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("did you mean `description`?"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_places() {
+        let e = parse("title = \"Show\"\nbase_url = \"https://e.org\"\n  title = \"Again\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("podcast.toml:3:3: duplicate setting `title`: it is already set at line 1, column 1"),
+            "{e}"
+        );
+        // Not the same key in another table, nor the word in a value.
+        let e = parse("title = \"S\"\nbase_url = \"https://e.org\"\n[owner]\nname = \"title\"\nemail = \"x\"\n[media]\ndir = \"m\"\n[owner]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("podcast.toml:8:2: duplicate setting `owner`: it is already set at line 3, column 2"),
+            "{e}"
+        );
+        let e = parse("title = \"S\"\nbase_url = \"https://e.org\"\n[extra]\nb = { a = 1, a = 2 }")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(
+                "podcast.toml:4:14: duplicate setting `a`: it is already set at line 4, column 7"
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -104,7 +104,7 @@ pub struct EpisodeFront {
     #[serde(default)]
     pub summary: Option<String>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Vec<Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
@@ -178,36 +178,68 @@ pub struct ChapterFront {
     pub url: Option<String>,
 }
 
-/// A point in the audio, in seconds; written `"HH:MM:SS"`, `"MM:SS"` or as seconds.
+/// A point in the audio, in seconds; written `"H:MM:SS"`, `"MM:SS"` (either
+/// with an optional fraction of a second, `.mmm`) or as seconds.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Timestamp(pub f64);
 
+/// What a chapter time should look like, for messages.
+const TIME_FORMS: &str =
+    "write H:MM:SS or MM:SS, with an optional .mmm for milliseconds (e.g. \"1:02:03.250\"), or a number of seconds";
+
 impl Timestamp {
-    /// Parses `"HH:MM:SS"`, `"MM:SS"` or `"SS"`, each part a number, seconds may have a fraction.
+    /// Parses `"H:MM:SS"`, `"MM:SS"` or `"SS"`, each part a number; seconds
+    /// may have a fraction. In `H:MM:SS` and `MM:SS`, minutes and seconds go
+    /// up to 59.
     pub fn parse(text: &str) -> Option<Timestamp> {
+        Timestamp::parse_or_why(text).ok()
+    }
+
+    /// Like [`Timestamp::parse`], with the reason a text is not a time.
+    fn parse_or_why(text: &str) -> std::result::Result<Timestamp, String> {
+        let not_a_time = || format!("{text:?} is not a time; {TIME_FORMS}");
         let parts: Vec<&str> = text.trim().split(':').collect();
-        if parts.is_empty() || parts.len() > 3 {
-            return None;
+        if parts.len() > 3 {
+            return Err(not_a_time());
         }
-        let (last, whole) = parts.split_last()?;
-        let mut seconds = 0.0;
+        let (last, whole) = parts.split_last().ok_or_else(not_a_time)?;
+        let mut numbers = Vec::with_capacity(parts.len());
         for part in whole {
             if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
+                return Err(not_a_time());
             }
-            seconds = seconds * 60.0 + part.parse::<f64>().ok()?;
+            numbers.push(part.parse::<f64>().map_err(|_| not_a_time())?);
         }
-        let last_ok = !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit() || b == b'.');
-        let tail: f64 = if last_ok {
-            last.parse().ok()?
-        } else {
-            return None;
+        if last.is_empty() || !last.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+            return Err(not_a_time());
+        }
+        let seconds: f64 = last.parse().map_err(|_| not_a_time())?;
+        numbers.push(seconds);
+        let total = numbers.iter().fold(0.0, |total, n| total * 60.0 + n);
+        if !total.is_finite() {
+            return Err(not_a_time());
+        }
+        // The minutes and seconds of a clock time (all of MM:SS, and all but
+        // the hours of H:MM:SS) are below 60.
+        let minutes_and_seconds = match numbers.len() {
+            3 => &numbers[1..],
+            2 => &numbers[..],
+            _ => &[],
         };
-        if !whole.is_empty() && tail >= 60.0 {
-            return None;
+        if minutes_and_seconds.iter().any(|n| *n >= 60.0) {
+            let same = if total.fract() == 0.0 {
+                format!(
+                    " (\"{}\" is the same point)",
+                    crate::site::format_clock(total)
+                )
+            } else {
+                String::new()
+            };
+            return Err(format!(
+                "{text:?} is not a time: minutes and seconds go up to 59{same}; {TIME_FORMS}"
+            ));
         }
-        let total = seconds * 60.0 + tail;
-        total.is_finite().then_some(Timestamp(total))
+        Ok(Timestamp(total))
     }
 }
 
@@ -217,14 +249,10 @@ impl<'de> Deserialize<'de> for Timestamp {
         impl Visitor<'_> for TimestampVisitor {
             type Value = Timestamp;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a time such as \"01:02:03\", \"02:03\" or a number of seconds")
+                f.write_str("a time such as \"1:02:03\", \"02:03\" or a number of seconds")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Timestamp, E> {
-                Timestamp::parse(v).ok_or_else(|| {
-                    E::custom(format!(
-                        "{v:?} is not a time; write \"HH:MM:SS\", \"MM:SS\" or a number of seconds"
-                    ))
-                })
+                Timestamp::parse_or_why(v).map_err(E::custom)
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Timestamp, E> {
                 if v < 0 {
@@ -503,6 +531,16 @@ mod tests {
         assert_eq!(Timestamp::parse("02:03.5"), Some(Timestamp(123.5)));
         assert_eq!(Timestamp::parse("75"), Some(Timestamp(75.0)));
         assert_eq!(Timestamp::parse("1:75"), None);
+        assert_eq!(Timestamp::parse("0:61:00"), None);
+        assert_eq!(Timestamp::parse("75:00"), None);
+        assert_eq!(Timestamp::parse("1:00:60"), None);
+        assert_eq!(Timestamp::parse("100:59:59.5"), Some(Timestamp(363599.5)));
+        assert_eq!(Timestamp::parse("0:00:05.250"), Some(Timestamp(5.25)));
+        let why = Timestamp::parse_or_why("0:61:00").unwrap_err();
+        assert!(
+            why.contains("go up to 59 (\"1:01:00\" is the same point)"),
+            "{why}"
+        );
         assert_eq!(Timestamp::parse("a:b"), None);
         assert_eq!(Timestamp::parse(""), None);
     }

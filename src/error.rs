@@ -2,7 +2,7 @@
 //! column where known) and says what to do about it.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// How serious a [`Diagnostic`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,9 +66,22 @@ impl Diagnostic {
     }
 }
 
-/// Shows a path the way the user typed it, without a leading `./`.
+/// Shows a path the way the user typed it, without a leading `./`; a path
+/// made only of `.` and `..` (say `--out .`) is shown absolute, since "." or
+/// nothing at all would name no folder in a message.
 pub fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
+    let only_dots = shown
+        .components()
+        .all(|c| matches!(c, Component::CurDir | Component::ParentDir));
+    if only_dots {
+        if let Ok(absolute) = path.canonicalize().or_else(|_| std::path::absolute(path)) {
+            return absolute.display().to_string();
+        }
+        if shown.as_os_str().is_empty() {
+            return ".".to_string();
+        }
+    }
     shown.display().to_string()
 }
 
@@ -113,9 +126,46 @@ impl Error {
         Diagnostic::error(file, message).into()
     }
 
-    /// An I/O failure on `path`, e.g. `Error::io(path, "read", err)`.
+    /// An I/O failure on `path`, as a sentence that names it:
+    /// `Error::io(path, "create the folder", err)` says
+    /// `cannot create the folder PATH: ERR`. `action` is what failed, a
+    /// verb whose object is the path ("read", "write the tagged file").
     pub fn io(path: &Path, action: &str, err: std::io::Error) -> Self {
-        Diagnostic::error(path.to_path_buf(), format!("cannot {action} this: {err}")).into()
+        let shown = display_path(path);
+        let what = match action {
+            // Actions whose object does not simply follow them.
+            "move aside" => format!("move {shown} aside"),
+            "resolve" => format!("find the absolute path of {shown}"),
+            "clear" => format!("empty the folder {shown}"),
+            "reuse" => format!("reuse the folder {shown}"),
+            _ => format!("{action} {shown}"),
+        };
+        let mut diagnostic = Diagnostic::error(None, format!("cannot {what}: {err}"));
+        use std::io::ErrorKind;
+        let help = match err.kind() {
+            ErrorKind::PermissionDenied => Some(format!(
+                "check the permissions of {shown} and of the folders above it"
+            )),
+            ErrorKind::AlreadyExists | ErrorKind::NotADirectory => Some(
+                "a file is in the way where a folder is needed (or the other way round); move it, or choose another path"
+                    .to_string(),
+            ),
+            ErrorKind::StorageFull => Some("free some disk space, then try again".to_string()),
+            _ => None,
+        };
+        if let Some(help) = help {
+            diagnostic = diagnostic.help(help);
+        }
+        diagnostic.into()
+    }
+
+    /// A failure whose diagnostics were already printed (`check` prints
+    /// its errors among its warnings): it carries none, so that nothing is
+    /// printed twice.
+    pub fn reported() -> Self {
+        Error {
+            diagnostics: Vec::new(),
+        }
     }
 
     /// Merges many errors into one.
@@ -196,6 +246,40 @@ mod tests {
         let known = ["supporters", "summary", "season"];
         assert_eq!(nearest("supporter", &known), Some("supporters"));
         assert_eq!(nearest("zzzzzz", &known), None);
+    }
+
+    #[test]
+    fn dot_paths_are_shown_absolute() {
+        let here = std::env::current_dir().unwrap().canonicalize().unwrap();
+        assert_eq!(display_path(Path::new(".")), here.display().to_string());
+        assert_eq!(display_path(Path::new("./")), here.display().to_string());
+        let parent = here.parent().unwrap_or(&here).display().to_string();
+        assert_eq!(display_path(Path::new("..")), parent);
+        assert_eq!(display_path(Path::new("./content/a.md")), "content/a.md");
+        assert_eq!(display_path(Path::new("../x")), "../x");
+    }
+
+    #[test]
+    fn io_errors_are_sentences_naming_the_path() {
+        let denied = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let e = Error::io(Path::new("/x/y"), "create the folder", denied());
+        let text = e.to_string();
+        assert!(
+            text.starts_with("error: cannot create the folder /x/y: permission denied"),
+            "{text}"
+        );
+        assert!(
+            text.contains("help: check the permissions of /x/y"),
+            "{text}"
+        );
+        let e = Error::io(Path::new("./public"), "move aside", denied());
+        assert!(
+            e.to_string()
+                .starts_with("error: cannot move public aside: "),
+            "{e}"
+        );
+        let e = Error::io(Path::new("a.mp3"), "read", std::io::ErrorKind::Other.into());
+        assert_eq!(e.to_string(), "error: cannot read a.mp3: other error");
     }
 
     #[test]

@@ -12,7 +12,10 @@ fn main() -> ExitCode {
     match cli.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{error}");
+            // An error without diagnostics was printed where it happened.
+            if !error.diagnostics.is_empty() {
+                eprintln!("{error}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tera::{Context, Tera, Value};
 
+mod recursion;
+
 /// The built-in theme's templates, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -61,6 +63,8 @@ pub struct Theme {
     tera: Tera,
     /// Where each template came from (the site's file, or built-in).
     origins: HashMap<String, PathBuf>,
+    /// Each template's text, for locating a runaway component recursion.
+    texts: BTreeMap<String, String>,
     /// A hash of every template's name and text.
     fingerprint: u128,
 }
@@ -145,6 +149,7 @@ impl Theme {
         Ok(Arc::new(Theme {
             tera,
             origins,
+            texts: sources.into_iter().map(|(n, (t, _))| (n, t)).collect(),
             fingerprint,
         }))
     }
@@ -155,9 +160,54 @@ impl Theme {
     }
 
     fn render(&self, name: &str, context: &Context) -> Result<String> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| template_error(&e, &self.origins, TEMPLATE_HELP))
+        self.tera.render(name, context).map_err(|e| {
+            if recursion::is_too_deep(&e) {
+                self.recursion_error(name)
+            } else {
+                template_error(&e, &self.origins, TEMPLATE_HELP)
+            }
+        })
+    }
+
+    /// The error for component calls nested too deep while rendering
+    /// `page`: names the call that closes the loop, where one is found.
+    fn recursion_error(&self, page: &str) -> Error {
+        let limit = recursion::TERA_MAX_DEPTH;
+        let help = "make the recursion stop: call the component only under a condition \
+                    that turns false (e.g. {% if depth < 5 %}), or remove the call";
+        let Some(found) = recursion::find_loop(page, &self.texts) else {
+            return Diagnostic::error(
+                self.origins.get(page).cloned(),
+                format!(
+                    "template error: component calls nested more than {limit} deep while \
+                     rendering {page}; a component calls itself, directly or through another"
+                ),
+            )
+            .help(help)
+            .into();
+        };
+        let what = if found.direct {
+            format!("component {} calls itself here", found.chain[0])
+        } else {
+            format!(
+                "this call of component {} closes a loop: {} → {}",
+                found.chain[0],
+                found.chain.join(" → "),
+                found.chain[0]
+            )
+        };
+        let text = self.texts.get(&found.template).map_or("", String::as_str);
+        let (line, column) = crate::error::line_col(text, found.offset);
+        Diagnostic::error(
+            self.origins.get(&found.template).cloned(),
+            format!(
+                "template error: {what}, and the calls nested more than {limit} deep (Tera's \
+                 limit) while rendering {page}"
+            ),
+        )
+        .at(line, column)
+        .help(help)
+        .into()
     }
 
     /// Renders episodes' whole text for the feed's `content:encoded`

@@ -646,6 +646,20 @@ impl EpisodeContext<'_> {
         } else {
             (self.front_chapters(src, duration, &mut errors), false)
         };
+        for tag in &front.tags {
+            if let Some(why) = crate::slug::too_long(&slugify(tag.get_ref())) {
+                errors.push(
+                    src.error_at(
+                        tag,
+                        format!(
+                            "the web address made from the tag {:?} {why}",
+                            shortened(tag.get_ref())
+                        ),
+                    )
+                    .help("shorten the tag"),
+                );
+            }
+        }
         let mut credits = config.credits.clone();
         for credit in &front.credits {
             if let Some(url) = &credit.get_ref().url {
@@ -690,9 +704,9 @@ impl EpisodeContext<'_> {
             .tags
             .iter()
             .filter_map(|name| {
-                let slug = slugify(name);
+                let slug = slugify(name.get_ref());
                 (!slug.is_empty()).then(|| TagRef {
-                    name: name.trim().to_string(),
+                    name: name.get_ref().trim().to_string(),
                     slug,
                 })
             })
@@ -747,8 +761,21 @@ impl EpisodeContext<'_> {
         audio: &toml::Spanned<String>,
     ) -> std::result::Result<(EpisodeAudio, Vec<Diagnostic>), Diagnostic> {
         let rel = audio.get_ref().trim();
-        safe_relative_path(rel).map_err(|why| src.error_at(audio, format!("`audio`: {why}")))?;
         let media_dir = self.config.media_dir(self.root);
+        if is_address(rel) {
+            return Err(src
+                .error_at(
+                    audio,
+                    format!("`audio` = {rel:?} is an address, but `audio` must be a file in the media folder"),
+                )
+                .help(format!(
+                    "put the file in {} and write its name, e.g. audio = \"001-hello.mp3\"; to serve \
+                     the audio from another host, keep the file here too and set `[media] base_url` \
+                     in podcast.toml (remote audio for imported shows is planned)",
+                    display_path(&media_dir)
+                )));
+        }
+        safe_relative_path(rel).map_err(|why| src.error_at(audio, format!("`audio`: {why}")))?;
         let path = media_dir.join(rel);
         if !path.is_file() {
             return Err(src
@@ -860,6 +887,12 @@ impl EpisodeContext<'_> {
     }
 }
 
+/// Whether `value` is a web address (`https://…`, `http:…`) rather than a path.
+fn is_address(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    value.contains("://") || lower.starts_with("http:") || lower.starts_with("https:")
+}
+
 /// The public URL of a file in the media folder.
 pub fn media_url(config: &Config, rel: &str) -> String {
     match &config.media.base_url {
@@ -903,6 +936,10 @@ fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagn
                 Err(src
                     .error_at(slug, "`slug` has no letter or digit")
                     .help("use words such as \"my-episode\""))
+            } else if let Some(why) = crate::slug::too_long(&clean) {
+                Err(src
+                    .error_at(slug, format!("the web address made from `slug` {why}"))
+                    .help("shorten `slug`"))
             } else {
                 Ok(clean)
             }
@@ -915,10 +952,24 @@ fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagn
                     "cannot make a web address from this file name",
                 )
                 .help("rename the file with letters or digits, or set `slug`"))
+            } else if let Some(why) = crate::slug::too_long(&clean) {
+                Err(Diagnostic::error(
+                    src.path.clone(),
+                    format!("the web address (slug) made from this file name {why}"),
+                )
+                .help("shorten the file name, or set a shorter `slug = \"...\"`"))
             } else {
                 Ok(clean)
             }
         }
+    }
+}
+
+/// The first characters of a long text, for a message.
+fn shortened(text: &str) -> String {
+    match text.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
     }
 }
 
@@ -1039,6 +1090,16 @@ fn load_pages(
             Some(s) => slugify(s.get_ref()),
             None => slugify(&src.stem()),
         };
+        if let Some(why) = crate::slug::too_long(&slug) {
+            let message = format!("the web address (slug) of this page {why}");
+            let diagnostic = match &src.front.slug {
+                Some(s) => src.error_at(s, message).help("shorten `slug`"),
+                None => Diagnostic::error(src.path.clone(), message)
+                    .help("shorten the file name, or set a shorter `slug = \"...\"`"),
+            };
+            errors.push(diagnostic.into());
+            continue;
+        }
         if slug.is_empty() || RESERVED_SLUGS.contains(&slug.as_str()) {
             let msg = if slug.is_empty() {
                 "this page's slug has no letter or digit".to_string()

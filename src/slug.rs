@@ -26,6 +26,21 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
+/// The longest slug, in bytes: a slug is a folder name in the output
+/// (`episodes/SLUG/`, `tags/SLUG/`, `SLUG/`), and file systems allow 255
+/// bytes per name (some encrypted ones fewer); this leaves room.
+pub const MAX_SLUG_BYTES: usize = 200;
+
+/// Why `slug` cannot be a folder name, when it is too long.
+pub fn too_long(slug: &str) -> Option<String> {
+    (slug.len() > MAX_SLUG_BYTES).then(|| {
+        format!(
+            "is {} bytes long; the limit is {MAX_SLUG_BYTES} bytes (it becomes a folder name)",
+            slug.len()
+        )
+    })
+}
+
 /// Percent-encodes one URL path segment (keeps `A-Za-z0-9-._~`).
 pub fn encode_segment(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());

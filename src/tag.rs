@@ -535,8 +535,18 @@ fn diff(removed: &[&Frame], managed: &[Frame]) -> Vec<FrameChange> {
 }
 
 /// Writes `tag` followed by the rest of `audio` into a temporary file beside
-/// `path`, then renames it over `path`.
+/// `path`, then renames it over `path`. When `path` is a symbolic link, the
+/// file it points to is replaced, and the link stays as it was.
 fn replace_file(path: &Path, tag: &[u8], audio: &mut impl Read) -> Result<()> {
+    let target;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            target = std::fs::canonicalize(path)
+                .map_err(|e| Error::io(path, "find the file behind the link", e))?;
+            target.as_path()
+        }
+        _ => path,
+    };
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
