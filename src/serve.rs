@@ -223,7 +223,19 @@ fn start_http(listener: TcpListener, shared: Arc<Shared>, work: PathBuf) -> Resu
     let listener = runtime
         .block_on(async { tokio::net::TcpListener::from_std(listener) })
         .map_err(failed)?;
-    runtime.spawn(stop_on_signal(work));
+    // Listening for the signals starts here, before the server says it is
+    // up, so a signal sent at once is not missed.
+    #[cfg(unix)]
+    let signals = runtime.block_on(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        signal(SignalKind::interrupt()).and_then(|i| Ok((i, signal(SignalKind::terminate())?)))
+    });
+    #[cfg(unix)]
+    if let Ok(signals) = signals {
+        runtime.spawn(stop_on_signal(work, Arc::clone(&shared), signals));
+    }
+    #[cfg(not(unix))]
+    runtime.spawn(stop_on_signal(work, Arc::clone(&shared)));
     let app = axum::Router::new().fallback(handle).with_state(shared);
     std::thread::Builder::new()
         .name("podsmith-http".into())
@@ -238,26 +250,31 @@ fn start_http(listener: TcpListener, shared: Arc<Shared>, work: PathBuf) -> Resu
 }
 
 /// Waits for Ctrl-C or SIGTERM, removes serve's work folder and exits.
-async fn stop_on_signal(work: PathBuf) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut interrupt), Ok(mut terminate)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return;
-        };
-        tokio::select! {
-            _ = interrupt.recv() => {}
-            _ = terminate.recv() => {}
-        }
+#[cfg(unix)]
+async fn stop_on_signal(
+    work: PathBuf,
+    shared: Arc<Shared>,
+    (mut interrupt, mut terminate): (tokio::signal::unix::Signal, tokio::signal::unix::Signal),
+) {
+    tokio::select! {
+        _ = interrupt.recv() => {}
+        _ = terminate.recv() => {}
     }
-    #[cfg(not(unix))]
-    if tokio::signal::ctrl_c().await.is_err() {
-        return;
+    stop(&work, &shared);
+}
+
+#[cfg(not(unix))]
+async fn stop_on_signal(work: PathBuf, shared: Arc<Shared>) {
+    if tokio::signal::ctrl_c().await.is_ok() {
+        stop(&work, &shared);
     }
-    let _ = std::fs::remove_dir_all(&work);
+}
+
+/// Removes serve's work folder and exits.
+fn stop(work: &Path, shared: &Shared) -> ! {
+    // No build may be writing into the work folder while it is removed.
+    let _building = shared.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
+    let _ = std::fs::remove_dir_all(work);
     std::process::exit(130);
 }
 
