@@ -132,11 +132,16 @@ pub struct ServeArgs {
     pub bind: std::net::IpAddr,
     /// Address the preview's links use (default: the served address; with
     /// `--bind 0.0.0.0`, this machine's network address).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Include drafts and episodes dated in the future (marked with a badge).
     #[arg(long)]
     pub drafts: bool,
+}
+
+/// Checks `--base-url` as `base_url` in podcast.toml is checked.
+fn parse_base_url(text: &str) -> std::result::Result<String, String> {
+    crate::config::normalize_base_url(text).map_err(|why| format!("the address {why}"))
 }
 
 impl ServeArgs {
