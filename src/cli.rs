@@ -203,8 +203,8 @@ impl CheckArgs {
         drop(staging);
         let _ = std::fs::remove_dir_all(&scratch);
         let new_feed = new_feed?;
-        let mut diagnostics = site.warnings.clone();
-        diagnostics.extend(crate::feed::rules::check(&site));
+        let mut diagnostics = site.load_warnings().to_vec();
+        diagnostics.extend(site.feed_rules.iter().cloned());
         if let Some(against) = &self.against {
             let old = std::fs::read(against).map_err(|e| Error::io(against, "read", e))?;
             if crate::feed::stability::parse(&old[..]).is_none() {
@@ -236,11 +236,10 @@ impl CheckArgs {
             plural(diagnostics.len() - errors)
         );
         if errors > 0 {
-            return Err(Error::many(
-                diagnostics
-                    .into_iter()
-                    .filter(|d| d.is_error())
-                    .map(Error::from),
+            // Each error is printed above already: only say how many.
+            return Err(Error::new(
+                None,
+                format!("the check found {errors} error{}", plural(errors)),
             ));
         }
         Ok(())

@@ -62,8 +62,12 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Episodes left out because they are drafts or dated in the future.
     pub held_back: Vec<HeldBack>,
-    /// Problems that do not stop the build.
+    /// Problems that do not stop the build, as `build` and `serve` print
+    /// them: loading's, then [`Site::feed_rules`] as warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The feed rules' findings ([`crate::feed::rules::check`]) as `check`
+    /// reports them, errors included; also the end of `warnings`.
+    pub feed_rules: Vec<Diagnostic>,
 }
 
 /// One episode, validated.
@@ -376,6 +380,9 @@ impl Site {
         }
         errors.extend(duplicated);
         let pages = load_pages(&content.pages, &config, &mut errors);
+        // A cover that is not there breaks the show in apps: the one feed
+        // rule a build enforces.
+        errors.extend(crate::feed::rules::cover_error(root, &config).map(Error::from));
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
@@ -383,7 +390,7 @@ impl Site {
         let tags = collect_tags(&episodes, &config);
         held_back.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.source.cmp(&b.source)));
         warnings.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.message.cmp(&b.message)));
-        Ok(Site {
+        let mut site = Site {
             root: root.to_path_buf(),
             config,
             episodes,
@@ -391,7 +398,21 @@ impl Site {
             tags,
             held_back,
             warnings,
-        })
+            feed_rules: Vec::new(),
+        };
+        site.feed_rules = crate::timed("feed rules", || crate::feed::rules::check(&site));
+        let as_warnings = site.feed_rules.iter().map(|d| Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..d.clone()
+        });
+        site.warnings.extend(as_warnings);
+        Ok(site)
+    }
+
+    /// [`Site::warnings`] without the feed rules' copies: what loading
+    /// found (`check` reports the rules with their own severity).
+    pub fn load_warnings(&self) -> &[Diagnostic] {
+        &self.warnings[..self.warnings.len() - self.feed_rules.len()]
     }
 
     /// The newer and the older neighbour of episode `i`, as indices into

@@ -6,16 +6,21 @@
 mod common;
 
 use common::{FixtureSite, BASIC_CONFIG};
+use std::io::Read;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const COVER_PNG: &[u8] = include_bytes!("../src/starter/cover.png");
-
-/// The basic fixture with its cover art in place.
+/// The basic fixture: settings, cover art, one episode.
 fn site() -> FixtureSite {
-    let site = FixtureSite::basic();
-    site.write_bytes("static/cover.png", COVER_PNG);
-    site
+    FixtureSite::basic()
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
 }
 
 /// Runs the binary with `args` in `dir`; `None` when it was still running
@@ -41,6 +46,11 @@ fn run_for(dir: &std::path::Path, args: &[&str], limit: Duration) -> Option<Outp
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// How often `needle` occurs in `haystack`.
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
 }
 
 // ---------------------------------------------------------------------------
@@ -112,6 +122,37 @@ fn a_plain_base_url_still_builds_and_gets_its_slash() {
 }
 
 #[test]
+fn missing_cover_art_is_an_error_at_the_image_line() {
+    let site = site();
+    std::fs::remove_file(site.path("static/cover.png")).unwrap();
+    let err = site.build_err();
+    let line = 1 + BASIC_CONFIG
+        .lines()
+        .position(|l| l.starts_with("image"))
+        .unwrap();
+    assert!(
+        err.contains(&format!("podcast.toml:{line}:9: ")),
+        "names the `image` value: {err}"
+    );
+    assert!(
+        err.contains("cover art not found: static/cover.png"),
+        "{err}"
+    );
+    assert!(!site.path("public").exists());
+
+    // A cover that cannot be read (here: a folder) is an error too.
+    std::fs::create_dir_all(site.path("static/cover.png")).unwrap();
+    let err = site.build_err();
+    assert!(err.contains(&format!("podcast.toml:{line}:9: ")), "{err}");
+    assert!(err.contains("static/cover.png"), "{err}");
+
+    // `check` says the same, once.
+    let out = site.run(&["check"]);
+    assert!(!out.status.success());
+    assert_eq!(count(&text(&out), "static/cover.png"), 1, "{}", text(&out));
+}
+
+#[test]
 fn serve_refuses_a_base_url_that_runs_script() {
     let site = site();
     for bad in ["javascript:alert(1)//", "https://example.org/?a=1"] {
@@ -125,4 +166,107 @@ fn serve_refuses_a_base_url_that_runs_script() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("--base-url"), "names the flag: {err}");
     }
+}
+
+/// A site whose settings break several of `check`'s rules, none of them
+/// one that breaks apps.
+fn site_with_rule_problems() -> FixtureSite {
+    let site = site();
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG
+            .replace("language = \"en\"", "language = \"english\"")
+            .replace("[\"Technology\"]", "[\"Tecnology\"]")
+            .replace("host@example.org", "host at example.org"),
+    );
+    site
+}
+
+#[test]
+fn feed_rules_are_warnings_in_build_each_printed_once() {
+    let site = site_with_rule_problems();
+    let out = site.build_ok();
+    for (what, needle) in [
+        (
+            "language",
+            "`language` = \"english\" is not an ISO 639 code",
+        ),
+        ("category", "did you mean \"Technology\"?"),
+        ("email", "is not an email address"),
+    ] {
+        assert_eq!(count(&out, needle), 1, "{what} once:\n{out}");
+        let line = out.lines().find(|l| l.contains(needle)).unwrap();
+        assert!(line.starts_with("warning: "), "{what}: {line}");
+    }
+    // `check` keeps them as errors, each once.
+    let out = site.run(&["check"]);
+    let all = text(&out);
+    assert!(!out.status.success(), "{all}");
+    assert!(all.contains("3 errors"), "{all}");
+    for needle in ["is not an ISO 639 code", "did you mean \"Technology\"?"] {
+        assert_eq!(count(&all, needle), 1, "{all}");
+        let line = all.lines().find(|l| l.contains(needle)).unwrap();
+        assert!(line.starts_with("error: "), "{line}");
+    }
+}
+
+#[test]
+fn feed_rules_are_warnings_in_serve() {
+    let site = site_with_rule_problems();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        .args(["serve", "--port", "0"])
+        .current_dir(site.root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start serve");
+    // The first build's warnings come before "Serving", which goes to stdout;
+    // read stderr until the language warning shows or a while passes.
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(bytes) = rx.recv_timeout(Duration::from_millis(200)) {
+            seen.extend(bytes);
+        }
+        if String::from_utf8_lossy(&seen).contains("is not an ISO 639 code") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = String::from_utf8_lossy(&seen);
+    assert!(
+        seen.contains("warning: podcast.toml") && seen.contains("is not an ISO 639 code"),
+        "{seen}"
+    );
+}
+
+#[test]
+fn the_starter_site_builds_without_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        .args(["init", "show"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        .args(["build"])
+        .current_dir(dir.path().join("show"))
+        .output()
+        .unwrap();
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(!all.contains("warning"), "{all}");
 }
