@@ -30,6 +30,8 @@ pub struct Source<F> {
     pub path: PathBuf,
     pub front: F,
     pub body: String,
+    /// The file's line where `body` starts (1-based).
+    pub body_line: usize,
     /// The front matter's text, for turning spans into lines and columns.
     front_text: String,
     /// The file's stamp when it was read (`None` for text not read from a file).
@@ -84,6 +86,16 @@ impl<F> Source<F> {
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.front_text, spanned.span().start);
         Diagnostic::error(self.path.clone(), message).at(line + 1, column)
+    }
+
+    /// The file's line where the text of a front matter string starts
+    /// (after the `"""` of a multi-line string that opens a line of its own).
+    pub fn text_line(&self, spanned: &Spanned<String>) -> usize {
+        let start = spanned.span().start;
+        let (line, _) = line_col(&self.front_text, start);
+        let raw = self.front_text.get(start..).unwrap_or("");
+        let own_line = raw.starts_with("\"\"\"\n") || raw.starts_with("'''\n");
+        line + 1 + usize::from(own_line)
     }
 }
 
@@ -162,10 +174,10 @@ pub struct Feedback {
     pub via: Option<String>,
     /// Markdown: the host's words about it.
     #[serde(default)]
-    pub intro: Option<String>,
+    pub intro: Option<Spanned<String>>,
     /// Markdown: the listener's own words.
     #[serde(default)]
-    pub quote: Option<String>,
+    pub quote: Option<Spanned<String>>,
 }
 
 /// `[[chapters]]` as written.
@@ -391,6 +403,8 @@ pub fn parse_source<F: serde::de::DeserializeOwned>(
         path: path.to_path_buf(),
         front,
         body,
+        // The `+++` lines, and the front matter's (each ends with `\n`).
+        body_line: front_text.matches('\n').count() + 3,
         front_text,
         stamp: None,
     })

@@ -379,7 +379,7 @@ impl Site {
             }
         }
         errors.extend(duplicated);
-        let pages = load_pages(&content.pages, &config, &mut errors);
+        let pages = load_pages(&content.pages, &config, &mut errors, &mut warnings);
         // A cover that is not there breaks the show in apps: the one feed
         // rule a build enforces.
         errors.extend(crate::feed::rules::cover_error(root, &config).map(Error::from));
@@ -389,7 +389,12 @@ impl Site {
         sort_newest_first(&mut episodes);
         let tags = collect_tags(&episodes, &config);
         held_back.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.source.cmp(&b.source)));
-        warnings.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.message.cmp(&b.message)));
+        warnings.sort_by(|a, b| {
+            (a.file.cmp(&b.file))
+                .then_with(|| a.line.cmp(&b.line))
+                .then_with(|| a.column.cmp(&b.column))
+                .then_with(|| a.message.cmp(&b.message))
+        });
         let mut site = Site {
             root: root.to_path_buf(),
             config,
@@ -632,10 +637,13 @@ impl EpisodeContext<'_> {
             trusted_html: false,
             ..md
         };
-        let render_opt = |text: &Option<String>| {
-            text.as_deref()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| markdown::render(t, &listener_md))
+        let mut render_opt = |text: &Option<toml::Spanned<String>>| {
+            text.as_ref()
+                .filter(|t| !t.get_ref().trim().is_empty())
+                .map(|t| {
+                    let at = MarkdownAt::Value(src.text_line(t));
+                    render_markdown(t.get_ref(), &listener_md, &src.path, at, &mut warnings)
+                })
         };
         let feedback = front
             .feedback
@@ -647,6 +655,13 @@ impl EpisodeContext<'_> {
                 quote_html: render_opt(&f.quote),
             })
             .collect();
+        let notes_html = render_markdown(
+            &src.body,
+            &md,
+            &src.path,
+            MarkdownAt::Body(src.body_line),
+            &mut warnings,
+        );
         let summary = match &front.summary {
             Some(s) if !s.trim().is_empty() => s.trim().to_string(),
             _ => markdown::first_paragraph_text(&src.body),
@@ -669,7 +684,7 @@ impl EpisodeContext<'_> {
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
         let mut episode = Episode {
             source: src.path.clone(),
-            notes_html: markdown::render(&src.body, &md),
+            notes_html,
             slug,
             url,
             title: front.title.trim().to_string(),
@@ -823,6 +838,40 @@ impl EpisodeContext<'_> {
         }
         chapters
     }
+}
+
+/// Where a piece of Markdown starts in its file.
+#[derive(Clone, Copy)]
+enum MarkdownAt {
+    /// A file's body, from this line: lines and columns are exact.
+    Body(usize),
+    /// A front matter string whose text starts on this line: lines only.
+    Value(usize),
+}
+
+/// Renders Markdown from `file`; what the renderer took out (links that
+/// would run script...) becomes a warning at its line.
+fn render_markdown(
+    text: &str,
+    opts: &RenderOptions<'_>,
+    file: &Path,
+    at: MarkdownAt,
+    warnings: &mut Vec<Diagnostic>,
+) -> String {
+    let (html, findings) = markdown::render_checked(text, opts);
+    warnings.extend(findings.into_iter().map(|f| {
+        let d = Diagnostic::warning(file.to_path_buf(), f.message).help(
+            "podsmith never publishes an address that runs script; link to an https:// address instead",
+        );
+        match at {
+            MarkdownAt::Body(first) => d.at(first + f.line - 1, f.column),
+            MarkdownAt::Value(first) => Diagnostic {
+                line: Some(first + f.line - 1),
+                ..d
+            },
+        }
+    }));
+    html
 }
 
 /// The public URL of a file in the media folder.
@@ -996,6 +1045,7 @@ fn load_pages(
     sources: &[Source<PageFront>],
     config: &Config,
     errors: &mut Vec<Error>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages: Vec<Page> = Vec::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -1030,13 +1080,16 @@ fn load_pages(
         }
         seen.insert(slug.clone(), src.path.clone());
         let url = format!("{}{}/", config.base_url, crate::slug::encode_segment(&slug));
-        let html = markdown::render(
+        let html = render_markdown(
             &src.body,
             &RenderOptions {
                 trusted_html: true,
                 base_url: &config.base_url,
                 page_url: &url,
             },
+            &src.path,
+            MarkdownAt::Body(src.body_line),
+            warnings,
         );
         pages.push(Page {
             source: src.path.clone(),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{FixtureSite, BASIC_CONFIG};
+use common::{episode, FixtureSite, BASIC_CONFIG, SAMPLE_MP3};
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -269,4 +269,114 @@ fn the_starter_site_builds_without_warnings() {
     let all = text(&out);
     assert!(out.status.success(), "{all}");
     assert!(!all.contains("warning"), "{all}");
+}
+
+// ---------------------------------------------------------------------------
+// Observation 9: links that run script, control characters
+
+const SCRIPT_NOTES: &str = "+++
+title = \"Links\"
+date = 2026-01-05T08:00:00Z
+episode = 2
+audio = \"two.mp3\"
+guid = \"guid-links\"
+summary = \"Links.\"
++++
+
+Good: [site](https://example.org/x), [pdf](notes.pdf), [mail](mailto:a@example.org).
+
+[plain](javascript:alert(1))
+[cased](JaVaScRiPt:alert(2))
+[entity](java&#x09;script:alert(3))
+[newline](java&#10;script:alert(4))
+[vb](vbscript:msgbox(5))
+[data](data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==)
+[percent](%6Aavascript:alert(7))
+[spaced](<  javascript:alert(8)>)
+![pic](javascript:alert(9))
+<javascript:alert(10)>
+[ref][r]
+
+[r]: javascript:alert(11)
+
+<a href=\"jav&#x61;script:alert(12)\" title=\"kept\">raw</a> and <a href='javascript:alert(13)'>single</a>.
+
+<div>
+<a
+  href=\"javascript:alert(14)\">block</a>
+</div>
+";
+
+#[test]
+fn script_links_in_notes_are_kept_as_text_with_a_warning() {
+    let site = site();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write("content/episodes/002-links.md", SCRIPT_NOTES);
+    let out = site.build_ok();
+    let page = site.read_out("episodes/002-links/index.html");
+    let feed = site.read_out("feed.xml");
+    for (name, html) in [("page", &page), ("feed", &feed)] {
+        // The autolink's text is its address: it stays, as text.
+        assert!(html.contains("\njavascript:alert(10)\n"), "{name}:\n{html}");
+        let lower = html
+            .to_ascii_lowercase()
+            .replace("\njavascript:alert(10)\n", "");
+        for bad in [
+            "javascript:",
+            "vbscript:",
+            "data:text",
+            "alert(",
+            "msgbox",
+            "script:alert",
+            "%6aavascript",
+        ] {
+            assert!(!lower.contains(bad), "{name} has {bad:?}:\n{html}");
+        }
+        // The links' words stay, as text.
+        for word in [
+            "plain", "cased", "entity", "newline", "vb", "data", "percent", "spaced", "pic", "ref",
+            "raw", "single", "block",
+        ] {
+            assert!(html.contains(word), "{name} lost {word:?}");
+        }
+        // Good links are untouched.
+        assert!(html.contains("href=\"https://example.org/x\""), "{name}");
+        assert!(
+            html.contains("href=\"https://example.org/show/episodes/002-links/notes.pdf\""),
+            "{name}"
+        );
+        assert!(html.contains("href=\"mailto:a@example.org\""), "{name}");
+        // The raw HTML tag stays, without its address.
+        assert!(html.contains("<a title=\"kept\">raw</a>"), "{name}");
+    }
+    // One warning per link, naming the file and the link's line.
+    let file = "content/episodes/002-links.md";
+    for line in (12..=22).chain([26, 30]) {
+        assert!(
+            out.contains(&format!("warning: {file}:{line}:")),
+            "no warning for line {line}:\n{out}"
+        );
+    }
+    assert_eq!(count(&out, &format!("warning: {file}:26:")), 2, "{out}");
+    assert_eq!(count(&out, &format!("warning: {file}:")), 14, "{out}");
+}
+
+#[test]
+fn script_links_in_listener_feedback_are_text_with_a_warning() {
+    let site = site();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode("One", 1, "one.mp3").replace(
+            "+++\n\n",
+            "[[feedback]]\nfrom = \"Eve\"\nquote = \"Click [here](javascript:alert(1)) or <a href=x>there</a>\"\n+++\n\n",
+        ),
+    );
+    let out = site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(page.contains("Click here or"), "{page}");
+    assert!(
+        out.contains("warning: content/episodes/001-one.md:11:"),
+        "names the quote's line:\n{out}"
+    );
 }
