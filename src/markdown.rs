@@ -403,6 +403,21 @@ const URL_ATTRIBUTES: &[&str] = &[
 /// alone.
 pub fn defuse_html(html: &str, found: &mut dyn FnMut(usize, &str, &'static str)) -> Option<String> {
     let bytes = html.as_bytes();
+    // The usual case, decided at once: no character reference, escape or
+    // line break that could hide a scheme, and no scheme to fear in sight.
+    let has = |word: &[u8]| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if !bytes
+        .iter()
+        .any(|b| matches!(b, b'&' | b'%' | b'\t' | b'\n' | b'\r'))
+        && !has(b"script")
+        && !has(b"data")
+    {
+        return None;
+    }
     let mut cuts: Vec<Range<usize>> = Vec::new();
     let mut i = 0;
     let skip_ws = |mut j: usize| {
