@@ -1,6 +1,7 @@
 //! Show settings: `podcast.toml`, parsed strictly (an unknown key is an error
 //! with a suggestion) and validated before any other work.
 
+use crate::content::{control_warnings, strip_controls, strip_toml_controls, StrayControl};
 use crate::error::{line_col, nearest, Diagnostic, Error, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -62,6 +63,10 @@ pub struct Config {
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// Problems found while reading the settings that do not stop a build
+    /// (removed control characters); the site's warnings include them.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
@@ -159,9 +164,13 @@ impl Config {
     }
 
     /// Parses and validates settings text; `path` is used in messages.
+    /// Control characters are removed, with warnings in
+    /// [`Config::warnings`] (see [`crate::content::strip_controls`]).
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let mut config: Config = parse_toml(text, path, 0, "setting")?;
-        config.validate(path, text)?;
+        let (text, mut found) = strip_controls(text);
+        let mut config: Config = parse_toml(&text, path, 0, "setting", &mut found)?;
+        config.validate(path, &text)?;
+        config.warnings = control_warnings(path, found);
         Ok(config)
     }
 
@@ -409,13 +418,16 @@ pub fn safe_relative_path(value: &str) -> std::result::Result<(), String> {
 /// `line_offset` is the number of file lines before `text` (front matter
 /// starts after its `+++` line); `what` names a key in messages ("setting",
 /// "front matter key").
+/// Stray control characters in the strings are removed on the way and
+/// listed in `found` (see [`crate::content::strip_controls`]).
 pub(crate) fn parse_toml<T: DeserializeOwned>(
     text: &str,
     path: &Path,
     line_offset: usize,
     what: &str,
+    found: &mut Vec<StrayControl>,
 ) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
+    let located = |e: toml::de::Error| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         let mut diagnostic =
             Diagnostic::error(path.to_path_buf(), describe_toml_error(e.message(), what))
@@ -423,8 +435,11 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(
         if let Some(help) = help_for_toml_error(e.message(), what) {
             diagnostic = diagnostic.help(help);
         }
-        diagnostic.into()
-    })
+        Error::from(diagnostic)
+    };
+    let mut table = toml::de::DeTable::parse(text).map_err(located)?;
+    strip_toml_controls(table.get_mut(), text, line_offset, found);
+    T::deserialize(toml::de::Deserializer::from(table)).map_err(located)
 }
 
 fn backticked(message: &str) -> Vec<&str> {

@@ -367,7 +367,7 @@ impl Site {
         let mut errors = Vec::new();
         let mut episodes = Vec::new();
         let mut held_back = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = config.warnings.clone();
         for read in content.episodes {
             match read.result {
                 Ok(Loaded::Included(episode, mut w)) => {
@@ -531,7 +531,7 @@ impl EpisodeContext<'_> {
         let front = &src.front;
         let config = self.config;
         let mut errors: Vec<Diagnostic> = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = src.warnings.clone();
         let date = match to_chrono(front.date.get_ref()) {
             Some(d) => d,
             None => {
@@ -882,7 +882,10 @@ pub fn media_url(config: &Config, rel: &str) -> String {
     }
 }
 
+/// The chapters in the audio file's tags. Their text comes from the file,
+/// not from podsmith's text loading: control characters are removed here.
 fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
+    let text = |t: &str| content::strip_controls(t).0.into_owned();
     info.chapters
         .iter()
         .enumerate()
@@ -891,9 +894,10 @@ fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
             end: c.end,
             title: c
                 .title
-                .clone()
+                .as_deref()
+                .map(text)
                 .unwrap_or_else(|| format!("Chapter {}", i + 1)),
-            url: c.url.clone().filter(|u| check_link(u).is_ok()),
+            url: c.url.as_deref().map(text).filter(|u| check_link(u).is_ok()),
         })
         .collect()
 }
@@ -1079,6 +1083,7 @@ fn load_pages(
             continue;
         }
         seen.insert(slug.clone(), src.path.clone());
+        warnings.extend(src.warnings.iter().cloned());
         let url = format!("{}{}/", config.base_url, crate::slug::encode_segment(&slug));
         let html = render_markdown(
             &src.body,

@@ -380,3 +380,82 @@ fn script_links_in_listener_feedback_are_text_with_a_warning() {
         "names the quote's line:\n{out}"
     );
 }
+
+#[test]
+fn control_characters_never_reach_pages_or_feed() {
+    let site = site();
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace(
+            "title = \"Fixture Show\"",
+            "title = \"Fixture\\u0007 Show\"",
+        ),
+    );
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    // Escapes in front matter (TOML allows any character written as an
+    // escape), a raw C1 character (TOML allows those raw), raw controls in
+    // the notes, and a lone carriage return.
+    let episode_text = "+++
+title = \"Bell\\u0007 and NUL\\u0000\"
+date = 2026-01-05T08:00:00Z
+episode = 2
+audio = \"two.mp3\"
+guid = \"guid-ctl\"
+summary = \"Sum\u{85}mary \\u009b here\"
+supporters = [\"Ad\\u001ba\"]
+
+[[credits]]
+name = \"Cred\\u007fit\"
+role = \"Audio editing\"
+
+[[feedback]]
+from = \"Fr\\u0000om\"
+quote = \"Quo\\u0080te\"
++++
+
+Notes with NUL \u{0} and ESC \u{1b} and DEL \u{7f} and C1 \u{9b} here.\rNext line.
+
+```
+code \u{8} with backspace
+```
+";
+    site.write("content/episodes/002-ctl.md", episode_text);
+    let out = site.build_ok();
+    let is_bad =
+        |c: char| (c < ' ' && c != '\t' && c != '\n') || ('\u{7f}'..='\u{9f}').contains(&c);
+    for (rel, bytes) in site.snapshot_out() {
+        if !(rel.ends_with(".html") || rel.ends_with(".xml") || rel.ends_with(".json")) {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        if let Some(c) = text.chars().find(|&c| is_bad(c)) {
+            panic!("{rel} has U+{:04X}", c as u32);
+        }
+    }
+    let page = site.read_out("episodes/002-ctl/index.html");
+    for kept in [
+        "Bell and NUL",
+        "Summary  here",
+        "Ada",
+        "Credit",
+        "From",
+        "Quote",
+        "C1  here.",
+        "Next line.",
+        "code  with backspace",
+    ] {
+        assert!(page.contains(kept), "{kept:?} not in the page:\n{page}");
+    }
+    let feed = site.read_out("feed.xml");
+    assert!(feed.contains("<title>Fixture Show</title>"), "{feed}");
+    rss::Channel::read_from(feed.as_bytes()).expect("the feed is well-formed");
+    // Warnings name the file and the line of each control character.
+    let file = "content/episodes/002-ctl.md";
+    for line in [2, 7, 8, 11, 15, 16, 19, 23] {
+        assert!(
+            out.contains(&format!("warning: {file}:{line}:")),
+            "no warning for line {line}:\n{out}"
+        );
+    }
+    assert!(out.contains("warning: podcast.toml:1:"), "{out}");
+}
