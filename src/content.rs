@@ -719,11 +719,11 @@ mod tests {
     #[test]
     fn control_characters_leave_no_field() {
         let src = episode(
-            "+++\ntitle = \"A\\u0007B\"\ndate = 2026-01-06\ntags = [\"x\\u009by\"]\n[extra]\n\"k\\u0000\" = \"v\\b\"\n+++\nBody\u{1b} text\r\n",
+            "+++\ntitle = \"A\\u0007B\"\ndate = 2026-01-06\nsupporters = [\"x\\u009by\"]\n[extra]\n\"k\\u0000\" = \"v\\b\"\n+++\nBody\u{1b} text\r\n",
         )
         .unwrap();
         assert_eq!(src.front.title, "AB");
-        assert_eq!(src.front.tags, ["xy"]);
+        assert_eq!(src.front.supporters, ["xy"]);
         assert_eq!(src.front.extra.get("k").and_then(|v| v.as_str()), Some("v"));
         assert_eq!(src.body, "Body text\n");
         let lines: Vec<Option<usize>> = src.warnings.iter().map(|w| w.line).collect();
