@@ -4,7 +4,7 @@ use crate::content::{self, EpisodeFront, CONTENT_DIR, EPISODES_DIR};
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::output::{default_out_dir, Staging};
 use crate::site::LoadOptions;
-use crate::{build, load_site, render, BuildOptions};
+use crate::{build, render, BuildOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -193,7 +193,10 @@ pub struct CheckArgs {
 impl CheckArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
-        let site = load_site(root, &LoadOptions::default(), None)?;
+        // A missing cover, which stops a build, is one problem among the
+        // feed rules' here.
+        let config = crate::config::Config::load(root)?;
+        let site = crate::site::Site::load_for_check(root, config, &LoadOptions::default())?;
         // Render into a throwaway staging folder so template errors are found too.
         let scratch = tempdir_for_check()?;
         let staging = Staging::begin(&scratch.join("out"), root)?;

@@ -146,10 +146,16 @@ fn missing_cover_art_is_an_error_at_the_image_line() {
     assert!(err.contains(&format!("podcast.toml:{line}:9: ")), "{err}");
     assert!(err.contains("static/cover.png"), "{err}");
 
-    // `check` says the same, once.
+    // `check` says the same, once, among every other problem.
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace("language = \"en\"", "language = \"english\""),
+    );
     let out = site.run(&["check"]);
+    let all = text(&out);
     assert!(!out.status.success());
-    assert_eq!(count(&text(&out), "static/cover.png"), 1, "{}", text(&out));
+    assert_eq!(count(&all, "static/cover.png"), 1, "{all}");
+    assert!(all.contains("is not an ISO 639 code"), "{all}");
 }
 
 #[test]

@@ -403,8 +403,12 @@ fn config_text(root: &Path) -> String {
     std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
 }
 
-/// `d` pointing at the value of the setting at `keys` in podcast.toml's `text`.
+/// `d` pointing at the value of the setting at `keys` in podcast.toml's
+/// `text` (no keys: a setting that is missing, so nowhere).
 fn config_diagnostic(d: Diagnostic, text: &str, keys: &[&str]) -> Diagnostic {
+    if keys.is_empty() {
+        return d;
+    }
     match crate::config::locate(text, keys) {
         Some((line, column)) => d.at(line, column),
         None => d,
