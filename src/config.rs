@@ -1,6 +1,7 @@
 //! Show settings: `podcast.toml`, parsed strictly (an unknown key is an error
 //! with a suggestion) and validated before any other work.
 
+use crate::content::{control_warnings, strip_controls, strip_toml_controls, StrayControl};
 use crate::error::{line_col, nearest, Diagnostic, Error, Result};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -64,6 +65,10 @@ pub struct Config {
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// Problems found while reading the settings that do not stop a build
+    /// (removed control characters); the site's warnings include them.
+    #[serde(skip)]
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
@@ -177,39 +182,56 @@ impl Config {
     }
 
     /// Parses and validates settings text; `path` is used in messages.
+    /// Control characters are removed, with warnings in
+    /// [`Config::warnings`] (see [`crate::content::strip_controls`]).
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
-        let mut config: Config = parse_toml(text, path, 0, "setting")?;
-        config.media.dir_at = locate_media_dir(text);
-        config.validate(path)?;
+        let (text, mut found) = strip_controls(text);
+        let mut config: Config = parse_toml(&text, path, 0, "setting", &mut found)?;
+        config.media.dir_at = locate_media_dir(&text);
+        config.validate(path, &text)?;
+        config.warnings = control_warnings(path, found);
         Ok(config)
     }
 
-    fn validate(&mut self, path: &Path) -> Result<()> {
+    fn validate(&mut self, path: &Path, text: &str) -> Result<()> {
         let mut problems = Vec::new();
-        let err = |msg: String, help: &str| {
-            Error::from(Diagnostic::error(path.to_path_buf(), msg).help(help))
+        // Points at the value of the setting at `keys` (found again only
+        // when there is something to say about it).
+        let err = |keys: &[&str], msg: String, help: &str| {
+            let mut d = Diagnostic::error(path.to_path_buf(), msg).help(help);
+            if let Some((line, column)) = locate(text, keys) {
+                d = d.at(line, column);
+            }
+            Error::from(d)
         };
         if self.title.trim().is_empty() {
-            problems.push(err("`title` is empty".into(), "give the show a name"));
+            problems.push(err(
+                &["title"],
+                "`title` is empty".into(),
+                "give the show a name",
+            ));
         }
         match normalize_base_url(&self.base_url) {
-            Some(url) => self.base_url = url,
-            None => problems.push(err(
-                format!("`base_url` = {:?} is not an http(s) address", self.base_url),
-                "write the site's public address, e.g. base_url = \"https://example.org/\"",
+            Ok(url) => self.base_url = url,
+            Err(why) => problems.push(err(
+                &["base_url"],
+                format!("`base_url` = {:?} {why}", self.base_url),
+                "write the site's public address, e.g. base_url = \"https://example.org/podcast/\"",
             )),
         }
         if let Some(media_url) = &self.media.base_url {
             match normalize_base_url(media_url) {
-                Some(url) => self.media.base_url = Some(url),
-                None => problems.push(err(
-                    format!("`[media] base_url` = {media_url:?} is not an http(s) address"),
-                    "write where the audio is served from, e.g. \"https://media.example.org/\", or remove it",
+                Ok(url) => self.media.base_url = Some(url),
+                Err(why) => problems.push(err(
+                    &["media", "base_url"],
+                    format!("`[media] base_url` = {media_url:?} {why}"),
+                    "write where the audio is served from, e.g. \"https://media.example.org/show/\", or remove it",
                 )),
             }
         }
         if self.episodes_per_page == 0 {
             problems.push(err(
+                &["episodes_per_page"],
                 "`episodes_per_page` must be at least 1".into(),
                 "remove it or set a positive number",
             ));
@@ -225,25 +247,30 @@ impl Config {
         if let Some(image) = &self.image {
             if let Err(e) = safe_relative_path(image) {
                 problems.push(err(
+                    &["image"],
                     format!("`image`: {e}"),
                     "name a file under static/, e.g. \"cover.png\"",
                 ));
             }
         }
-        let links = self
-            .funding
-            .iter()
-            .map(|f| ("[[funding]] url", &f.url))
-            .chain(self.subscribe.iter().map(|s| ("[[subscribe]] url", &s.url)))
+        let links = (self.funding.iter().map(|f| ("funding", &f.url)).enumerate())
+            .chain(
+                self.subscribe
+                    .iter()
+                    .map(|s| ("subscribe", &s.url))
+                    .enumerate(),
+            )
             .chain(
                 self.credits
                     .iter()
-                    .filter_map(|c| c.url.as_ref().map(|u| ("[[credits]] url", u))),
+                    .enumerate()
+                    .filter_map(|(i, c)| c.url.as_ref().map(|u| (i, ("credits", u)))),
             );
-        for (key, url) in links {
+        for (i, (table, url)) in links {
             if let Err(why) = check_link(url) {
                 problems.push(err(
-                    format!("`{key}` = {url:?}: {why}"),
+                    &[table, &i.to_string(), "url"],
+                    format!("`[[{table}]] url` = {url:?}: {why}"),
                     "use an https:// or mailto: address",
                 ));
             }
@@ -287,23 +314,93 @@ fn locate_media_dir(text: &str) -> Option<(usize, usize)> {
     Some(line_col(text, span.start))
 }
 
-/// Normalizes an absolute http(s) URL to end with `/`; `None` if it is not one.
-fn normalize_base_url(url: &str) -> Option<String> {
+/// Checks a base address (`base_url`, `[media] base_url`, `serve
+/// --base-url`) and makes it end with `/`. Podcast apps and the feed put
+/// paths after it, so it must be `http(s)://host[:port]/path/`: no user
+/// name or password, no query, no fragment, no spaces. `Err` says what is
+/// wrong, as the end of a sentence that starts with the address.
+pub fn normalize_base_url(url: &str) -> std::result::Result<String, String> {
     let url = url.trim();
-    let rest = url
+    let Some(rest) = url
         .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    if rest.is_empty()
-        || rest.starts_with('/')
-        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err("is not an http(s) address (it must start with https://)".into());
+    };
+    if let Some(c) = url
+        .chars()
+        .find(|&c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}".contains(c))
     {
-        return None;
+        return Err(format!(
+            "has a character that cannot be in a web address ({c:?})"
+        ));
     }
-    Some(if url.ends_with('/') {
+    for (mark, what) in [('?', "a query"), ('#', "a fragment")] {
+        if url.contains(mark) {
+            return Err(format!(
+                "has {what} (`{mark}...`): podsmith adds paths after the address, which would land inside it"
+            ));
+        }
+    }
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.contains('@') {
+        return Err(
+            "has a user name or password (`...@`), which would be published in the feed".into(),
+        );
+    }
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        // An IPv6 address: [::1] or [::1]:8080.
+        Some(v6) => match v6.split_once(']') {
+            Some((ip, after)) if after.is_empty() || after.starts_with(':') => (
+                ip.parse::<std::net::Ipv6Addr>().is_ok(),
+                after.strip_prefix(':'),
+            ),
+            _ => (false, None),
+        },
+        None => {
+            let (host, port) = match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            };
+            if host.is_empty() {
+                return Err("has no host name (write e.g. https://example.org/)".into());
+            }
+            let ok = host
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '%'));
+            (ok, port)
+        }
+    };
+    if !host_ok {
+        return Err(format!("has an invalid host name ({authority:?})"));
+    }
+    if port.is_some_and(|p| p.is_empty() || p.parse::<u16>().is_err()) {
+        return Err("has an invalid port (write e.g. https://example.org:8443/)".into());
+    }
+    Ok(if url.ends_with('/') {
         url.to_string()
     } else {
         format!("{url}/")
     })
+}
+
+/// The 1-based line and column of the value at `keys` in TOML `text` (a
+/// key made of digits indexes an array: `["funding", "1", "url"]`), to
+/// point at a setting in a message; `None` when it is not there.
+pub fn locate(text: &str, keys: &[&str]) -> Option<(usize, usize)> {
+    let root = toml::de::DeTable::parse(text).ok()?;
+    let mut span = root.span();
+    let root = toml::de::DeValue::Table(root.into_inner());
+    let mut value = &root;
+    for key in keys {
+        let next = match key.parse::<usize>() {
+            Ok(i) => value.get(i)?,
+            Err(_) => value.get(*key)?,
+        };
+        span = next.span();
+        value = next.get_ref();
+    }
+    Some(line_col(text, span.start))
 }
 
 /// Refuses links that would run script or are not addresses at all.
@@ -357,13 +454,16 @@ pub fn safe_relative_path(value: &str) -> std::result::Result<(), String> {
 /// `line_offset` is the number of file lines before `text` (front matter
 /// starts after its `+++` line); `what` names a key in messages ("setting",
 /// "front matter key").
+/// Stray control characters in the strings are removed on the way and
+/// listed in `found` (see [`crate::content::strip_controls`]).
 pub(crate) fn parse_toml<T: DeserializeOwned>(
     text: &str,
     path: &Path,
     line_offset: usize,
     what: &str,
+    found: &mut Vec<StrayControl>,
 ) -> Result<T> {
-    toml::from_str(text).map_err(|e| {
+    let located = |e: toml::de::Error| {
         let (line, column) = e.span().map_or((1, 1), |s| line_col(text, s.start));
         if let Some(duplicate) = e
             .span()
@@ -377,8 +477,11 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(
         if let Some(help) = help_for_toml_error(e.message(), what) {
             diagnostic = diagnostic.help(help);
         }
-        diagnostic.into()
-    })
+        Error::from(diagnostic)
+    };
+    let mut table = toml::de::DeTable::parse(text).map_err(located)?;
+    strip_toml_controls(table.get_mut(), text, line_offset, found);
+    T::deserialize(toml::de::Deserializer::from(table)).map_err(located)
 }
 
 /// A key (or `[table]`) set twice: names the key, where it is set again
@@ -575,6 +678,52 @@ mod tests {
             e.to_string().contains("podcast.toml:4:7: `[media] dir`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn base_urls_are_host_and_path_only() {
+        for (url, normal) in [
+            ("https://example.org", "https://example.org/"),
+            ("http://example.org/show", "http://example.org/show/"),
+            (
+                "https://example.org:8443/a/b/",
+                "https://example.org:8443/a/b/",
+            ),
+            ("http://127.0.0.1:1111/", "http://127.0.0.1:1111/"),
+            ("http://[::1]:1111/", "http://[::1]:1111/"),
+            ("https://bücher.example/", "https://bücher.example/"),
+            (" https://example.org/ ", "https://example.org/"),
+        ] {
+            assert_eq!(normalize_base_url(url).as_deref(), Ok(normal), "{url}");
+        }
+        for (url, why) in [
+            ("https://example.org/?a=1#x", "query"),
+            ("https://example.org/#x", "fragment"),
+            ("https://a:b@example.org/", "user name"),
+            ("javascript:alert(1)//", "not an http(s) address"),
+            ("//example.org/", "not an http(s) address"),
+            ("https://", "no host"),
+            ("https:///x/", "no host"),
+            ("https://exa mple.org/", "cannot be in a web address"),
+            ("https://example.org/a\"b/", "cannot be in a web address"),
+            ("https://example.org:port/", "invalid port"),
+            ("https://example.org:99999/", "invalid port"),
+            ("https://[nope]/", "invalid host"),
+            ("https://ex$ample.org/", "invalid host"),
+        ] {
+            let e = normalize_base_url(url).unwrap_err();
+            assert!(e.contains(why), "{url}: {e}");
+        }
+    }
+
+    #[test]
+    fn settings_errors_point_at_the_value() {
+        let e = parse("title = \"S\"\nbase_url = \"https://e.org/?x\"\n[[funding]]\nurl = \"https://e.org/\"\ntext = \"x\"\n[[funding]]\nurl = \"ftp://x\"\ntext = \"y\"\n[media]\nbase_url = \"https://m.org/#f\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("podcast.toml:2:12: `base_url`"), "{e}");
+        assert!(e.contains("podcast.toml:7:7: `[[funding]] url`"), "{e}");
+        assert!(e.contains("podcast.toml:10:12: `[media] base_url`"), "{e}");
     }
 
     #[test]

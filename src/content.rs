@@ -30,10 +30,14 @@ pub struct Source<F> {
     pub path: PathBuf,
     pub front: F,
     pub body: String,
+    /// The file's line where `body` starts (1-based).
+    pub body_line: usize,
     /// The front matter's text, for turning spans into lines and columns.
     front_text: String,
     /// The file's stamp when it was read (`None` for text not read from a file).
     pub stamp: Option<FileStamp>,
+    /// Control characters removed from the file ([`strip_controls`]).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What tells one version of a file from another without reading it: its
@@ -84,6 +88,16 @@ impl<F> Source<F> {
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.front_text, spanned.span().start);
         Diagnostic::error(self.path.clone(), message).at(line + 1, column)
+    }
+
+    /// The file's line where the text of a front matter string starts
+    /// (after the `"""` of a multi-line string that opens a line of its own).
+    pub fn text_line(&self, spanned: &Spanned<String>) -> usize {
+        let start = spanned.span().start;
+        let (line, _) = line_col(&self.front_text, start);
+        let raw = self.front_text.get(start..).unwrap_or("");
+        let own_line = raw.starts_with("\"\"\"\n") || raw.starts_with("'''\n");
+        line + 1 + usize::from(own_line)
     }
 }
 
@@ -162,10 +176,10 @@ pub struct Feedback {
     pub via: Option<String>,
     /// Markdown: the host's words about it.
     #[serde(default)]
-    pub intro: Option<String>,
+    pub intro: Option<Spanned<String>>,
     /// Markdown: the listener's own words.
     #[serde(default)]
-    pub quote: Option<String>,
+    pub quote: Option<Spanned<String>>,
 }
 
 /// `[[chapters]]` as written.
@@ -407,21 +421,213 @@ fn read_source<F: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Resul
     parse_source(&text, path, what)
 }
 
-/// Splits and parses one file's text; `path` is used in messages.
+/// Splits and parses one file's text; `path` is used in messages. Stray
+/// control characters are removed first, from the text and from every
+/// front matter string (see [`strip_controls`]), with a warning.
 pub fn parse_source<F: serde::de::DeserializeOwned>(
     text: &str,
     path: &Path,
     what: &str,
 ) -> Result<Source<F>> {
-    let (front_text, body) = split_front_matter(text, path)?;
-    let front = parse_toml(&front_text, path, 1, what)?;
+    let (text, mut found) = strip_controls(text);
+    let (front_text, body) = split_front_matter(&text, path)?;
+    let front = parse_toml(&front_text, path, 1, what, &mut found)?;
     Ok(Source {
         path: path.to_path_buf(),
         front,
         body,
+        // The `+++` lines, and the front matter's (each ends with `\n`).
+        body_line: front_text.matches('\n').count() + 3,
         front_text,
         stamp: None,
+        warnings: control_warnings(path, found),
     })
+}
+
+/// Whether `c` is a control character that never reaches a page or the
+/// feed: C0 controls other than tab and line feed (a carriage return ends
+/// a line instead), DEL, and the C1 controls U+0080–U+009F. XML forbids
+/// most of them, browsers show boxes or nothing, and they are invisible
+/// in most editors.
+pub fn is_stray_control(c: char) -> bool {
+    matches!(c, '\0'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}')
+}
+
+/// A control character [`strip_controls`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StrayControl {
+    /// 1-based line and column where it was (the column counts characters).
+    pub line: usize,
+    pub column: usize,
+    pub found: char,
+}
+
+/// `text` without stray control characters ([`is_stray_control`]): `\r\n`
+/// and a lone `\r` become `\n` (a carriage return ends a line, as Markdown
+/// reads it), every other one is removed and listed. Every file podsmith
+/// reads text from goes through here first (episodes and pages in
+/// [`parse_source`], podcast.toml in [`crate::config::Config::parse`]), and
+/// so does every string parsed from their TOML (the escapes `\u0000`,
+/// `\b`...), so that no text field carries one into a page or the feed.
+/// Borrows `text` when it is clean (one fast pass over the bytes).
+pub fn strip_controls(text: &str) -> (std::borrow::Cow<'_, str>, Vec<StrayControl>) {
+    let bytes = text.as_bytes();
+    // In UTF-8 they are the bytes below 0x20 but tab and line feed, 0x7F,
+    // and C2 80..C2 9F. A first pass without branches (vector instructions)
+    // looks for those bytes and 0xC2; only a hit is looked at closely.
+    let rough = |chunk: &[u8]| {
+        chunk.iter().fold(false, |hit, &b| {
+            hit | ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b == 0x7F) | (b == 0xC2)
+        })
+    };
+    let suspect = bytes.chunks(64).any(rough)
+        && bytes.iter().enumerate().any(|(i, &b)| {
+            (b < 0x20 && b != b'\t' && b != b'\n')
+                || b == 0x7F
+                || (b == 0xC2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)))
+        });
+    if !suspect {
+        return (std::borrow::Cow::Borrowed(text), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut found = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push('\n');
+            }
+            c if is_stray_control(c) => {
+                found.push(StrayControl {
+                    line,
+                    column,
+                    found: c,
+                });
+                column += 1;
+                continue;
+            }
+            c => out.push(c),
+        }
+        if out.ends_with('\n') {
+            (line, column) = (line + 1, 1);
+        } else {
+            column += 1;
+        }
+    }
+    (std::borrow::Cow::Owned(out), found)
+}
+
+/// One warning per line of `path` where control characters were removed
+/// (at most 20; then one that counts the rest).
+pub fn control_warnings(path: &Path, mut found: Vec<StrayControl>) -> Vec<Diagnostic> {
+    const SHOWN: usize = 20;
+    found.sort_by_key(|f| (f.line, f.column));
+    let mut warnings: Vec<Diagnostic> = Vec::new();
+    let mut lines = found.chunk_by(|a, b| a.line == b.line);
+    for group in lines.by_ref().take(SHOWN) {
+        let mut names: Vec<String> = group
+            .iter()
+            .map(|f| format!("U+{:04X}", u32::from(f.found)))
+            .collect();
+        names.dedup();
+        let what = match names.len() {
+            1 => format!("control character {}", names[0]),
+            _ => format!("control characters {}", names.join(", ")),
+        };
+        warnings.push(
+            Diagnostic::warning(path.to_path_buf(), format!("removed the {what}"))
+                .at(group[0].line, group[0].column)
+                .help("control characters (NUL, escape, C1 codes...) are invisible in most editors and break pages and the feed; delete them from the file"),
+        );
+    }
+    let rest = lines.count();
+    if rest > 0 {
+        warnings.push(Diagnostic::warning(
+            path.to_path_buf(),
+            format!("removed control characters on {rest} more lines"),
+        ));
+    }
+    warnings
+}
+
+/// Removes stray control characters from every string (and key) of a
+/// parsed TOML table; `found` gets the place of each string changed (the
+/// start of its value: an escape such as `\u0007` has no place of its own
+/// in the text).
+pub(crate) fn strip_toml_controls(
+    table: &mut toml::de::DeTable<'_>,
+    text: &str,
+    line_offset: usize,
+    found: &mut Vec<StrayControl>,
+) {
+    fn clean(
+        value: &mut std::borrow::Cow<'_, str>,
+        at: usize,
+        text: &str,
+        line_offset: usize,
+        found: &mut Vec<StrayControl>,
+    ) {
+        let (clean, removed) = strip_controls(value);
+        let changed = matches!(clean, std::borrow::Cow::Owned(_));
+        if changed {
+            let clean = clean.into_owned();
+            let (line, column) = line_col(text, at);
+            found.extend(removed.into_iter().map(|r| StrayControl {
+                line: line + line_offset,
+                column,
+                found: r.found,
+            }));
+            *value = std::borrow::Cow::Owned(clean);
+        }
+    }
+    fn walk(
+        value: &mut toml::de::DeValue<'_>,
+        at: usize,
+        text: &str,
+        line_offset: usize,
+        found: &mut Vec<StrayControl>,
+    ) {
+        match value {
+            toml::de::DeValue::String(s) => clean(s, at, text, line_offset, found),
+            toml::de::DeValue::Array(items) => {
+                for item in items.iter_mut() {
+                    let at = item.span().start;
+                    walk(item.get_mut(), at, text, line_offset, found);
+                }
+            }
+            toml::de::DeValue::Table(table) => tables(table, text, line_offset, found),
+            _ => {}
+        }
+    }
+    fn tables(
+        table: &mut toml::de::DeTable<'_>,
+        text: &str,
+        line_offset: usize,
+        found: &mut Vec<StrayControl>,
+    ) {
+        for (_, value) in table.iter_mut() {
+            let at = value.span().start;
+            walk(value.get_mut(), at, text, line_offset, found);
+        }
+        if table
+            .keys()
+            .any(|k| k.get_ref().chars().any(is_stray_control))
+        {
+            let entries = std::mem::take(table);
+            *table = entries
+                .into_iter()
+                .map(|(key, value)| {
+                    let span = key.span();
+                    let mut name = key.into_inner();
+                    clean(&mut name, span.start, text, line_offset, found);
+                    (Spanned::new(span, name), value)
+                })
+                .collect();
+        }
+    }
+    tables(table, text, line_offset, found);
 }
 
 /// Splits `+++` front matter from the body. Accepts a byte-order mark and
@@ -523,6 +729,38 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("no closing `+++`"));
+    }
+
+    #[test]
+    fn control_characters_are_removed_and_located() {
+        let (clean, found) = strip_controls("a\u{0}b\r\nc\rd\u{85}\u{7f}\te\u{a0}");
+        assert_eq!(clean, "ab\nc\nd\te\u{a0}");
+        let at: Vec<(usize, usize, char)> =
+            found.iter().map(|f| (f.line, f.column, f.found)).collect();
+        assert_eq!(at, [(1, 2, '\0'), (3, 2, '\u{85}'), (3, 3, '\u{7f}')]);
+        assert!(matches!(
+            strip_controls("clean\ttext\n© ok"),
+            (std::borrow::Cow::Borrowed(_), ref f) if f.is_empty()
+        ));
+    }
+
+    #[test]
+    fn control_characters_leave_no_field() {
+        let src = episode(
+            "+++\ntitle = \"A\\u0007B\"\ndate = 2026-01-06\nsupporters = [\"x\\u009by\"]\n[extra]\n\"k\\u0000\" = \"v\\b\"\n+++\nBody\u{1b} text\r\n",
+        )
+        .unwrap();
+        assert_eq!(src.front.title, "AB");
+        assert_eq!(src.front.supporters, ["xy"]);
+        assert_eq!(src.front.extra.get("k").and_then(|v| v.as_str()), Some("v"));
+        assert_eq!(src.body, "Body text\n");
+        let lines: Vec<Option<usize>> = src.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(
+            lines,
+            [Some(2), Some(4), Some(6), Some(8)],
+            "{:?}",
+            src.warnings
+        );
     }
 
     #[test]

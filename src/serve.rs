@@ -99,6 +99,16 @@ impl Shared {
 /// Runs the server until the process is stopped.
 pub fn run(options: &ServeOptions) -> Result<()> {
     let root = options.root.clone();
+    // Checked before anything starts, as podcast.toml's `base_url` is.
+    let chosen_base_url = match &options.base_url {
+        Some(url) => Some(crate::config::normalize_base_url(url).map_err(|why| {
+            Error::from(
+                crate::error::Diagnostic::error(None, format!("--base-url {url:?} {why}"))
+                    .help("pass the address the preview is reached at, e.g. --base-url https://preview.example.org/"),
+            )
+        })?),
+        None => None,
+    };
     Config::load(&root)?; // a missing podcast.toml is an error at once
     remove_stale_work_dirs();
     let work_dir = WorkDir::create()?;
@@ -128,8 +138,8 @@ pub fn run(options: &ServeOptions) -> Result<()> {
         options.bind
     };
     let local_url = format!("http://{}:{port}/", url_host(local));
-    let base_url = match &options.base_url {
-        Some(url) => format!("{}/", url.trim_end_matches('/')),
+    let base_url = match chosen_base_url {
+        Some(url) => url,
         None if options.bind.is_unspecified() => {
             let lan = default_route_address(options.bind).unwrap_or(loopback);
             format!("http://{}:{port}/", url_host(lan))

@@ -66,8 +66,12 @@ pub struct Site {
     pub tags: Vec<Tag>,
     /// Episodes left out because they are drafts or dated in the future.
     pub held_back: Vec<HeldBack>,
-    /// Problems that do not stop the build.
+    /// Problems that do not stop the build, as `build` and `serve` print
+    /// them: loading's, then [`Site::feed_rules`] as warnings.
     pub warnings: Vec<Diagnostic>,
+    /// The feed rules' findings ([`crate::feed::rules::check`]) as `check`
+    /// reports them, errors included; also the end of `warnings`.
+    pub feed_rules: Vec<Diagnostic>,
 }
 
 /// One episode, validated.
@@ -329,6 +333,17 @@ impl Site {
         Site::load_cached(root, config, options, &mut once)
     }
 
+    /// Like [`Site::load`], but a cover that breaks the show in apps (see
+    /// [`crate::feed::rules::cover_error`]) does not stop it: `check` lists
+    /// it in [`Site::feed_rules`] with every other problem.
+    pub fn load_for_check(root: &Path, config: Config, options: &LoadOptions) -> Result<Site> {
+        let mut once = EpisodeCache {
+            remember: false,
+            ..EpisodeCache::default()
+        };
+        Site::load_with(root, config, options, &mut once, false)
+    }
+
     /// Like [`Site::load`], reusing and refilling `kept`: only episode files
     /// that changed since are read and loaded again.
     pub fn load_cached(
@@ -336,6 +351,18 @@ impl Site {
         config: Config,
         options: &LoadOptions,
         kept: &mut EpisodeCache,
+    ) -> Result<Site> {
+        Site::load_with(root, config, options, kept, true)
+    }
+
+    /// [`Site::load_cached`]; `enforce` makes a cover that breaks the show
+    /// an error.
+    fn load_with(
+        root: &Path,
+        config: Config,
+        options: &LoadOptions,
+        kept: &mut EpisodeCache,
+        enforce: bool,
     ) -> Result<Site> {
         let key = format!("{:?}\n{:?}\n{config:?}", root, options);
         if kept.key != key {
@@ -346,7 +373,7 @@ impl Site {
             Some(cache) if cache.is_current() => cache,
             _ => AudioCache::open(&root.join(CACHE_DIR)),
         };
-        let site = Site::from_content(root, config, &cache, options, kept);
+        let site = Site::from_content(root, config, &cache, options, kept, enforce);
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }
@@ -364,6 +391,7 @@ impl Site {
         cache: &AudioCache,
         options: &LoadOptions,
         kept: &mut EpisodeCache,
+        enforce: bool,
     ) -> Result<Site> {
         let ctx = EpisodeContext {
             root,
@@ -419,7 +447,7 @@ impl Site {
         let mut errors = Vec::new();
         let mut episodes = Vec::new();
         let mut held_back = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = config.warnings.clone();
         for read in content.episodes {
             match read.result {
                 Ok(Loaded::Included(episode, mut w)) => {
@@ -431,15 +459,25 @@ impl Site {
             }
         }
         errors.extend(duplicated);
-        let pages = load_pages(&content.pages, &config, &mut errors);
+        let pages = load_pages(&content.pages, &config, &mut errors, &mut warnings);
+        // A cover that is not there breaks the show in apps: the one feed
+        // rule a build enforces (`check` finds it in the feed rules).
+        if enforce {
+            errors.extend(crate::feed::rules::cover_error(root, &config).map(Error::from));
+        }
         if !errors.is_empty() {
             return Err(Error::many(errors));
         }
         sort_newest_first(&mut episodes);
         let tags = collect_tags(&episodes, &config);
         held_back.sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.source.cmp(&b.source)));
-        warnings.sort_by(|a, b| a.file.cmp(&b.file).then_with(|| a.message.cmp(&b.message)));
-        Ok(Site {
+        warnings.sort_by(|a, b| {
+            (a.file.cmp(&b.file))
+                .then_with(|| a.line.cmp(&b.line))
+                .then_with(|| a.column.cmp(&b.column))
+                .then_with(|| a.message.cmp(&b.message))
+        });
+        let mut site = Site {
             root: root.to_path_buf(),
             config,
             episodes,
@@ -447,7 +485,21 @@ impl Site {
             tags,
             held_back,
             warnings,
-        })
+            feed_rules: Vec::new(),
+        };
+        site.feed_rules = crate::timed("feed rules", || crate::feed::rules::check(&site));
+        let as_warnings = site.feed_rules.iter().map(|d| Diagnostic {
+            severity: crate::error::Severity::Warning,
+            ..d.clone()
+        });
+        site.warnings.extend(as_warnings);
+        Ok(site)
+    }
+
+    /// [`Site::warnings`] without the feed rules' copies: what loading
+    /// found (`check` reports the rules with their own severity).
+    pub fn load_warnings(&self) -> &[Diagnostic] {
+        &self.warnings[..self.warnings.len() - self.feed_rules.len()]
     }
 
     /// The newer and the older neighbour of episode `i`, as indices into
@@ -561,7 +613,7 @@ impl EpisodeContext<'_> {
         let front = &src.front;
         let config = self.config;
         let mut errors: Vec<Diagnostic> = Vec::new();
-        let mut warnings = Vec::new();
+        let mut warnings = src.warnings.clone();
         let date = match to_chrono(front.date.get_ref()) {
             Some(d) => d,
             None => {
@@ -681,10 +733,13 @@ impl EpisodeContext<'_> {
             trusted_html: false,
             ..md
         };
-        let render_opt = |text: &Option<String>| {
-            text.as_deref()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| markdown::render(t, &listener_md))
+        let mut render_opt = |text: &Option<toml::Spanned<String>>| {
+            text.as_ref()
+                .filter(|t| !t.get_ref().trim().is_empty())
+                .map(|t| {
+                    let at = MarkdownAt::Value(src.text_line(t));
+                    render_markdown(t.get_ref(), &listener_md, &src.path, at, &mut warnings)
+                })
         };
         let feedback = front
             .feedback
@@ -696,6 +751,13 @@ impl EpisodeContext<'_> {
                 quote_html: render_opt(&f.quote),
             })
             .collect();
+        let notes_html = render_markdown(
+            &src.body,
+            &md,
+            &src.path,
+            MarkdownAt::Body(src.body_line),
+            &mut warnings,
+        );
         let summary = match &front.summary {
             Some(s) if !s.trim().is_empty() => s.trim().to_string(),
             _ => markdown::first_paragraph_text(&src.body),
@@ -718,7 +780,7 @@ impl EpisodeContext<'_> {
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
         let mut episode = Episode {
             source: src.path.clone(),
-            notes_html: markdown::render(&src.body, &md),
+            notes_html,
             slug,
             url,
             title: front.title.trim().to_string(),
@@ -893,6 +955,40 @@ fn is_address(value: &str) -> bool {
     value.contains("://") || lower.starts_with("http:") || lower.starts_with("https:")
 }
 
+/// Where a piece of Markdown starts in its file.
+#[derive(Clone, Copy)]
+enum MarkdownAt {
+    /// A file's body, from this line: lines and columns are exact.
+    Body(usize),
+    /// A front matter string whose text starts on this line: lines only.
+    Value(usize),
+}
+
+/// Renders Markdown from `file`; what the renderer took out (links that
+/// would run script...) becomes a warning at its line.
+fn render_markdown(
+    text: &str,
+    opts: &RenderOptions<'_>,
+    file: &Path,
+    at: MarkdownAt,
+    warnings: &mut Vec<Diagnostic>,
+) -> String {
+    let (html, findings) = markdown::render_checked(text, opts);
+    warnings.extend(findings.into_iter().map(|f| {
+        let d = Diagnostic::warning(file.to_path_buf(), f.message).help(
+            "podsmith never publishes an address that runs script; link to an https:// address instead",
+        );
+        match at {
+            MarkdownAt::Body(first) => d.at(first + f.line - 1, f.column),
+            MarkdownAt::Value(first) => Diagnostic {
+                line: Some(first + f.line - 1),
+                ..d
+            },
+        }
+    }));
+    html
+}
+
 /// The public URL of a file in the media folder.
 pub fn media_url(config: &Config, rel: &str) -> String {
     match &config.media.base_url {
@@ -901,7 +997,10 @@ pub fn media_url(config: &Config, rel: &str) -> String {
     }
 }
 
+/// The chapters in the audio file's tags. Their text comes from the file,
+/// not from podsmith's text loading: control characters are removed here.
 fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
+    let text = |t: &str| content::strip_controls(t).0.into_owned();
     info.chapters
         .iter()
         .enumerate()
@@ -910,9 +1009,10 @@ fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
             end: c.end,
             title: c
                 .title
-                .clone()
+                .as_deref()
+                .map(text)
                 .unwrap_or_else(|| format!("Chapter {}", i + 1)),
-            url: c.url.clone().filter(|u| check_link(u).is_ok()),
+            url: c.url.as_deref().map(text).filter(|u| check_link(u).is_ok()),
         })
         .collect()
 }
@@ -1082,6 +1182,7 @@ fn load_pages(
     sources: &[Source<PageFront>],
     config: &Config,
     errors: &mut Vec<Error>,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Page> {
     let mut pages: Vec<Page> = Vec::new();
     let mut seen: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -1125,14 +1226,18 @@ fn load_pages(
             continue;
         }
         seen.insert(slug.clone(), src.path.clone());
+        warnings.extend(src.warnings.iter().cloned());
         let url = format!("{}{}/", config.base_url, crate::slug::encode_segment(&slug));
-        let html = markdown::render(
+        let html = render_markdown(
             &src.body,
             &RenderOptions {
                 trusted_html: true,
                 base_url: &config.base_url,
                 page_url: &url,
             },
+            &src.path,
+            MarkdownAt::Body(src.body_line),
+            warnings,
         );
         pages.push(Page {
             source: src.path.clone(),

@@ -571,5 +571,7 @@ fn hostile_strings_survive_as_valid_xml() {
     assert_eq!(persons[2].value.as_deref(), Some("Name & <Co> \"Q\""));
     let json: serde_json::Value =
         serde_json::from_str(&site.read_out("episodes/005-nasty/chapters.json")).unwrap();
-    assert_eq!(json["chapters"][0]["title"], "Chapter ]]> & <i> ");
+    // The control character is removed when the file is read, so the
+    // title's trailing space is trimmed like any other.
+    assert_eq!(json["chapters"][0]["title"], "Chapter ]]> & <i>");
 }

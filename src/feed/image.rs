@@ -68,7 +68,8 @@ fn png(bytes: &[u8]) -> Result<ImageHeader, String> {
     };
     // Walk the chunks up to the image data, looking for transparency.
     let mut pos = 8;
-    while let Some(head) = bytes.get(pos..pos + 8) {
+    loop {
+        let head = bytes.get(pos..pos + 8).ok_or_else(truncated)?;
         let len = be32(&head[0..4]) as usize;
         match &head[4..8] {
             b"tRNS" => alpha = true,
@@ -168,6 +169,9 @@ mod tests {
         assert_eq!((h.format, h.width, h.height), (Format::Png, 1400, 1400));
         assert_eq!((h.colour, h.alpha), (Colour::Rgb, false));
         assert!(read_header(&png_header(10, 10, 6)).unwrap().alpha);
+        // Cut before the image data: transparency could still follow.
+        let cut = png_header(10, 10, 2);
+        assert!(read_header(&cut[..cut.len() - 12]).is_err());
         let starter = include_bytes!("../starter/cover.png");
         let h = read_header(starter).unwrap();
         assert_eq!(

@@ -4,10 +4,11 @@
 
 use super::image::{read_header, Colour, Format};
 use super::{feed_episodes, persons};
-use crate::config::CONFIG_FILE;
+use crate::config::{Config, CONFIG_FILE};
 use crate::error::{nearest, Diagnostic};
 use crate::site::Site;
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Apple Podcasts' categories and their subcategories (the exact `text`
@@ -264,9 +265,24 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The start of an image file, enough for [`read_header`]: its first
+/// 256 KiB, or all of it when the header lies further in (metadata before
+/// a JPEG's frame header). Builds check every image, so they must not read
+/// every image whole.
+fn read_image_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    const HEAD: u64 = 256 * 1024;
+    let mut file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    (&mut file).take(HEAD).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 == HEAD && read_header(&bytes).is_err() {
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
+}
+
 /// Checks one artwork file against Apple's rules.
 fn check_artwork(path: &Path, blame: &Path, what: &str, out: &mut Vec<Diagnostic>) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_image_head(path) {
         Ok(b) => b,
         Err(e) => {
             out.push(
@@ -352,40 +368,97 @@ fn check_artwork(path: &Path, blame: &Path, what: &str, out: &mut Vec<Diagnostic
 }
 
 /// Every feed problem of `site`: errors and warnings, in a stable order.
+/// The cover art problem a build refuses, because it breaks the show in
+/// apps (`itunes:image` would point at nothing): `image` names a file
+/// under `static/` that is missing or cannot be read. The other artwork
+/// rules are [`check`]'s.
+pub fn cover_error(root: &Path, config: &Config) -> Option<Diagnostic> {
+    let image = config
+        .image
+        .as_deref()
+        .map(str::trim)
+        .filter(|i| !i.is_empty())?;
+    let path = root.join("static").join(image);
+    let problem = match std::fs::File::open(&path) {
+        // Reading one byte also fails on a folder.
+        Ok(mut file) => match file.read(&mut [0u8; 1]) {
+            Ok(_) => return None,
+            Err(e) => format!("cannot read the cover art static/{image}: {e}"),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            format!("cover art not found: static/{image}")
+        }
+        Err(e) => format!("cannot read the cover art static/{image}: {e}"),
+    };
+    Some(config_diagnostic(
+        Diagnostic::error(root.join(CONFIG_FILE), problem)
+            .help("put a square 1400–3000 px JPEG or PNG under static/, or correct `image`"),
+        &config_text(root),
+        &["image"],
+    ))
+}
+
+/// podcast.toml's text, for pointing at settings (empty if unreadable).
+fn config_text(root: &Path) -> String {
+    std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
+}
+
+/// `d` pointing at the value of the setting at `keys` in podcast.toml's
+/// `text` (no keys: a setting that is missing, so nowhere).
+fn config_diagnostic(d: Diagnostic, text: &str, keys: &[&str]) -> Diagnostic {
+    if keys.is_empty() {
+        return d;
+    }
+    match crate::config::locate(text, keys) {
+        Some((line, column)) => d.at(line, column),
+        None => d,
+    }
+}
+
+/// Every feed problem of `site`: errors and warnings, in a stable order.
+/// `check` reports them as they are; a build prints them all as warnings
+/// (only [`cover_error`] stops it).
 pub fn check(site: &Site) -> Vec<Diagnostic> {
     let config = &site.config;
     let toml_path = site.root.join(CONFIG_FILE);
-    let cfg_err = |msg: String, help: &str| Diagnostic::error(toml_path.clone(), msg).help(help);
-    let cfg_warn = |msg: String, help: &str| Diagnostic::warning(toml_path.clone(), msg).help(help);
+    let toml_text = config_text(&site.root);
+    let at = |d: Diagnostic, keys: &[&str]| config_diagnostic(d, &toml_text, keys);
+    let cfg_err = |keys: &[&str], msg: String, help: &str| {
+        at(Diagnostic::error(toml_path.clone(), msg).help(help), keys)
+    };
+    let cfg_warn = |keys: &[&str], msg: String, help: &str| {
+        at(Diagnostic::warning(toml_path.clone(), msg).help(help), keys)
+    };
     let mut out = Vec::new();
 
     // --- The show (Apple).
     match config.image.as_deref().map(str::trim) {
         None | Some("") => out.push(cfg_err(
+            &[],
             "no cover art: `image` is not set".into(),
             "add `image = \"cover.png\"` with a square 1400–3000 px JPEG or PNG under static/",
         )),
-        Some(image) => {
-            let path = site.root.join("static").join(image);
-            if path.is_file() {
-                check_artwork(&path, &toml_path, "the cover art", &mut out);
-            } else {
-                out.push(cfg_err(
-                    format!("cover art not found: static/{image}"),
-                    "put the image under static/, or correct `image`",
-                ));
-            }
-        }
+        Some(image) => match cover_error(&site.root, config) {
+            Some(error) => out.push(error),
+            None => check_artwork(
+                &site.root.join("static").join(image),
+                &toml_path,
+                "the cover art",
+                &mut out,
+            ),
+        },
     }
     if config.categories.is_empty() {
         out.push(cfg_err(
+            &[],
             "no `categories`: Apple needs at least one".into(),
             "add e.g. categories = [\"Technology\"] (Apple's names; \"Parent > Child\" for a subcategory)",
         ));
     }
-    for c in &config.categories {
+    for (i, c) in config.categories.iter().enumerate() {
         if let Err(why) = check_category(c) {
             out.push(cfg_err(
+                &["categories", &i.to_string()],
                 format!("category {c:?}: {why}"),
                 "use a name from Apple's list (see docs/feed.md), spelled exactly",
             ));
@@ -393,6 +466,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     match &config.owner {
         None => out.push(cfg_err(
+            &[],
             "no `[owner]`: apps verify the feed through the owner's email".into(),
             "add [owner] with name = \"...\" and email = \"you@example.org\"",
         )),
@@ -400,6 +474,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             let email = owner.email.trim();
             if email.is_empty() || !email.contains('@') || email.contains(char::is_whitespace) {
                 out.push(cfg_err(
+                    &["owner", "email"],
                     format!(
                         "`[owner] email` = {:?} is not an email address",
                         owner.email
@@ -409,34 +484,37 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
             if owner.name.trim().is_empty() {
                 out.push(cfg_warn(
+                    &["owner", "name"],
                     "`[owner] name` is empty".into(),
                     "write the owner's name",
                 ));
             }
         }
     }
-    let raw: Option<toml::Table> = std::fs::read_to_string(&toml_path)
-        .ok()
-        .and_then(|t| t.parse().ok());
+    let raw: Option<toml::Table> = toml_text.parse().ok().filter(|_| !toml_text.is_empty());
     if raw.as_ref().is_some_and(|t| !t.contains_key("explicit")) {
         out.push(cfg_warn(
+            &[],
             "`explicit` is not set; the feed says `false`".into(),
             "state it: explicit = false (or true); episodes can override it",
         ));
     }
     if !is_language_code(config.language.trim()) {
         out.push(cfg_err(
+            &["language"],
             format!("`language` = {:?} is not an ISO 639 code", config.language),
             "write e.g. \"en\", \"en-us\" or \"de\"",
         ));
     }
     if config.description.trim().is_empty() {
         out.push(cfg_err(
+            &["description"],
             "`description` is empty; Apple requires one".into(),
             "describe the show in two or three sentences",
         ));
     } else if config.description.len() > MAX_DESCRIPTION_BYTES {
         out.push(cfg_err(
+            &["description"],
             format!(
                 "`description` is {} bytes; Apple allows {MAX_DESCRIPTION_BYTES}",
                 config.description.len()
@@ -446,6 +524,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     if config.author.trim().is_empty() {
         out.push(cfg_warn(
+            &["author"],
             "`author` is empty: no itunes:author and no host in podcast:person".into(),
             "write the host's or the company's name",
         ));
@@ -455,6 +534,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     if let Some(guid) = config.podcast_guid.as_deref() {
         if uuid::Uuid::parse_str(guid.trim()).is_err() {
             out.push(cfg_err(
+                &["podcast_guid"],
                 format!("`podcast_guid` = {guid:?} is not a UUID"),
                 format!(
                     "remove it to use the one derived from the feed URL ({}), or paste the feed's original GUID",
@@ -464,14 +544,17 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             ));
         }
     }
-    for f in &config.funding {
+    for (i, f) in config.funding.iter().enumerate() {
+        let i = i.to_string();
         if f.text.trim().is_empty() {
             out.push(cfg_err(
+                &["funding", &i, "text"],
                 format!("`[[funding]]` {:?} has no text", f.url),
                 "write what the link is, e.g. text = \"Support the show\"",
             ));
         } else if f.text.trim().chars().count() > MAX_P20_TEXT {
             out.push(cfg_err(
+                &["funding", &i, "text"],
                 format!(
                     "`[[funding]] text` is {} characters; podcast:funding allows {MAX_P20_TEXT}",
                     f.text.trim().chars().count()
@@ -481,6 +564,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         }
         if !is_http_url(&f.url) {
             out.push(cfg_err(
+                &["funding", &i, "url"],
                 format!(
                     "`[[funding]] url` = {:?} is not an absolute http(s) address",
                     f.url
@@ -491,18 +575,23 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     if config.locked && config.owner.is_none() {
         out.push(cfg_warn(
+            &["locked"],
             "`locked = true` without an `[owner]` email".into(),
             "add [owner] so a move of the feed can be verified",
         ));
     }
     if persons_too_long(&config.author) {
         out.push(cfg_err(
+            &["author"],
             format!("`author` is longer than {MAX_P20_TEXT} characters (podcast:person)"),
             "shorten it",
         ));
     }
-    for credit in &config.credits {
-        check_credit(credit, &toml_path, &mut out);
+    for (i, credit) in config.credits.iter().enumerate() {
+        let i = i.to_string();
+        check_credit(credit, &toml_path, &mut out, &|d, key| {
+            at(d, &["credits", &i, key])
+        });
     }
 
     // --- The episodes.
@@ -606,13 +695,14 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
         }
         for credit in e.credits.iter().skip(show_credits) {
-            check_credit(credit, &e.source, &mut out);
+            check_credit(credit, &e.source, &mut out, &|d, _| d);
         }
     }
     let in_feed = feed_episodes(site).len();
     let with_audio = site.episodes.iter().filter(|e| e.audio.is_some()).count();
     if in_feed < with_audio {
         out.push(cfg_warn(
+            &["feed_limit"],
             format!(
                 "`feed_limit` leaves {} older episode(s) out of the feed; Apple removes them from the show",
                 with_audio - in_feed
@@ -627,10 +717,16 @@ fn persons_too_long(name: &str) -> bool {
     name.trim().chars().count() > MAX_P20_TEXT
 }
 
-fn check_credit(credit: &crate::config::Credit, file: &Path, out: &mut Vec<Diagnostic>) {
+/// Checks a credit; `at` points a finding at the credit's `name` or `role`.
+fn check_credit(
+    credit: &crate::config::Credit,
+    file: &Path,
+    out: &mut Vec<Diagnostic>,
+    at: &dyn Fn(Diagnostic, &str) -> Diagnostic,
+) {
     let file: PathBuf = file.to_path_buf();
     if persons_too_long(&credit.name) {
-        out.push(
+        out.push(at(
             Diagnostic::error(
                 file.clone(),
                 format!(
@@ -639,10 +735,11 @@ fn check_credit(credit: &crate::config::Credit, file: &Path, out: &mut Vec<Diagn
                 ),
             )
             .help("shorten it"),
-        );
+            "name",
+        ));
     }
     if persons::map_role(&credit.role).is_none() {
-        out.push(
+        out.push(at(
             Diagnostic::warning(
                 file,
                 format!(
@@ -651,7 +748,8 @@ fn check_credit(credit: &crate::config::Credit, file: &Path, out: &mut Vec<Diagn
                 ),
             )
             .help("it still shows in the notes; use a taxonomy role (e.g. \"audio editor\", \"theme music\", \"guest\") to list the person in apps; see docs/feed.md"),
-        );
+            "role",
+        ));
     }
 }
 

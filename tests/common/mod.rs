@@ -7,6 +7,9 @@ use std::process::{Command, Output};
 /// A small real MP3 (espeak-ng speech, lame, 22.05 kHz mono, about 6.4 s).
 pub const SAMPLE_MP3: &[u8] = include_bytes!("../../src/starter/001-welcome.mp3");
 
+/// Cover art that meets Apple's rules (the starter's: 1400×1400 RGB PNG).
+pub const COVER_PNG: &[u8] = include_bytes!("../../src/starter/cover.png");
+
 /// `audio` behind an ID3v2.3 tag whose second frame (APIC) claims 2.7 GB,
 /// more than the tag holds (the damage fuzzing found). The first frame is a
 /// sound TIT2 "Kept.".
@@ -36,15 +39,21 @@ pub struct FixtureSite {
 }
 
 impl FixtureSite {
-    /// A site with `podcast.toml` and nothing else.
+    /// A site with `podcast.toml` and nothing else but, when the settings
+    /// name `image = "cover.png"` (as [`BASIC_CONFIG`] does), that cover
+    /// art: a build refuses a missing cover.
     pub fn new(config: &str) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let site = FixtureSite { dir };
         site.write("podcast.toml", config);
+        if config.lines().any(|l| l.trim() == "image = \"cover.png\"") {
+            site.write_bytes("static/cover.png", COVER_PNG);
+        }
         site
     }
 
-    /// A site with the default settings and one episode with audio.
+    /// A site with the default settings (and cover art) and one episode
+    /// with audio.
     pub fn basic() -> Self {
         let site = FixtureSite::new(BASIC_CONFIG);
         site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
