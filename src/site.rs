@@ -976,7 +976,7 @@ fn render_markdown(
     let (html, findings) = markdown::render_checked(text, opts);
     warnings.extend(findings.into_iter().map(|f| {
         let d = Diagnostic::warning(file.to_path_buf(), f.message).help(
-            "podsmith never publishes an address that runs script; link to an https:// address instead",
+            "link to an https:// address instead (docs/configuration.md, Markdown, says what is taken out)",
         );
         match at {
             MarkdownAt::Body(first) => d.at(first + f.line - 1, f.column),
