@@ -152,13 +152,25 @@ fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
 /// Builds the site: load, render into a staging folder, swap it in.
 /// On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
-    let site = timed("load", || {
-        load_site(&options.root, &options.load, options.base_url.as_deref())
-    })?;
-    let hard_links = site.config.output.hard_links;
-    let staging = timed("staging", || {
-        Staging::begin_with(&options.out, &options.root, hard_links)
-    })?;
+    let config = load_config(&options.root, options.base_url.as_deref())?;
+    let hard_links = config.output.hard_links;
+    let load = || timed("load", || Site::load(&options.root, config, &options.load));
+    let begin = || {
+        timed("staging", || {
+            Staging::begin_with(&options.out, &options.root, hard_links)
+        })
+    };
+    // With an output folder already there, its checks and the staging
+    // folder are prepared while the site loads (a site that fails to load
+    // puts the staging folder back as it was). Without one, the site loads
+    // first, so that a failed build creates nothing.
+    let (site, staging) = if options.out.is_dir() {
+        let (site, staging) = rayon::join(load, begin);
+        (site?, staging?)
+    } else {
+        let site = load()?;
+        (site, begin()?)
+    };
     render_site(&site, &staging, &options.render)?;
     let feed_changes = timed("feed check", || {
         feed::check_against_previous(&site, &staging, options.accept_feed_changes)

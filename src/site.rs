@@ -72,6 +72,55 @@ pub struct Site {
     /// The feed rules' findings ([`crate::feed::rules::check`]) as `check`
     /// reports them, errors included; also the end of `warnings`.
     pub feed_rules: Vec<Diagnostic>,
+    /// How many of `warnings` loading found (the rest are the feed rules').
+    loading_warnings: usize,
+}
+
+/// The feed rules' findings as a build prints them: as warnings, and a rule
+/// that many episodes break (a show-wide credit repeated in every episode)
+/// shown twice, then counted, so a build's output stays readable; `check`
+/// lists each one.
+fn build_warnings(rules: &[Diagnostic]) -> Vec<Diagnostic> {
+    const SHOWN: usize = 2;
+    let key = |d: &Diagnostic| d.help.clone().unwrap_or_else(|| d.message.clone());
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for d in rules {
+        let k = key(d);
+        let count = match seen.iter_mut().find(|(seen_key, _)| *seen_key == k) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                seen.push((k, 1));
+                1
+            }
+        };
+        if count <= SHOWN {
+            out.push(Diagnostic {
+                severity: crate::error::Severity::Warning,
+                ..d.clone()
+            });
+        }
+    }
+    for (k, count) in seen {
+        if count > SHOWN {
+            let example = rules.iter().find(|d| key(d) == k).map(|d| d.message.as_str());
+            out.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "{} more like “{}”",
+                        count - SHOWN,
+                        example.unwrap_or_default()
+                    ),
+                )
+                .help("`podsmith check` lists each one"),
+            );
+        }
+    }
+    out
 }
 
 /// One episode, validated.
@@ -486,12 +535,11 @@ impl Site {
             held_back,
             warnings,
             feed_rules: Vec::new(),
+            loading_warnings: 0,
         };
         site.feed_rules = crate::timed("feed rules", || crate::feed::rules::check(&site));
-        let as_warnings = site.feed_rules.iter().map(|d| Diagnostic {
-            severity: crate::error::Severity::Warning,
-            ..d.clone()
-        });
+        site.loading_warnings = site.warnings.len();
+        let as_warnings = build_warnings(&site.feed_rules);
         site.warnings.extend(as_warnings);
         Ok(site)
     }
@@ -499,7 +547,7 @@ impl Site {
     /// [`Site::warnings`] without the feed rules' copies: what loading
     /// found (`check` reports the rules with their own severity).
     pub fn load_warnings(&self) -> &[Diagnostic] {
-        &self.warnings[..self.warnings.len() - self.feed_rules.len()]
+        &self.warnings[..self.loading_warnings]
     }
 
     /// The newer and the older neighbour of episode `i`, as indices into

@@ -462,8 +462,9 @@ impl Drop for Staging {
         let mut files = self.held.clone();
         files.extend(self.written());
         let _ = std::fs::remove_file(self.dir.join(STAGING));
-        let kept =
-            self.write_manifest(&files).is_ok() && swap::keep_as_previous(&self.dir, &self.out);
+        let kept = !files.is_empty()
+            && self.write_manifest(&files).is_ok()
+            && swap::keep_as_previous(&self.dir, &self.out);
         if !kept {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
