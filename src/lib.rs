@@ -153,11 +153,14 @@ fn copy_files(site: &Site, staging: &Staging) -> Result<()> {
 /// On any error the previous output is left as it was.
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let config = load_config(&options.root, options.base_url.as_deref())?;
-    let hard_links = config.output.hard_links;
+    let output = output::OutputOptions {
+        hard_links: config.output.hard_links,
+        private: false,
+    };
     let load = || timed("load", || Site::load(&options.root, config, &options.load));
     let begin = || {
         timed("staging", || {
-            Staging::begin_with(&options.out, &options.root, hard_links)
+            Staging::begin_with(&options.out, &options.root, output)
         })
     };
     // With an output folder already there, its checks and the staging

@@ -106,7 +106,10 @@ fn build_warnings(rules: &[Diagnostic]) -> Vec<Diagnostic> {
     }
     for (k, count) in seen {
         if count > SHOWN {
-            let example = rules.iter().find(|d| key(d) == k).map(|d| d.message.as_str());
+            let example = rules
+                .iter()
+                .find(|d| key(d) == k)
+                .map(|d| d.message.as_str());
             out.push(
                 Diagnostic::warning(
                     None,

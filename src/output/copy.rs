@@ -37,8 +37,9 @@ pub(super) fn is_copy_of(src: &Metadata, copy: &Metadata, hard_links: bool) -> b
         && same_file(src, copy) == hard_links
 }
 
+/// Whether two files' metadata is of one file (linked).
 #[cfg(unix)]
-fn same_file(a: &Metadata, b: &Metadata) -> bool {
+pub(super) fn same_file(a: &Metadata, b: &Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
     a.dev() == b.dev() && a.ino() == b.ino()
 }
@@ -46,6 +47,6 @@ fn same_file(a: &Metadata, b: &Metadata) -> bool {
 /// Without inode numbers, no two files are taken for one (the manifests'
 /// `hard_links` flag keeps linked and copied folders apart).
 #[cfg(not(unix))]
-fn same_file(_a: &Metadata, _b: &Metadata) -> bool {
+pub(super) fn same_file(_a: &Metadata, _b: &Metadata) -> bool {
     false
 }

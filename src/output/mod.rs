@@ -57,6 +57,19 @@ const STAGING: &str = ".podsmith-staging";
 /// What stays in the output folder across builds, untouched.
 const CARRIED_ENTRIES: [&str; 1] = [".git"];
 
+/// How a build opens its output folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OutputOptions {
+    /// Hard-link source files instead of copying them (`[output]
+    /// hard_links`): faster and smaller, but the output then shares its
+    /// files with the sources, so editing one edits the other.
+    pub hard_links: bool,
+    /// The folder is this process's own (`serve`'s, in a fresh folder of
+    /// its own): nobody else puts files there, so the walks that look for
+    /// other people's files are skipped.
+    pub private: bool,
+}
+
 /// A staging folder swapped in.
 struct Swapped {
     /// The output folder.
@@ -109,25 +122,31 @@ impl Staging {
     /// podsmith did not write, and prepares the staging folder beside it
     /// (the previous output when it can be reused, else a new folder).
     pub fn begin(out: &Path, root: &Path) -> Result<Staging> {
-        Staging::begin_with(out, root, false)
+        Staging::begin_with(out, root, OutputOptions::default())
     }
 
-    /// Like [`Staging::begin`]; with `hard_links`, source files are
-    /// hard-linked instead of copied (`[output] hard_links`): faster and
-    /// smaller, but the output then shares its files with the sources, so
-    /// editing one edits the other.
-    pub fn begin_with(out: &Path, root: &Path, hard_links: bool) -> Result<Staging> {
+    /// Like [`Staging::begin`], with `options`.
+    pub fn begin_with(out: &Path, root: &Path, options: OutputOptions) -> Result<Staging> {
+        let OutputOptions {
+            hard_links,
+            private,
+        } = options;
         let out_abs = paths::in_real_folder(out).map_err(|e| Error::io(out, "resolve", e))?;
         let root_abs = absolute(root).map_err(|e| Error::io(root, "resolve", e))?;
         paths::check_output_dir(&out_abs, &root_abs)?;
         let parent = out_abs.parent().unwrap_or(Path::new("/")).to_path_buf();
         std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create the folder", e))?;
         let lock = OutputLock::acquire(&out_abs, out)?;
-        let mut warnings = swap::recover(&out_abs);
+        let mut warnings = crate::timed("  recover", || swap::recover(&out_abs));
         let live = Written::read(&out_abs);
-        check_foreign_files(&out_abs, &live, None)?;
+        if !private {
+            crate::timed("  foreign", || check_foreign_files(&out_abs, &live, None))?;
+        }
         let dir = staging_dir(&out_abs);
-        let held = match swap::take_previous(&out_abs, &dir, hard_links, &mut warnings) {
+        let previous = crate::timed("  previous", || {
+            swap::take_previous(&out_abs, &dir, hard_links, !private, &mut warnings)
+        });
+        let held = match previous {
             Some(held) => held,
             None => {
                 std::fs::create_dir(&dir)
@@ -222,18 +241,27 @@ impl Staging {
         let dest = self.target(rel)?;
         self.claim(rel, Origin::Source(src.to_path_buf()))?;
         let source = std::fs::metadata(src).map_err(|e| Error::io(src, "read", e))?;
-        let is_copy = |path: &Path| {
+        let copy_meta = |path: &Path| {
             std::fs::symlink_metadata(path)
-                .is_ok_and(|meta| copy::is_copy_of(&source, &meta, self.hard_links))
+                .ok()
+                .filter(|meta| copy::is_copy_of(&source, meta, self.hard_links))
         };
         // The live output's copy, shared (linked) with the new output, so
         // that an unchanged file is stored once however often it is built.
         let live = self.out.join(rel);
-        let live_ok = self.live.wrote(rel, self.hard_links) && is_copy(&live);
-        let held_ok = self.held.contains(rel) && is_copy(&dest);
-        if held_ok && (!live_ok || same_file(&dest, &live)) {
-            return Ok(());
+        let live_copy = (self.live.wrote(rel, self.hard_links))
+            .then(|| copy_meta(&live))
+            .flatten();
+        let held_copy = self.held.contains(rel).then(|| copy_meta(&dest)).flatten();
+        if let Some(held) = &held_copy {
+            let shared = live_copy
+                .as_ref()
+                .is_none_or(|live| copy::same_file(held, live));
+            if shared {
+                return Ok(());
+            }
         }
+        let live_ok = live_copy.is_some();
         self.prepare(&dest, rel)?;
         if self.hard_links && std::fs::hard_link(src, &dest).is_ok() {
             return Ok(());
@@ -577,13 +605,23 @@ fn check_foreign_files(
 /// Calls `each` with the output-relative path of every file (and link)
 /// at or under `path`; a folder holding nothing counts as a file.
 fn walk_files(out: &Path, path: &Path, each: &mut dyn FnMut(&str)) {
+    // The walk gives a folder before what it holds: a folder not followed
+    // by an entry inside it is empty.
+    let mut folder: Option<PathBuf> = None;
     for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
-        let is_dir = entry.file_type().is_dir();
-        let empty_dir =
-            is_dir && std::fs::read_dir(entry.path()).is_ok_and(|mut d| d.next().is_none());
-        if !is_dir || empty_dir {
+        if let Some(dir) = folder.take() {
+            if !entry.path().starts_with(&dir) {
+                each(&rel_of(out, &dir));
+            }
+        }
+        if entry.file_type().is_dir() {
+            folder = Some(entry.into_path());
+        } else {
             each(&rel_of(out, entry.path()));
         }
+    }
+    if let Some(dir) = folder {
+        each(&rel_of(out, &dir));
     }
 }
 

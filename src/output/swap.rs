@@ -123,13 +123,14 @@ pub(super) fn keep_as_previous(dir: &Path, out_abs: &Path) -> bool {
 
 /// Takes the previous output of `out_abs` as the staging folder `dir` and
 /// returns what it holds, when it can be reused: its manifest lists every
-/// file in it, and it was written with the same `hard_links` setting.
-/// Otherwise removes the files podsmith wrote there (reporting any others)
-/// and returns `None`.
+/// file in it (looked at when `verify`), and it was written with the same
+/// `hard_links` setting. Otherwise removes the files podsmith wrote there
+/// (reporting any others) and returns `None`.
 pub(super) fn take_previous(
     out_abs: &Path,
     dir: &Path,
     hard_links: bool,
+    verify: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<Files> {
     let previous = super::paths::sibling(out_abs, super::PREVIOUS_PREFIX, "");
@@ -144,17 +145,18 @@ pub(super) fn take_previous(
         return None; // not podsmith's, or an old one (see `recover`)
     };
     let markers = [MANIFEST, CARRIED, STAGING];
-    let all_listed = walkdir::WalkDir::new(&previous)
-        .min_depth(1)
-        .into_iter()
-        .all(|entry| match entry {
-            Ok(entry) if entry.file_type().is_dir() => true,
-            Ok(entry) => {
-                let rel = super::rel_of(&previous, entry.path());
-                files.contains(&rel) || markers.contains(&rel.as_str())
-            }
-            Err(_) => false,
-        });
+    let all_listed = !verify
+        || walkdir::WalkDir::new(&previous)
+            .min_depth(1)
+            .into_iter()
+            .all(|entry| match entry {
+                Ok(entry) if entry.file_type().is_dir() => true,
+                Ok(entry) => {
+                    let rel = super::rel_of(&previous, entry.path());
+                    files.contains(&rel) || markers.contains(&rel.as_str())
+                }
+                Err(_) => false,
+            });
     if all_listed && linked == hard_links && std::fs::rename(&previous, dir).is_ok() {
         return Some(files);
     }

@@ -6,7 +6,7 @@
 
 use super::memo::{MemoEmitter, RenderMemo};
 use crate::error::Result;
-use crate::output::Staging;
+use crate::output::{OutputOptions, Staging};
 use crate::site::{EpisodeCache, Site};
 use crate::{load_site_cached, render_with, BuildOptions};
 
@@ -47,7 +47,16 @@ impl Rebuilder {
     /// Renders `site` into the next staging folder (the recycled previous
     /// output), keeping what did not change.
     pub fn render(&mut self, site: &Site, options: &BuildOptions) -> Result<Rendered> {
-        let staging = crate::timed("staging", || Staging::begin(&options.out, &options.root))?;
+        // serve's output folder is its own, in a fresh temporary folder
+        // that nothing else writes to and that is never published: it
+        // links the audio rather than copying gigabytes on every start.
+        let output = OutputOptions {
+            hard_links: true,
+            private: true,
+        };
+        let staging = crate::timed("staging", || {
+            Staging::begin_with(&options.out, &options.root, output)
+        })?;
         let theme = self.memo.theme(&site.root)?;
         let emitter = MemoEmitter::new(&self.memo, &staging, site, &theme, &options.render);
         render_with(site, &emitter, &options.render, &theme)?;
