@@ -271,7 +271,7 @@ pub fn script_scheme(url: &str) -> Option<&'static str> {
     }
     let mut text = url.to_string();
     for _ in 0..4 {
-        let decoded = percent_decode(&decode_references(&text));
+        let decoded = crate::slug::percent_decode(&decode_references(&text));
         if decoded == text {
             break;
         }
@@ -350,29 +350,6 @@ fn decode_references(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Decodes `%XX` escapes (invalid UTF-8 becomes U+FFFD).
-fn percent_decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Attributes that hold an address a browser follows or loads.

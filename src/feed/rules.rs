@@ -245,26 +245,6 @@ fn is_http_url(url: &str) -> bool {
     url.starts_with("https://") || url.starts_with("http://")
 }
 
-/// Percent-decodes a URL path (for mapping an image URL back to its file).
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The start of an image file, enough for [`read_header`]: its first
 /// 256 KiB, or all of it when the header lies further in (metadata before
 /// a JPEG's frame header). Builds check every image, so they must not read
@@ -690,7 +670,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         }
         if let Some(url) = &e.image_url {
             if let Some(rel) = url.strip_prefix(&config.base_url) {
-                let path = site.root.join("static").join(percent_decode(rel));
+                let path = site
+                    .root
+                    .join("static")
+                    .join(crate::slug::percent_decode(rel));
                 check_artwork(&path, &e.source, "the episode's image", &mut out);
             }
         }
@@ -784,7 +767,7 @@ mod tests {
 
     #[test]
     fn percent_decoding() {
-        assert_eq!(percent_decode("a%20b/%C3%BC.png"), "a b/ü.png");
-        assert_eq!(percent_decode("50%"), "50%");
+        assert_eq!(crate::slug::percent_decode("a%20b/%C3%BC.png"), "a b/ü.png");
+        assert_eq!(crate::slug::percent_decode("50%"), "50%");
     }
 }
