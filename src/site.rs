@@ -70,7 +70,8 @@ pub struct Site {
     /// them: loading's, then [`Site::feed_rules`] as warnings.
     pub warnings: Vec<Diagnostic>,
     /// The feed rules' findings ([`crate::feed::rules::check`]) as `check`
-    /// reports them, errors included; also the end of `warnings`.
+    /// reports them: the problems (errors included; builds print them as
+    /// warnings), then the advice (`check` only).
     pub feed_rules: Vec<Diagnostic>,
     /// How many of `warnings` loading found (the rest are the feed rules').
     loading_warnings: usize,
@@ -540,10 +541,11 @@ impl Site {
             feed_rules: Vec::new(),
             loading_warnings: 0,
         };
-        site.feed_rules = crate::timed("feed rules", || crate::feed::rules::check(&site));
+        let rules = crate::timed("feed rules", || crate::feed::rules::check(&site));
         site.loading_warnings = site.warnings.len();
-        let as_warnings = build_warnings(&site.feed_rules);
-        site.warnings.extend(as_warnings);
+        site.warnings.extend(build_warnings(&rules.problems));
+        site.feed_rules = rules.problems;
+        site.feed_rules.extend(rules.advice);
         Ok(site)
     }
 

@@ -415,3 +415,25 @@ fn a_build_killed_in_the_swap_loses_nothing() {
         }
     }
 }
+
+/// An output folder written by podsmith 0.2 (a marker, no list of files):
+/// the files this build writes are replaced, and any other stops the build
+/// with a message that says why podsmith cannot tell, and what to do.
+#[test]
+fn an_output_of_podsmith_0_2_is_upgraded_without_losing_a_file() {
+    let site = FixtureSite::basic();
+    site.write(
+        "public/.podsmith-output",
+        "This folder is written by `podsmith build` and replaced as a whole on every build.\n",
+    );
+    site.write("public/index.html", "old home");
+    site.write("public/media/notes.txt", "published by 0.2");
+    let stderr = site.build_err();
+    assert!(stderr.contains("media/notes.txt"), "{stderr}");
+    assert!(stderr.contains("podsmith 0.2"), "{stderr}");
+    assert_eq!(site.read_out("media/notes.txt"), "published by 0.2");
+    std::fs::remove_file(site.path("public/media/notes.txt")).unwrap();
+    site.build_ok();
+    assert!(site.read_out("index.html").contains("<!DOCTYPE html>"));
+    site.build_ok();
+}

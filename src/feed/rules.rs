@@ -395,10 +395,20 @@ fn config_diagnostic(d: Diagnostic, text: &str, keys: &[&str]) -> Diagnostic {
     }
 }
 
-/// Every feed problem of `site`: errors and warnings, in a stable order.
-/// `check` reports them as they are; a build prints them all as warnings
-/// (only [`cover_error`] stops it).
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+/// The feed rules' findings about a site, each in a stable order.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// What apps refuse or show wrongly, and what they ask for: `check`
+    /// reports these as they are; a build prints them as warnings (only
+    /// [`cover_error`] stops it).
+    pub problems: Vec<Diagnostic>,
+    /// What nothing breaks on but could be better (a credit whose role has
+    /// no Podcasting 2.0 person): `check` reports these, builds do not.
+    pub advice: Vec<Diagnostic>,
+}
+
+/// Every feed problem of `site`, and the advice (see [`Findings`]).
+pub fn check(site: &Site) -> Findings {
     let config = &site.config;
     let toml_path = site.root.join(CONFIG_FILE);
     let toml_text = config_text(&site.root);
@@ -410,6 +420,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         at(Diagnostic::warning(toml_path.clone(), msg).help(help), keys)
     };
     let mut out = Vec::new();
+    let mut advice = Vec::new();
 
     // --- The show (Apple).
     match config.image.as_deref().map(str::trim) {
@@ -569,7 +580,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
     }
     for (i, credit) in config.credits.iter().enumerate() {
         let i = i.to_string();
-        check_credit(credit, &toml_path, &mut out, &|d, key| {
+        check_credit(credit, &toml_path, &mut out, &mut advice, &|d, key| {
             at(d, &["credits", &i, key])
         });
     }
@@ -678,7 +689,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
         }
         for credit in e.credits.iter().skip(show_credits) {
-            check_credit(credit, &e.source, &mut out, &|d, _| d);
+            check_credit(credit, &e.source, &mut out, &mut advice, &|d, _| d);
         }
     }
     let in_feed = feed_episodes(site).len();
@@ -693,7 +704,10 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             "remove `feed_limit` to keep every episode in apps",
         ));
     }
-    out
+    Findings {
+        problems: out,
+        advice,
+    }
 }
 
 fn persons_too_long(name: &str) -> bool {
@@ -705,6 +719,7 @@ fn check_credit(
     credit: &crate::config::Credit,
     file: &Path,
     out: &mut Vec<Diagnostic>,
+    advice: &mut Vec<Diagnostic>,
     at: &dyn Fn(Diagnostic, &str) -> Diagnostic,
 ) {
     let file: PathBuf = file.to_path_buf();
@@ -722,7 +737,7 @@ fn check_credit(
         ));
     }
     if persons::map_role(&credit.role).is_none() {
-        out.push(at(
+        advice.push(at(
             Diagnostic::warning(
                 file,
                 format!(

@@ -403,11 +403,7 @@ impl Staging {
         // An output that an old podsmith wrote lists no files: what this
         // build did not write is not podsmith's to replace.
         if self.live == Written::Unlisted {
-            check_foreign_files(
-                &self.out,
-                &Written::Unlisted,
-                Some(&|rel: &str| written.contains(rel)),
-            )?;
+            check_foreign_files(&self.out, &Written::Unlisted, Some(&written))?;
         }
         self.write_manifest(&written)?;
         let _ = std::fs::remove_file(self.dir.join(STAGING));
@@ -549,11 +545,7 @@ fn describe(origin: &Origin) -> String {
 /// for its `.git`, which stays). An old marker does not list podsmith's
 /// files: then the check waits for the end of the build, whose files
 /// (`this_build`) are podsmith's.
-fn check_foreign_files(
-    out: &Path,
-    written: &Written,
-    this_build: Option<&dyn Fn(&str) -> bool>,
-) -> Result<()> {
+fn check_foreign_files(out: &Path, written: &Written, this_build: Option<&Files>) -> Result<()> {
     let Ok(top) = std::fs::read_dir(out) else {
         return Ok(()); // no output folder yet
     };
@@ -566,16 +558,17 @@ fn check_foreign_files(
         })
         .collect();
     entries.sort();
-    let ours: &dyn Fn(&str) -> bool = match (written, this_build) {
-        (Written::Files { files, .. }, _) => &|rel| files.contains(rel),
+    let empty = Files::new();
+    let ours = match (written, this_build) {
+        (Written::Files { files, .. }, _) => files,
         (Written::Unlisted, Some(this_build)) => this_build,
         (Written::Unlisted, None) => return Ok(()),
-        (Written::None, _) => &|_| false,
+        (Written::None, _) => &empty,
     };
     let mut foreign = Vec::new();
     for path in &entries {
-        walk_files(out, path, &mut |rel| {
-            if !ours(rel) {
+        walk_files(out, path, &mut |rel, is_dir| {
+            if !lists(ours, rel, is_dir) {
                 foreign.push(rel.to_string());
             }
         });
@@ -588,6 +581,20 @@ fn check_foreign_files(
         .iter()
         .find(|f| !f.contains('/'))
         .unwrap_or(&foreign[0]);
+    if *written == Written::Unlisted {
+        return Err(Diagnostic::error(
+            out.to_path_buf(),
+            format!(
+                "the output folder holds {} that this build does not write: {}",
+                files_count(foreign.len()),
+                list_some(&foreign)
+            ),
+        )
+        .help(format!(
+            "the folder was built by podsmith 0.2 or older, which did not list its files, so podsmith cannot tell them from yours. If that build wrote them (it also published the whole media folder and hidden files of static/), delete them, or the whole folder once. To publish `{example}`, move it into static/"
+        ))
+        .into());
+    }
     Err(Diagnostic::error(
         out.to_path_buf(),
         format!(
@@ -604,25 +611,38 @@ fn check_foreign_files(
 
 /// Calls `each` with the output-relative path of every file (and link)
 /// at or under `path`; a folder holding nothing counts as a file.
-fn walk_files(out: &Path, path: &Path, each: &mut dyn FnMut(&str)) {
+fn walk_files(out: &Path, path: &Path, each: &mut dyn FnMut(&str, bool)) {
     // The walk gives a folder before what it holds: a folder not followed
     // by an entry inside it is empty.
     let mut folder: Option<PathBuf> = None;
     for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
         if let Some(dir) = folder.take() {
             if !entry.path().starts_with(&dir) {
-                each(&rel_of(out, &dir));
+                each(&rel_of(out, &dir), true);
             }
         }
         if entry.file_type().is_dir() {
             folder = Some(entry.into_path());
         } else {
-            each(&rel_of(out, entry.path()));
+            each(&rel_of(out, entry.path()), false);
         }
     }
     if let Some(dir) = folder {
-        each(&rel_of(out, &dir));
+        each(&rel_of(out, &dir), true);
     }
+}
+
+/// Whether `files` lists the file at `rel`, or (for an empty folder, whose
+/// files someone deleted) a file inside the folder at `rel`.
+fn lists(files: &Files, rel: &str, is_dir: bool) -> bool {
+    if !is_dir {
+        return files.contains(rel);
+    }
+    let inside = format!("{rel}/");
+    files
+        .range(inside.clone()..)
+        .next()
+        .is_some_and(|f| f.starts_with(&inside))
 }
 
 /// `path`'s `/`-separated path relative to `dir`.
