@@ -62,6 +62,14 @@ pub fn encode_path(path: &str) -> String {
         .join("/")
 }
 
+/// Decodes `%XX` escapes; an invalid escape stays as written and invalid
+/// UTF-8 becomes U+FFFD.
+pub fn percent_decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +88,4 @@ mod tests {
     fn encoding() {
         assert_eq!(encode_path("a b/ü.mp3"), "a%20b/%C3%BC.mp3");
     }
-}
-
-/// Decodes `%XX` escapes; an invalid escape stays as written and invalid
-/// UTF-8 becomes U+FFFD.
-pub fn percent_decode(text: &str) -> String {
-    percent_encoding::percent_decode_str(text)
-        .decode_utf8_lossy()
-        .into_owned()
 }
