@@ -279,12 +279,22 @@ impl Staging {
     /// the live output has no such file of podsmith's.
     pub fn keep(&self, rel: &str) -> Result<bool> {
         let live = self.out.join(paths::safe_rel(rel)?);
-        if self.live.has(rel) != Some(true) || !live.is_file() {
+        if self.live.has(rel) != Some(true) {
+            return Ok(false);
+        }
+        let Ok(live_meta) = std::fs::symlink_metadata(&live) else {
+            return Ok(false);
+        };
+        if !live_meta.is_file() {
             return Ok(false);
         }
         let path = self.target(rel)?;
         self.claim(rel, Origin::Generated)?;
-        if self.held.contains(rel) && same_file(&path, &live) {
+        let held = self
+            .held
+            .contains(rel)
+            .then(|| std::fs::symlink_metadata(&path));
+        if held.is_some_and(|h| h.is_ok_and(|h| copy::same_file(&h, &live_meta))) {
             return Ok(true);
         }
         self.prepare(&path, rel)?;
@@ -721,21 +731,6 @@ fn holds(path: &Path, bytes: &[u8]) -> bool {
             Ok(_) | Err(_) => return false,
         }
     }
-}
-
-/// Whether two paths are one file (linked).
-#[cfg(unix)]
-fn same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::symlink_metadata(a), std::fs::symlink_metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_a: &Path, _b: &Path) -> bool {
-    false
 }
 
 /// The output folder's staging sibling for this process.
