@@ -3,6 +3,8 @@
 # site: with the default copies of static files and audio, and with
 # `[output] hard_links = true`. Each run builds into a new folder outside
 # the site, after `sync`, so the copies of the run before do not weigh on it.
+# The site is copied with its audio cache and times kept (`cp -a`): a fresh
+# output, not a cold cache.
 #
 # usage: benches/fresh.sh BINARY SITE_DIR [RUNS]
 # prints each run (wall s, user s, sys s, peak RSS KB) and the medians.
@@ -12,9 +14,9 @@ set -euo pipefail
 bin=$1 site=$2 runs=${3:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp -r "$site" "$work/site"
+cp -a "$site" "$work/site"
 linked="$work/linked"
-cp -r "$site" "$linked"
+cp -a "$site" "$linked"
 printf '\n[output]\nhard_links = true\n' >>"$linked/podcast.toml"
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 for kind in copies links; do

@@ -8,21 +8,49 @@
 //! one that was edited in place, and reuse the former instead of copying
 //! large audio again (the quick check `rsync` makes).
 
-use std::fs::Metadata;
+use std::fs::{File, Metadata};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Copies `src` (whose metadata is `meta`) to the new file `dest`.
-pub(super) fn copy(src: &Path, meta: &Metadata, dest: &Path) -> std::io::Result<()> {
-    if super::swap::portable() {
-        std::fs::copy(src, dest)?;
-    } else {
-        reflink_copy::reflink_or_copy(src, dest)?;
+/// Whether clones may work here: cleared at the first clone the file
+/// system refuses (a build copies within one pair of folders, so one
+/// refusal stands for all), which saves a file created and removed per copy.
+#[derive(Debug)]
+pub(super) struct Cloning(AtomicBool);
+
+impl Cloning {
+    pub(super) fn new() -> Cloning {
+        Cloning(AtomicBool::new(!super::swap::portable()))
     }
-    let modified = meta.modified()?;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(dest)?
-        .set_modified(modified)
+}
+
+/// Copies `src` (whose metadata is `meta`) to the new file `dest`: a clone
+/// where `cloning` still allows one, else a copy (in the kernel where it
+/// can, `copy_file_range` on Linux); either way with `src`'s time.
+pub(super) fn copy(
+    src: &Path,
+    meta: &Metadata,
+    dest: &Path,
+    cloning: &Cloning,
+) -> std::io::Result<()> {
+    if cloning.0.load(Ordering::Relaxed) {
+        match reflink_copy::reflink(src, dest) {
+            Ok(()) => {
+                return File::options()
+                    .write(true)
+                    .open(dest)?
+                    .set_modified(meta.modified()?)
+            }
+            Err(_) => {
+                cloning.0.store(false, Ordering::Relaxed);
+                let _ = std::fs::remove_file(dest);
+            }
+        }
+    }
+    let mut from = File::open(src)?;
+    let mut to = File::create_new(dest)?;
+    std::io::copy(&mut from, &mut to)?;
+    to.set_modified(meta.modified()?)
 }
 
 /// Whether `copy` (a file of an earlier output) is a faithful copy of a

@@ -104,6 +104,8 @@ pub struct Staging {
     live: Written,
     /// Copy source files as hard links (the user's opt-in).
     hard_links: bool,
+    /// Whether copies may still be clones.
+    cloning: copy::Cloning,
     /// Every path written so far, and what wrote it.
     claims: Mutex<HashMap<String, Origin>>,
     /// Folders known to exist in the staging folder.
@@ -167,6 +169,7 @@ impl Staging {
             _lock: lock,
             live,
             hard_links,
+            cloning: copy::Cloning::new(),
             claims: Mutex::new(HashMap::new()),
             dirs: Mutex::new(dirs),
             held,
@@ -269,7 +272,7 @@ impl Staging {
         if live_ok && std::fs::hard_link(&live, &dest).is_ok() {
             return Ok(());
         }
-        copy::copy(src, &source, &dest).map_err(|e| Error::io(src, "copy", e))
+        copy::copy(src, &source, &dest, &self.cloning).map_err(|e| Error::io(src, "copy", e))
     }
 
     /// Writes the file at `rel` with the bytes the live output holds there
