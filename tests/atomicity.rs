@@ -29,7 +29,7 @@ fn killing_a_build_at_any_moment_keeps_the_previous_output() {
     let steps = 12;
     for i in 0..steps {
         let delay = build_time.mul_f64(i as f64 / steps as f64 * 1.2);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        let mut child = Command::new(common::bin())
             .arg("build")
             .current_dir(site.root())
             .stdout(Stdio::null())

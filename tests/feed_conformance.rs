@@ -186,7 +186,7 @@ fn demo_site_feed_reads_the_same_in_real_apps() {
         return;
     }
     let out_dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let out = Command::new(common::bin())
         .args(["build", "--root"])
         .arg(root)
         .arg("--out")

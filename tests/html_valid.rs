@@ -408,7 +408,7 @@ fn every_page_is_valid_html() {
     if repo_root().join("podcast.toml").is_file() {
         let demo_out = tempfile::tempdir().unwrap();
         let out = demo_out.path().join("public");
-        let result = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        let result = Command::new(common::bin())
             .args(["build", "--out"])
             .arg(&out)
             .current_dir(repo_root())

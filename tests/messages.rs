@@ -155,7 +155,7 @@ fn out_dot_names_the_folder() {
     assert!(!err.contains("error: : "), "{err}");
 
     std::fs::create_dir(site.path("sub")).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let out = std::process::Command::new(common::bin())
         .args(["build", "--root", "..", "--out", ".."])
         .current_dir(site.path("sub"))
         .output()

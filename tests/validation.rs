@@ -26,7 +26,7 @@ fn text(out: &Output) -> String {
 /// Runs the binary with `args` in `dir`; `None` when it was still running
 /// after `limit` (it is then killed).
 fn run_for(dir: &std::path::Path, args: &[&str], limit: Duration) -> Option<Output> {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let mut child = Command::new(common::bin())
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::null())
@@ -219,7 +219,7 @@ fn feed_rules_are_warnings_in_build_each_printed_once() {
 #[test]
 fn feed_rules_are_warnings_in_serve() {
     let site = site_with_rule_problems();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let mut child = Command::new(common::bin())
         .args(["serve", "--port", "0"])
         .current_dir(site.root())
         .stdin(Stdio::null())
@@ -261,13 +261,13 @@ fn feed_rules_are_warnings_in_serve() {
 #[test]
 fn the_starter_site_builds_without_warnings() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let out = Command::new(common::bin())
         .args(["init", "show"])
         .current_dir(dir.path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
-    let out = Command::new(env!("CARGO_BIN_EXE_podsmith"))
+    let out = Command::new(common::bin())
         .args(["build"])
         .current_dir(dir.path().join("show"))
         .output()
