@@ -437,3 +437,53 @@ fn an_output_of_podsmith_0_2_is_upgraded_without_losing_a_file() {
     assert!(site.read_out("index.html").contains("<!DOCTYPE html>"));
     site.build_ok();
 }
+
+/// The portable code paths (two renames instead of Linux's atomic
+/// exchange, plain copies instead of clones), which other systems take,
+/// keep the same promises: `.git` survives builds and a kill at each step
+/// of the swap, and the site is complete.
+#[test]
+fn the_portable_swap_keeps_the_same_promises() {
+    let build = |site: &FixtureSite, failpoint: Option<&str>| {
+        let mut command = Command::new(bin());
+        command
+            .arg("build")
+            .env("PODSMITH_PORTABLE_FS", "1")
+            .current_dir(site.root());
+        if let Some(point) = failpoint {
+            command.env("PODSMITH_FAILPOINT", point);
+        }
+        command.output().unwrap()
+    };
+    for point in ["after-carry", "portable-mid-swap", "after-swap"] {
+        let site = FixtureSite::basic();
+        assert!(build(&site, None).status.success());
+        let public = site.path("public");
+        git(&public, &["init", "-q"]);
+        let git_before = git_state(&public);
+        site.write(
+            "content/episodes/002-two.md",
+            &common::episode("Two", 2, "one.mp3"),
+        );
+        assert!(!build(&site, Some(point)).status.success(), "{point}");
+        // Between the two renames there is no output folder for a moment
+        // (the old one is beside it); everywhere else the site is whole.
+        let whole = site.path("public/index.html").is_file();
+        assert_eq!(whole, point != "portable-mid-swap", "{point}");
+        let out = build(&site, None);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(site.path("public/episodes/002-two/index.html").is_file());
+        assert_eq!(git_state(&public), git_before, "{point}");
+        assert!(build(&site, None).status.success());
+        assert_eq!(git_state(&public), git_before, "{point}");
+        #[cfg(unix)]
+        assert_ne!(
+            inode(&site.path("static/media/one.mp3")),
+            inode(&site.path("public/media/one.mp3"))
+        );
+    }
+}

@@ -19,8 +19,9 @@ use crate::error::{display_path, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// Test hook: `PODSMITH_FAILPOINT=<name>` aborts the process at the step of
-/// that name (`before-carry`, `after-carry`, `after-swap`), so tests can
-/// kill a build at an exact point instead of by timing.
+/// that name (`before-carry`, `after-carry`, `after-swap`, and
+/// `portable-mid-swap` between the portable swap's two renames), so tests
+/// can kill a build at an exact point instead of by timing.
 pub(super) fn failpoint(name: &str) {
     static POINT: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     let point = POINT.get_or_init(|| std::env::var("PODSMITH_FAILPOINT").ok());
@@ -47,6 +48,7 @@ pub(super) fn exchange(staging: &Path, out: &Path) -> std::io::Result<()> {
     // Two renames, with the old output briefly at a third name.
     let aside = swap_aside(staging);
     std::fs::rename(out, &aside)?;
+    failpoint("portable-mid-swap");
     if let Err(e) = std::fs::rename(staging, out) {
         let _ = std::fs::rename(&aside, out);
         return Err(e);
