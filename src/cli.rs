@@ -368,21 +368,25 @@ impl NewArgs {
                         .help("pass the path of an existing MP3, M4A or Ogg file")
                         .into());
                 }
-                let ext = src
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase())
-                    .unwrap_or_default();
-                if !matches!(
-                    ext.as_str(),
-                    "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
-                ) {
-                    return Err(
-                        Diagnostic::error(src.clone(), "not an audio file podsmith knows")
-                            .help("use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file")
-                            .into(),
-                    );
-                }
+                let ext = match crate::audio::audio_extension(src) {
+                    Some(known) if known.measurable => known.ext,
+                    _ => {
+                        return Err(Diagnostic::error(
+                            src.clone(),
+                            "not an audio file podsmith can measure",
+                        )
+                        .help(format!(
+                            "use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file; podsmith reads .{}",
+                            crate::audio::AUDIO_EXTENSIONS
+                                .iter()
+                                .filter(|known| known.measurable)
+                                .map(|known| known.ext)
+                                .collect::<Vec<_>>()
+                                .join(", .")
+                        ))
+                        .into());
+                    }
+                };
                 let rel = format!("{stem}.{ext}");
                 let dest = config.media_dir(root).join(&rel);
                 if dest.exists() {
