@@ -427,6 +427,14 @@ impl Site {
             _ => AudioCache::open(&root.join(CACHE_DIR)),
         };
         let site = Site::from_content(root, config, &cache, options, kept, enforce);
+        // Forget audio files that are gone, so the cache does not only grow.
+        // The episodes' files were just found; only the rest are looked at.
+        let used: std::collections::HashSet<&Path> = site
+            .iter()
+            .flat_map(|site| &site.episodes)
+            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .collect();
+        cache.retain(|path| used.contains(path) || path.is_file());
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }

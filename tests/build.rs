@@ -737,3 +737,36 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     assert!(site.path("public/.podsmith-output").is_file());
     site.build_ok();
 }
+
+/// The audio cache forgets a file that is gone: after the episode and its
+/// audio are removed, the next build's cache file no longer lists it.
+#[test]
+fn audio_cache_forgets_removed_audio() {
+    let site = FixtureSite::basic();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write("content/episodes/002-two.md", &episode("Two", 2, "two.mp3"));
+    site.build_ok();
+    let cached = || -> Vec<String> {
+        let text = std::fs::read_to_string(site.path(".podsmith-cache/audio.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut keys: Vec<String> = json["entries"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.rsplit(['/', '\\']).next().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(cached(), ["one.mp3", "two.mp3"]);
+
+    std::fs::remove_file(site.path("content/episodes/002-two.md")).unwrap();
+    std::fs::remove_file(site.path("static/media/two.mp3")).unwrap();
+    let out = site.run(&["build", "--accept-feed-changes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(cached(), ["one.mp3"]);
+}
