@@ -17,11 +17,7 @@ const SETUP: &str = "run `bash tests/conformance/setup.sh` to create tests/confo
 /// The venv's python; panics when it is missing.
 fn python() -> PathBuf {
     let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance/.venv/bin/python");
-    assert!(
-        python.exists(),
-        "{} is missing: {SETUP}",
-        python.display()
-    );
+    assert!(python.exists(), "{} is missing: {SETUP}", python.display());
     let ok = Command::new(&python)
         .args(["-c", "import feedparser, podcastparser"])
         .status()

@@ -492,6 +492,14 @@ fn check_removes_its_scratch_folder_on_every_path() {
     );
     let out = check(&site);
     assert!(!out.status.success());
-    assert!(text(&out).contains("`titel` is not defined"), "{}", text(&out));
-    assert_eq!(leftovers(), 0, "a failed render left check's scratch folder");
+    assert!(
+        text(&out).contains("`titel` is not defined"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        leftovers(),
+        0,
+        "a failed render left check's scratch folder"
+    );
 }
