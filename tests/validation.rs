@@ -473,7 +473,7 @@ fn check_removes_its_scratch_folder_on_every_path() {
     let site = site();
     let tmp = tempfile::tempdir().unwrap();
     let check = |site: &FixtureSite| {
-        Command::new(env!("CARGO_BIN_EXE_podsmith"))
+        Command::new(common::bin())
             .arg("check")
             .env("TMPDIR", tmp.path())
             .current_dir(site.root())
