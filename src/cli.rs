@@ -207,14 +207,18 @@ impl CheckArgs {
         // render below copies into a scratch folder instead).
         crate::site::files_to_publish(&site, &default_out_dir(root))?;
         // Render into a throwaway staging folder so template errors are found too.
-        let scratch = tempdir_for_check()?;
-        let staging = Staging::begin(&scratch.join("out"), root)?;
-        crate::render_site(&site, &staging, &render::RenderOptions::default())?;
-        let feed_path = staging.path().join(crate::feed::FEED_FILE);
-        let new_feed = std::fs::read(&feed_path).map_err(|e| Error::io(&feed_path, "read", e));
-        drop(staging);
-        let _ = std::fs::remove_dir_all(&scratch);
-        let new_feed = new_feed?;
+        // Removed when dropped, on every path out of here, errors included.
+        let scratch = tempfile::Builder::new()
+            .prefix("podsmith-check-")
+            .tempdir()
+            .map_err(|e| Error::io(&std::env::temp_dir(), "create a scratch folder in", e))?;
+        let new_feed = {
+            let staging = Staging::begin(&scratch.path().join("out"), root)?;
+            crate::render_site(&site, &staging, &render::RenderOptions::default())?;
+            let feed_path = staging.path().join(crate::feed::FEED_FILE);
+            std::fs::read(&feed_path).map_err(|e| Error::io(&feed_path, "read", e))?
+        };
+        drop(scratch);
         let mut diagnostics = site.load_warnings().to_vec();
         diagnostics.extend(site.feed_rules.iter().cloned());
         if let Some(against) = &self.against {
@@ -253,12 +257,6 @@ impl CheckArgs {
         }
         Ok(())
     }
-}
-
-fn tempdir_for_check() -> Result<PathBuf> {
-    let dir = std::env::temp_dir().join(format!("podsmith-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
-    Ok(dir)
 }
 
 /// `podsmith init DIR`.
@@ -368,21 +366,25 @@ impl NewArgs {
                         .help("pass the path of an existing MP3, M4A or Ogg file")
                         .into());
                 }
-                let ext = src
-                    .extension()
-                    .and_then(|e| e.to_str())
-                    .map(|e| e.to_ascii_lowercase())
-                    .unwrap_or_default();
-                if !matches!(
-                    ext.as_str(),
-                    "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
-                ) {
-                    return Err(
-                        Diagnostic::error(src.clone(), "not an audio file podsmith knows")
-                            .help("use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file")
-                            .into(),
-                    );
-                }
+                let ext = match crate::audio::audio_extension(src) {
+                    Some(known) if known.measurable => known.ext,
+                    _ => {
+                        return Err(Diagnostic::error(
+                            src.clone(),
+                            "not an audio file podsmith can measure",
+                        )
+                        .help(format!(
+                            "use an MP3 (.mp3), AAC (.m4a) or Ogg/Opus (.ogg, .opus) file; podsmith reads .{}",
+                            crate::audio::AUDIO_EXTENSIONS
+                                .iter()
+                                .filter(|known| known.measurable)
+                                .map(|known| known.ext)
+                                .collect::<Vec<_>>()
+                                .join(", .")
+                        ))
+                        .into());
+                    }
+                };
                 let rel = format!("{stem}.{ext}");
                 let dest = config.media_dir(root).join(&rel);
                 if dest.exists() {

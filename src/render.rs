@@ -154,11 +154,6 @@ impl Theme {
         }))
     }
 
-    /// Whether a template of this name exists.
-    pub fn has(&self, name: &str) -> bool {
-        self.origins.contains_key(name)
-    }
-
     fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera.render(name, context).map_err(|e| {
             if recursion::is_too_deep(&e) {

@@ -427,6 +427,14 @@ impl Site {
             _ => AudioCache::open(&root.join(CACHE_DIR)),
         };
         let site = Site::from_content(root, config, &cache, options, kept, enforce);
+        // Forget audio files that are gone, so the cache does not only grow.
+        // The episodes' files were just found; only the rest are looked at.
+        let used: std::collections::HashSet<&Path> = site
+            .iter()
+            .flat_map(|site| &site.episodes)
+            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .collect();
+        cache.retain(|path| used.contains(path) || path.is_file());
         if let Err(e) = cache.save() {
             log_cache_warning(root, &e);
         }
@@ -617,7 +625,7 @@ impl Site {
             .filter_map(|e| e.ok())
             .filter(|e| e.file_type().is_file())
             .map(|e| e.into_path())
-            .filter(|p| is_audio_file(p) && !used.contains(p.as_path()))
+            .filter(|p| crate::audio::is_audio_path(p) && !used.contains(p.as_path()))
             .collect();
         unused.sort();
         unused
@@ -633,18 +641,6 @@ fn log_cache_warning(root: &Path, e: &std::io::Error) {
         )
         .help("the build is fine; the next one will read the audio again")
     );
-}
-
-fn is_audio_file(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    matches!(
-        ext.as_str(),
-        "mp3" | "m4a" | "mp4" | "aac" | "ogg" | "opus" | "oga"
-    )
 }
 
 #[derive(Clone)]

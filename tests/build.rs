@@ -199,20 +199,12 @@ fn home_page_is_newest_first_and_paginated() {
         .contains("Episode title 1"));
 }
 
+/// Builds give the same bytes: a rebuild over the previous output, and a
+/// build on another day (years later, in another time zone's evening), since
+/// nothing in the output depends on the clock, which only decides what is
+/// still scheduled. A 2099 episode stays out of both.
 #[test]
 fn builds_are_byte_identical() {
-    let site = full_site();
-    site.build_ok();
-    let first = site.snapshot_out();
-    site.build_ok();
-    assert_eq!(first, site.snapshot_out());
-}
-
-/// A build on another day (years later, in another time zone's evening)
-/// gives the same bytes: nothing in the output depends on the clock, which
-/// only decides what is still scheduled. A 2099 episode stays out of both.
-#[test]
-fn builds_on_different_days_are_byte_identical() {
     let site = full_site();
     site.write(
         "content/episodes/003-future.md",
@@ -234,6 +226,11 @@ fn builds_on_different_days_are_byte_identical() {
         common::snapshot_dir(&site.path(out))
     };
     let today = build_on("2026-11-24T09:00:00Z", "out-today");
+    assert_eq!(
+        today,
+        build_on("2026-11-24T09:00:00Z", "out-today"),
+        "a rebuild over the previous output differs"
+    );
     let later = build_on("2031-02-28T23:59:59Z", "out-later");
     assert!(today.iter().any(|(name, _)| name == "feed.xml"));
     assert!(!today.iter().any(|(name, _)| name.contains("future")));
@@ -248,13 +245,10 @@ fn builds_on_different_days_are_byte_identical() {
 
 /// The same, end to end: the real binary under libfaketime (the whole
 /// process's clock moved), so no clock read anywhere, in podsmith or its
-/// crates, can reach the output. Runs with PODSMITH_CONFORMANCE=1.
+/// crates, can reach the output. Needs faketime (tests/conformance/setup.sh).
 #[test]
+#[ignore = "conformance: needs the tools of tests/conformance/setup.sh; run with --include-ignored"]
 fn binary_under_faketime_gives_the_same_bytes() {
-    if std::env::var("PODSMITH_CONFORMANCE").as_deref() != Ok("1") {
-        eprintln!("skipping: set PODSMITH_CONFORMANCE=1 (needs faketime)");
-        return;
-    }
     let site = full_site();
     site.build_ok();
     let today = site.snapshot_out();
@@ -273,32 +267,6 @@ fn binary_under_faketime_gives_the_same_bytes() {
         String::from_utf8_lossy(&faked.stderr)
     );
     assert_eq!(today, site.snapshot_out());
-}
-
-#[test]
-fn drafts_are_left_out_unless_asked() {
-    let site = FixtureSite::basic();
-    site.write(
-        "content/episodes/002-draft.md",
-        &episode("Secret draft", 2, "one.mp3").replace("+++\n\n", "draft = true\n+++\n\n"),
-    );
-    site.write(
-        "content/episodes/003-future.md",
-        &episode("Future one", 3, "one.mp3").replace("2026-01-03", "2099-01-03"),
-    );
-    site.build_ok();
-    assert!(!site.path("public/episodes/002-draft").exists());
-    assert!(!site.path("public/episodes/003-future").exists());
-    assert!(!site.read_out("feed.xml").contains("Secret draft"));
-    assert!(!site.read_out("sitemap.xml").contains("draft"));
-    let out = site.run(&["build", "--drafts"]);
-    assert!(out.status.success());
-    assert!(site
-        .read_out("episodes/002-draft/index.html")
-        .contains("Draft"));
-    assert!(site
-        .read_out("episodes/003-future/index.html")
-        .contains("Scheduled"));
 }
 
 #[test]
@@ -768,4 +736,37 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     site.build_ok();
     assert!(site.path("public/.podsmith-output").is_file());
     site.build_ok();
+}
+
+/// The audio cache forgets a file that is gone: after the episode and its
+/// audio are removed, the next build's cache file no longer lists it.
+#[test]
+fn audio_cache_forgets_removed_audio() {
+    let site = FixtureSite::basic();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write("content/episodes/002-two.md", &episode("Two", 2, "two.mp3"));
+    site.build_ok();
+    let cached = || -> Vec<String> {
+        let text = std::fs::read_to_string(site.path(".podsmith-cache/audio.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let mut keys: Vec<String> = json["entries"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|k| k.rsplit(['/', '\\']).next().unwrap().to_string())
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(cached(), ["one.mp3", "two.mp3"]);
+
+    std::fs::remove_file(site.path("content/episodes/002-two.md")).unwrap();
+    std::fs::remove_file(site.path("static/media/two.mp3")).unwrap();
+    let out = site.run(&["build", "--accept-feed-changes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(cached(), ["one.mp3"]);
 }

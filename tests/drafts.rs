@@ -76,6 +76,8 @@ fn drafts_flag_shows_them_with_a_badge() {
     );
     let draft = site.read_out("episodes/002-draft/index.html");
     assert!(draft.contains("badge draft"), "{draft}");
+    let scheduled = site.read_out("episodes/003-future/index.html");
+    assert!(scheduled.contains(">Scheduled<"), "{scheduled}");
     let home = site.read_out("index.html");
     assert!(home.contains("Secret draft") && home.contains("Future episode"));
     assert!(

@@ -1,5 +1,6 @@
 //! The built-in theme's promises, checked on a rich fixture site: valid HTML
-//! (the Nu Html Checker, when `PODSMITH_CONFORMANCE=1`), structured data,
+//! (the Nu Html Checker, an ignored test: run with `--include-ignored` after
+//! `bash tests/conformance/setup.sh`), structured data,
 //! link previews, privacy (nothing loaded from other hosts), asset weight and
 //! chapter links that work without JavaScript.
 
@@ -380,20 +381,17 @@ fn vnu(out: &Path) -> Result<(), String> {
 }
 
 #[test]
+#[ignore = "conformance: needs the tools of tests/conformance/setup.sh; run with --include-ignored"]
 fn every_page_is_valid_html() {
-    if std::env::var("PODSMITH_CONFORMANCE").as_deref() != Ok("1") {
-        eprintln!("skipping the Nu Html Checker: set PODSMITH_CONFORMANCE=1 to run it");
-        return;
-    }
     assert!(
         vnu_jar().is_file(),
-        "PODSMITH_CONFORMANCE=1 but {} is missing: run `bash tests/conformance/setup.sh`",
+        "{} is missing: run `bash tests/conformance/setup.sh`",
         vnu_jar().display()
     );
     let java = Command::new("java").arg("-version").output();
     assert!(
         java.is_ok_and(|o| o.status.success()),
-        "PODSMITH_CONFORMANCE=1 but Java is missing: run `bash tests/conformance/setup.sh`"
+        "Java is missing: run `bash tests/conformance/setup.sh`"
     );
 
     let site = rich_site();

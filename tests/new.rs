@@ -57,6 +57,15 @@ fn a_bad_date_or_missing_audio_writes_nothing() {
     let out = site.run(&["new", "X", "--audio", "nowhere.mp3"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("no such audio file"));
+    // Audio podsmith cannot measure is refused, whatever its case.
+    site.write_bytes("incoming/master.WAV", b"RIFF\0\0\0\0WAVE");
+    let out = site.run(&["new", "X", "--audio", "incoming/master.WAV"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not an audio file podsmith can measure"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!site.path("content/episodes/002-x.md").exists());
 }
 

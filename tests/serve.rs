@@ -443,6 +443,9 @@ fn never_serves_files_outside_the_output() {
     assert_eq!(server.get("/").status, 200);
 }
 
+/// An edit reaches the served page and the open page is told to reload;
+/// an error keeps the old page, and a fix recovers. (How fast: see
+/// benches/serve-reload.py.)
 #[test]
 fn rebuilds_on_change_and_recovers_from_errors() {
     let site = FixtureSite::basic();
@@ -453,7 +456,6 @@ fn rebuilds_on_change_and_recovers_from_errors() {
         .is_some());
 
     // An edit shows up, and the page is told to reload.
-    let started = Instant::now();
     site.write(
         "content/episodes/001-one.md",
         &episode("One", 1, "one.mp3").replace("Notes for One.", "Freshly edited notes."),
@@ -464,7 +466,6 @@ fn rebuilds_on_change_and_recovers_from_errors() {
             .is_some(),
         "no reload event"
     );
-    let latency = started.elapsed();
     wait_for_body(
         &server,
         "/episodes/001-one/",
@@ -472,7 +473,6 @@ fn rebuilds_on_change_and_recovers_from_errors() {
         Duration::from_secs(10),
     );
     server.wait_for_line("Rebuilt in", Duration::from_secs(10));
-    eprintln!("edit -> reload event: {} ms", latency.as_millis());
 
     // A broken file: an error event, the old page still served.
     site.write(
@@ -602,48 +602,6 @@ fn a_site_that_never_built_shows_the_error_then_recovers() {
         "Notes for One.",
         Duration::from_secs(10),
     );
-}
-
-/// Edit -> reload latency on a 30-episode site, a few times over; prints the
-/// figures (run with `--nocapture` to see them). The figures in
-/// docs/authoring.md come from scripts/serve-latency.py on a release build.
-#[test]
-fn edit_to_reload_latency() {
-    let site = FixtureSite::basic();
-    for n in 2..=30 {
-        site.write(
-            &format!("content/episodes/{n:03}-ep.md"),
-            &episode(&format!("Episode {n}"), n, "one.mp3"),
-        );
-    }
-    let mut server = Server::start(&site, &[]);
-    let events = Events::connect(server.port);
-    assert!(events
-        .next_named("hello", Duration::from_secs(10))
-        .is_some());
-    let mut latencies = Vec::new();
-    let mut rebuilds = Vec::new();
-    for i in 0..3 {
-        let started = Instant::now();
-        site.write(
-            "content/episodes/015-ep.md",
-            &episode("Episode 15", 15, "one.mp3")
-                .replace("Notes for", &format!("Edit {i}: notes for")),
-        );
-        events
-            .next_named("reload", Duration::from_secs(10))
-            .expect("reload");
-        latencies.push(started.elapsed().as_millis());
-        let line = server.wait_for_line("Rebuilt in", Duration::from_secs(10));
-        rebuilds.push(line);
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    latencies.sort();
-    eprintln!("edit -> reload event (ms, 30 episodes, debug build): {latencies:?}");
-    eprintln!("rebuilds: {rebuilds:?}");
-    // A sanity bound for a loaded, shared machine and a debug build; the
-    // real figure is measured on a release build and reported.
-    assert!(latencies[latencies.len() / 2] < 5000, "{latencies:?}");
 }
 
 #[test]

@@ -465,3 +465,41 @@ code \u{8} with backspace
     }
     assert!(out.contains("warning: podcast.toml:1:"), "{out}");
 }
+
+/// `check` renders into a scratch folder in the temporary folder and
+/// removes it whether the check passes or a template fails to render.
+#[test]
+fn check_removes_its_scratch_folder_on_every_path() {
+    let site = site();
+    let tmp = tempfile::tempdir().unwrap();
+    let check = |site: &FixtureSite| {
+        Command::new(common::bin())
+            .arg("check")
+            .env("TMPDIR", tmp.path())
+            .current_dir(site.root())
+            .output()
+            .unwrap()
+    };
+    let leftovers = || std::fs::read_dir(tmp.path()).unwrap().count();
+
+    let out = check(&site);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(leftovers(), 0, "a passing check left its scratch folder");
+
+    site.write(
+        "templates/episode.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ episode.titel }}</h1>\n{% endblock content %}\n",
+    );
+    let out = check(&site);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("`titel` is not defined"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        leftovers(),
+        0,
+        "a failed render left check's scratch folder"
+    );
+}

@@ -1,5 +1,7 @@
 //! [`AudioCache`]: remembers [`AudioInfo`] per file, keyed by path, size and
-//! modification time (ns), in one JSON file `audio-v{VERSION}.json`.
+//! modification time (ns), in one JSON file `audio.json` in the folder the
+//! caller passes (`<site root>/.podsmith-cache/audio.json`); the file's
+//! `version` field is [`CACHE_VERSION`].
 
 use super::{probe, AudioError, AudioInfo};
 use serde::{Deserialize, Serialize};

@@ -134,14 +134,68 @@ impl Kind {
     }
 }
 
-/// The kind an extension promises, if it is one podsmith knows.
-fn kind_of_extension(ext: &str) -> Option<Kind> {
-    match ext {
-        "mp3" | "mp2" | "mpga" => Some(Kind::Mpeg),
-        "m4a" | "m4b" | "mp4" => Some(Kind::Mp4),
-        "ogg" | "oga" | "opus" => Some(Kind::Ogg),
-        _ => None,
+/// An audio file extension podsmith knows: the MIME type it stands for and
+/// whether podsmith can measure such a file (read its duration).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AudioExtension {
+    /// Lower case, without the dot.
+    pub ext: &'static str,
+    pub mime: &'static str,
+    pub measurable: bool,
+}
+
+const fn known(ext: &'static str, mime: &'static str, measurable: bool) -> AudioExtension {
+    AudioExtension {
+        ext,
+        mime,
+        measurable,
     }
+}
+
+/// The one list of audio extensions: every place that asks whether a file
+/// is audio, or which type it has, asks here.
+pub const AUDIO_EXTENSIONS: &[AudioExtension] = &[
+    known("mp3", "audio/mpeg", true),
+    known("mp2", "audio/mpeg", true),
+    known("mpga", "audio/mpeg", true),
+    known("m4a", "audio/mp4", true),
+    known("m4b", "audio/mp4", true),
+    known("mp4", "audio/mp4", true),
+    known("ogg", "audio/ogg", true),
+    known("oga", "audio/ogg", true),
+    known("opus", "audio/ogg", true),
+    // Raw AAC (ADTS), WAV and FLAC: audio, but podsmith cannot measure them.
+    known("aac", "audio/aac", false),
+    known("wav", "audio/wav", false),
+    known("flac", "audio/flac", false),
+];
+
+/// The entry for `path`'s extension (in any case), if it is an audio one.
+pub fn audio_extension(path: &Path) -> Option<&'static AudioExtension> {
+    let ext = path.extension()?.to_str()?;
+    AUDIO_EXTENSIONS
+        .iter()
+        .find(|known| known.ext.eq_ignore_ascii_case(ext))
+}
+
+/// Whether `path` is named like an audio file (measurable or not).
+pub fn is_audio_path(path: &Path) -> bool {
+    audio_extension(path).is_some()
+}
+
+/// Whether `path` is named like an audio file podsmith can measure.
+pub fn is_measurable_path(path: &Path) -> bool {
+    audio_extension(path).is_some_and(|known| known.measurable)
+}
+
+/// The kind an extension promises, if it is one podsmith can measure.
+fn kind_of_extension(ext: &str) -> Option<Kind> {
+    let known = AUDIO_EXTENSIONS
+        .iter()
+        .find(|known| known.measurable && known.ext == ext)?;
+    [Kind::Mpeg, Kind::Mp4, Kind::Ogg]
+        .into_iter()
+        .find(|kind| kind.mime() == known.mime)
 }
 
 /// Decides the kind from the content. `head` is the start of the file and
@@ -389,4 +443,33 @@ pub fn mp3_details(path: &Path) -> Result<Mp3Details, AudioError> {
         method: s.method,
         warnings: s.warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every extension is listed once, in lower case, with one audio type;
+    /// the measurable ones promise the kind whose type the table names.
+    #[test]
+    fn every_extension_maps_to_one_type() {
+        let mut seen = std::collections::HashSet::new();
+        for known in AUDIO_EXTENSIONS {
+            assert!(seen.insert(known.ext), "{} is listed twice", known.ext);
+            assert_eq!(known.ext, known.ext.to_ascii_lowercase());
+            assert!(known.mime.starts_with("audio/"), "{known:?}");
+            let path = PathBuf::from(format!("x.{}", known.ext.to_ascii_uppercase()));
+            assert_eq!(audio_extension(&path), Some(known));
+            assert_eq!(is_measurable_path(&path), known.measurable);
+            match kind_of_extension(known.ext) {
+                Some(kind) => {
+                    assert!(known.measurable, "{known:?}");
+                    assert_eq!(kind.mime(), known.mime, "{known:?}");
+                }
+                None => assert!(!known.measurable, "{known:?} has no reader"),
+            }
+        }
+        assert!(!is_audio_path(Path::new("cover.png")));
+        assert!(!is_audio_path(Path::new("mp3")));
+    }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the tools the conformance tests need (PODSMITH_CONFORMANCE=1):
+# Installs the tools the conformance tests need (the tests `cargo test` marks
+# ignored; run them with `cargo test -- --include-ignored`):
 #   - a Python venv at tests/conformance/.venv with feedparser and podcastparser
 #     (gPodder's feed parser)
 #   - the Nu Html Checker (npm's vnu-jar) under tests/conformance/node_modules

@@ -6,7 +6,7 @@ event stream, rewrites one episode file N times and times each write until
 (1) the "reload" event arrives and (2) the page shows the new text.
 Loopback only; every loop is bounded.
 
-usage: scripts/serve-latency.py PODSMITH_BINARY SITE_DIR EPISODE_FILE [N]
+usage: benches/serve-reload.py PODSMITH_BINARY SITE_DIR EPISODE_FILE [N]
 """
 import re, socket, statistics, subprocess, sys, time
 
