@@ -858,6 +858,9 @@ pub fn parse_range(value: &str, len: u64) -> RangeRequest {
 
 /// The `Content-Type` of a file, from its extension.
 pub fn content_type(path: &Path) -> &'static str {
+    if let Some(audio) = crate::audio::audio_extension(path) {
+        return audio.mime;
+    }
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -871,11 +874,6 @@ pub fn content_type(path: &Path) -> &'static str {
         "rss" => "application/rss+xml; charset=utf-8",
         "json" => "application/json",
         "txt" => "text/plain; charset=utf-8",
-        "mp3" => "audio/mpeg",
-        "m4a" | "mp4" | "aac" => "audio/mp4",
-        "ogg" | "oga" | "opus" => "audio/ogg",
-        "wav" => "audio/wav",
-        "flac" => "audio/flac",
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
