@@ -1,0 +1,412 @@
+//! The view models: the typed values templates see (`site`, `episode`,
+//! `tag`, `page`, `paginator`...), made from the site model, and the
+//! display formats of their fields.
+
+use super::jsonld::episode_json_ld;
+use super::RenderOptions;
+use crate::config::{Credit, Funding, Subscribe};
+use crate::error::{Error, Result};
+use crate::site::{format_clock, Episode, Site};
+use serde::Serialize;
+use std::collections::HashMap;
+use tera::Context;
+
+/// What every page's context starts from.
+#[derive(Serialize)]
+pub(super) struct BaseView<'a> {
+    site: SiteView<'a>,
+    live_reload: bool,
+    page_description: &'a str,
+}
+
+pub(super) fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView<'a> {
+    let config = &site.config;
+    let pages: Vec<NavLink<'_>> = site
+        .pages
+        .iter()
+        .map(|p| NavLink {
+            title: &p.title,
+            url: &p.url,
+        })
+        .collect();
+    BaseView {
+        site: SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            author: &config.author,
+            image_url: site_image_url(config),
+            feed_url: config.feed_url(),
+            copyright: config.copyright.as_deref(),
+            explicit: config.explicit,
+            funding: &config.funding,
+            subscribe: &config.subscribe,
+            credits: &config.credits,
+            pages,
+            episode_count: site.episodes.len(),
+            generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
+            extra: &config.extra,
+        },
+        live_reload: options.live_reload,
+        page_description: &config.description,
+    }
+}
+
+pub(super) fn base_context(site: &Site, options: &RenderOptions) -> Result<Context> {
+    Context::from_serialize(&base_view(site, options))
+        .map_err(|e| Error::new(None, format!("cannot make the template context: {e}")))
+}
+
+/// Every template's `site` variable.
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    author: &'a str,
+    image_url: Option<String>,
+    feed_url: String,
+    copyright: Option<&'a str>,
+    explicit: bool,
+    funding: &'a [Funding],
+    subscribe: &'a [Subscribe],
+    credits: &'a [Credit],
+    pages: Vec<NavLink<'a>>,
+    episode_count: usize,
+    generator: &'static str,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct NavLink<'a> {
+    title: &'a str,
+    url: &'a str,
+}
+
+/// An episode as templates see it.
+#[derive(Serialize)]
+pub(super) struct EpisodeView<'a> {
+    slug: &'a str,
+    url: &'a str,
+    title: &'a str,
+    number: Option<u32>,
+    season: Option<u32>,
+    episode_type: &'static str,
+    /// RFC 3339.
+    date: String,
+    /// "6 October 2026".
+    date_display: String,
+    year: i32,
+    summary: &'a str,
+    pub(super) content: &'a str,
+    guid: &'a str,
+    explicit: bool,
+    draft: bool,
+    scheduled: bool,
+    audio: Option<AudioView<'a>>,
+    image_url: Option<&'a str>,
+    feedback: Vec<FeedbackView<'a>>,
+    /// Show-wide credits, then the episode's own.
+    credits: &'a [Credit],
+    /// Everyone who sent feedback, once each, in order.
+    feedback_names: Vec<&'a str>,
+    supporters: &'a [String],
+    chapters: Vec<ChapterView<'a>>,
+    chapters_from_file: bool,
+    tags: Vec<TagView<'a>>,
+    transcript_url: Option<&'a str>,
+    extra: &'a toml::Table,
+    /// The picture for link previews: the episode's image, else the show's cover.
+    share_image_url: Option<String>,
+    /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
+    /// and `&` are `\u` escapes); emit it with `| safe`.
+    json_ld: String,
+}
+
+#[derive(Serialize)]
+struct AudioView<'a> {
+    url: &'a str,
+    mime: &'a str,
+    size: u64,
+    /// "4.2 MB".
+    size_display: String,
+    /// Whole seconds.
+    duration: u64,
+    /// "42:10" or "1:02:03".
+    duration_display: String,
+    /// ISO 8601, e.g. "PT42M10S" (for structured data).
+    duration_iso: String,
+}
+
+#[derive(Serialize)]
+struct FeedbackView<'a> {
+    from: &'a str,
+    via: Option<&'a str>,
+    /// HTML.
+    intro: Option<&'a str>,
+    /// HTML.
+    quote: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ChapterView<'a> {
+    /// Seconds.
+    start: f64,
+    start_display: String,
+    /// Whole or fractional seconds as short text ("75", "62.5"), for `#t=`.
+    start_seconds: String,
+    end: Option<f64>,
+    title: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+pub(super) struct TagView<'a> {
+    pub(super) name: &'a str,
+    pub(super) url: &'a str,
+    pub(super) count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct PageView<'a> {
+    pub(super) title: &'a str,
+    pub(super) url: &'a str,
+    pub(super) content: &'a str,
+    pub(super) extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+pub(super) struct Paginator {
+    pub(super) number: usize,
+    pub(super) total: usize,
+    pub(super) previous_url: Option<String>,
+    pub(super) next_url: Option<String>,
+}
+
+/// A light reference to an episode (neighbours, archive).
+#[derive(Serialize, Debug, Hash)]
+pub(super) struct EpisodeLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    number: Option<u32>,
+    date: String,
+    date_display: String,
+    year: i32,
+    duration_display: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct YearView<'a> {
+    year: i32,
+    episodes: Vec<&'a EpisodeLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct SupporterView<'a> {
+    name: &'a str,
+    /// How many episodes this person supported.
+    count: usize,
+}
+
+impl<'a> EpisodeView<'a> {
+    pub(super) fn new(e: &'a Episode, site: &'a Site) -> Self {
+        let mut feedback_names: Vec<&str> = Vec::new();
+        for f in &e.feedback {
+            if !feedback_names.contains(&f.from.as_str()) {
+                feedback_names.push(&f.from);
+            }
+        }
+        let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
+        let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
+        EpisodeView {
+            slug: &e.slug,
+            url: &e.url,
+            title: &e.title,
+            number: e.number,
+            season: e.season,
+            episode_type: e.episode_type.as_str(),
+            date: e.date.to_rfc3339(),
+            date_display: date_display(e),
+            year: chrono::Datelike::year(&e.date),
+            summary: &e.summary,
+            content: &e.notes_html,
+            guid: &e.guid,
+            explicit: e.explicit,
+            draft: e.draft,
+            scheduled: e.scheduled,
+            audio: e.audio.as_ref().map(|a| AudioView {
+                url: &a.url,
+                mime: &a.info.mime,
+                size: a.info.size,
+                size_display: size_display(a.info.size),
+                duration: a.info.duration.round() as u64,
+                duration_display: format_clock(a.info.duration),
+                duration_iso: duration_iso(a.info.duration),
+            }),
+            image_url: e.image_url.as_deref(),
+            feedback: e
+                .feedback
+                .iter()
+                .map(|f| FeedbackView {
+                    from: &f.from,
+                    via: f.via.as_deref(),
+                    intro: f.intro_html.as_deref(),
+                    quote: f.quote_html.as_deref(),
+                })
+                .collect(),
+            credits: &e.credits,
+            feedback_names,
+            supporters: &e.supporters,
+            chapters: e
+                .chapters
+                .iter()
+                .map(|c| ChapterView {
+                    start: c.start,
+                    start_display: format_clock(c.start),
+                    start_seconds: seconds_text(c.start),
+                    end: c.end,
+                    title: &c.title,
+                    url: c.url.as_deref(),
+                })
+                .collect(),
+            chapters_from_file: e.chapters_from_file,
+            tags: e
+                .tags
+                .iter()
+                .map(|t| TagView {
+                    name: &t.name,
+                    url: site
+                        .tags
+                        .iter()
+                        .find(|tag| tag.slug == t.slug)
+                        .map_or("", |tag| tag.url.as_str()),
+                    count: 0,
+                })
+                .collect(),
+            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            extra: &e.extra,
+            share_image_url,
+            json_ld,
+        }
+    }
+}
+
+impl<'a> EpisodeLink<'a> {
+    pub(super) fn new(e: &'a Episode) -> Self {
+        EpisodeLink {
+            title: &e.title,
+            url: &e.url,
+            number: e.number,
+            date: e.date.to_rfc3339(),
+            date_display: date_display(e),
+            year: chrono::Datelike::year(&e.date),
+            duration_display: e
+                .audio
+                .as_ref()
+                .filter(|a| a.info.duration > 0.0)
+                .map(|a| format_clock(a.info.duration)),
+        }
+    }
+}
+
+/// The show's cover as an absolute address.
+fn site_image_url(config: &crate::config::Config) -> Option<String> {
+    config
+        .image
+        .as_ref()
+        .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+}
+
+/// Seconds as short text: "75", "62.5", "0".
+fn seconds_text(seconds: f64) -> String {
+    let rounded = (seconds.max(0.0) * 1000.0).round() / 1000.0;
+    if rounded.fract() == 0.0 {
+        format!("{}", rounded as u64)
+    } else {
+        format!("{rounded}")
+    }
+}
+
+fn date_display(e: &Episode) -> String {
+    e.date.format("%-d %B %Y").to_string()
+}
+
+/// "4.2 MB", in decimal units as podcast apps show them.
+pub(super) fn size_display(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{} kB", (b as f64 / 1e3).round() as u64),
+        b => format!("{b} bytes"),
+    }
+}
+
+pub(super) fn duration_iso(seconds: f64) -> String {
+    let total = seconds.max(0.0).round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    let mut out = String::from("PT");
+    if h > 0 {
+        out.push_str(&format!("{h}H"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}M"));
+    }
+    if s > 0 || total == 0 {
+        out.push_str(&format!("{s}S"));
+    }
+    out
+}
+
+pub(super) fn archive_years<'a>(links: &'a [EpisodeLink<'a>]) -> Vec<YearView<'a>> {
+    let mut years: Vec<YearView<'a>> = Vec::new();
+    for link in links {
+        match years.last_mut() {
+            Some(y) if y.year == link.year => y.episodes.push(link),
+            _ => years.push(YearView {
+                year: link.year,
+                episodes: vec![link],
+            }),
+        }
+    }
+    years
+}
+
+pub(super) fn supporter_counts(site: &Site) -> Vec<SupporterView<'_>> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in &site.episodes {
+        let mut seen = std::collections::HashSet::new();
+        for name in &e.supporters {
+            if seen.insert(name.as_str()) {
+                *counts.entry(name.as_str()).or_default() += 1;
+            }
+        }
+    }
+    let mut list: Vec<SupporterView<'_>> = counts
+        .into_iter()
+        .map(|(name, count)| SupporterView { name, count })
+        .collect();
+    list.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
+            .then_with(|| a.name.cmp(b.name))
+    });
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(size_display(4_200_000), "4.2 MB");
+        assert_eq!(size_display(51_234), "51 kB");
+        assert_eq!(duration_iso(3723.0), "PT1H2M3S");
+        assert_eq!(duration_iso(0.0), "PT0S");
+        assert_eq!(seconds_text(75.0), "75");
+        assert_eq!(seconds_text(62.5), "62.5");
+        assert_eq!(seconds_text(-1.0), "0");
+    }
+}
