@@ -1,24 +1,21 @@
-//! The site model: validated episodes (with their audio metadata and rendered
-//! notes), pages and tags, checked against each other. Renderers read it;
-//! nothing here writes files.
+//! Loading the site: reading the episode and page files, validating them
+//! and checking them against each other (slugs, GUIDs, numbers, audio,
+//! chapters, links), and the episode cache `serve` keeps between builds.
 
+use super::model::{
+    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, FeedbackItem, HeldBack, Page, Site,
+    Tag, TagRef, Transcript,
+};
 use crate::audio::{AudioCache, AudioInfo};
-use crate::config::{check_link, safe_relative_path, Config, Credit};
+use crate::config::{check_link, safe_relative_path, Config};
 use crate::content::{self, EpisodeFront, EpisodeType, PageFront, Source};
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::markdown::{self, RenderOptions};
 use crate::slug::{encode_path, slugify};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-mod publish;
-pub use publish::{files_to_publish, is_unpublished_name, Published};
-
-/// The namespace of derived episode GUIDs (see [`derived_guid`]).
-pub const EPISODE_GUID_NAMESPACE: uuid::Uuid = uuid::uuid!("99754923-a11d-4bff-bebc-42e710ea7058");
 
 /// Folder of the audio cache, in the site root.
 pub const CACHE_DIR: &str = ".podsmith-cache";
@@ -50,31 +47,6 @@ impl Default for LoadOptions {
             now: Utc::now(),
         }
     }
-}
-
-/// The whole show, ready to render.
-#[derive(Debug)]
-pub struct Site {
-    pub root: PathBuf,
-    pub config: Config,
-    /// Published episodes (and drafts with `--drafts`), newest first;
-    /// shared with `serve`'s [`EpisodeCache`], which keeps them between builds.
-    pub episodes: Vec<Arc<Episode>>,
-    /// Standalone pages, by slug.
-    pub pages: Vec<Page>,
-    /// Tags, by slug; each lists indices into `episodes`.
-    pub tags: Vec<Tag>,
-    /// Episodes left out because they are drafts or dated in the future.
-    pub held_back: Vec<HeldBack>,
-    /// Problems that do not stop the build, as `build` and `serve` print
-    /// them: loading's, then [`Site::feed_rules`] as warnings.
-    pub warnings: Vec<Diagnostic>,
-    /// The feed rules' findings ([`crate::feed::rules::check`]) as `check`
-    /// reports them: the problems (errors included; builds print them as
-    /// warnings), then the advice (`check` only).
-    pub feed_rules: Vec<Diagnostic>,
-    /// How many of `warnings` loading found (the rest are the feed rules').
-    loading_warnings: usize,
 }
 
 /// The feed rules' findings as a build prints them: as warnings, and a rule
@@ -125,199 +97,6 @@ fn build_warnings(rules: &[Diagnostic]) -> Vec<Diagnostic> {
         }
     }
     out
-}
-
-/// One episode, validated.
-#[derive(Debug, Clone)]
-pub struct Episode {
-    pub source: PathBuf,
-    pub slug: String,
-    /// The episode page's absolute URL.
-    pub url: String,
-    pub title: String,
-    pub date: DateTime<FixedOffset>,
-    pub number: Option<u32>,
-    pub season: Option<u32>,
-    pub episode_type: EpisodeType,
-    /// Plain text.
-    pub summary: String,
-    /// The show notes as HTML, with absolute links.
-    pub notes_html: String,
-    pub guid: String,
-    /// Whether the front matter sets `guid` (else it is derived from the slug).
-    pub guid_pinned: bool,
-    pub explicit: bool,
-    pub draft: bool,
-    /// Dated after "now" (only present with `--drafts`).
-    pub scheduled: bool,
-    pub audio: Option<EpisodeAudio>,
-    /// The episode's own cover art, absolute URL.
-    pub image_url: Option<String>,
-    pub feedback: Vec<FeedbackItem>,
-    /// Show-wide credits, then the episode's own.
-    pub credits: Vec<Credit>,
-    pub supporters: Vec<String>,
-    pub chapters: Vec<Chapter>,
-    /// Whether the chapters came from the audio file's ID3 tags.
-    pub chapters_from_file: bool,
-    pub tags: Vec<TagRef>,
-    pub transcript: Option<Transcript>,
-    pub extra: toml::Table,
-    /// A hash of every other field (its [`Hash`]), so that renderers can
-    /// tell an episode that did not change between two builds; 0 when not
-    /// computed ([`Site::load`] does not).
-    pub fingerprint: u128,
-}
-
-// Every field is named, so that a field added later cannot be left out of
-// the fingerprint; `extra` by its TOML text (TOML values are not `Hash`).
-impl Hash for Episode {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let Episode {
-            source,
-            slug,
-            url,
-            title,
-            date,
-            number,
-            season,
-            episode_type,
-            summary,
-            notes_html,
-            guid,
-            guid_pinned,
-            explicit,
-            draft,
-            scheduled,
-            audio,
-            image_url,
-            feedback,
-            credits,
-            supporters,
-            chapters,
-            chapters_from_file,
-            tags,
-            transcript,
-            extra,
-            fingerprint: _,
-        } = self;
-        (source, slug, url, title, date, number, season, episode_type).hash(state);
-        (
-            summary,
-            notes_html,
-            guid,
-            guid_pinned,
-            explicit,
-            draft,
-            scheduled,
-        )
-            .hash(state);
-        (audio, image_url, feedback, credits, supporters).hash(state);
-        (
-            chapters,
-            chapters_from_file,
-            tags,
-            transcript,
-            extra.to_string(),
-        )
-            .hash(state);
-    }
-}
-
-impl Hash for Chapter {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let Chapter {
-            start,
-            end,
-            title,
-            url,
-        } = self;
-        (start.to_bits(), end.map(f64::to_bits), title, url).hash(state);
-    }
-}
-
-/// An episode's audio file.
-#[derive(Debug, Clone, Hash)]
-pub struct EpisodeAudio {
-    /// Where the file is on disk.
-    pub path: PathBuf,
-    /// Its path relative to the media folder, with `/`.
-    pub rel: String,
-    /// Its public, absolute URL.
-    pub url: String,
-    pub info: AudioInfo,
-}
-
-/// A transcript file beside the audio (`.vtt` or `.srt`).
-#[derive(Debug, Clone, Hash)]
-pub struct Transcript {
-    pub rel: String,
-    pub url: String,
-    pub mime: &'static str,
-}
-
-/// A listener's message, with its Markdown rendered.
-#[derive(Debug, Clone, Hash)]
-pub struct FeedbackItem {
-    pub from: String,
-    pub via: Option<String>,
-    pub intro_html: Option<String>,
-    pub quote_html: Option<String>,
-}
-
-/// A chapter, in seconds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chapter {
-    pub start: f64,
-    pub end: Option<f64>,
-    pub title: String,
-    pub url: Option<String>,
-}
-
-/// A tag as an episode shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TagRef {
-    pub name: String,
-    pub slug: String,
-}
-
-/// A tag's page.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    pub name: String,
-    pub slug: String,
-    pub url: String,
-    /// Indices into `Site::episodes`, newest first.
-    pub episodes: Vec<usize>,
-}
-
-/// A standalone page.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub source: PathBuf,
-    pub slug: String,
-    pub url: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub html: String,
-    pub extra: toml::Table,
-}
-
-/// An episode left out of the build.
-#[derive(Debug, Clone)]
-pub struct HeldBack {
-    pub source: PathBuf,
-    pub title: String,
-    pub date: DateTime<FixedOffset>,
-    /// `true`: `draft = true`; `false`: dated in the future.
-    pub draft: bool,
-}
-
-/// The GUID of an episode without a pinned `guid`: a UUIDv5 of its slug, so
-/// it survives changes of `base_url`, theme, title and date (but not a
-/// change of slug, which is why `podsmith new` pins one).
-pub fn derived_guid(slug: &str) -> String {
-    uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, slug.as_bytes()).to_string()
 }
 
 /// Episodes kept between builds of one site (`serve`): each episode file's
@@ -555,80 +334,6 @@ impl Site {
         site.feed_rules = rules.problems;
         site.feed_rules.extend(rules.advice);
         Ok(site)
-    }
-
-    /// [`Site::warnings`] without the feed rules' copies: what loading
-    /// found (`check` reports the rules with their own severity).
-    pub fn load_warnings(&self) -> &[Diagnostic] {
-        &self.warnings[..self.loading_warnings]
-    }
-
-    /// The newer and the older neighbour of episode `i`, as indices into
-    /// [`Site::episodes`].
-    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
-        (
-            i.checked_sub(1),
-            (i + 1 < self.episodes.len()).then_some(i + 1),
-        )
-    }
-
-    /// The newest date of any episode: the feed's and sitemap's "last changed".
-    pub fn last_updated(&self) -> Option<DateTime<FixedOffset>> {
-        self.episodes.iter().map(|e| e.date).max()
-    }
-
-    /// What `check` reports about the site beyond its build warnings:
-    /// held-back episodes with their dates, episodes without a pinned
-    /// `guid`, and audio files that no episode uses.
-    pub fn notices(&self) -> Vec<Diagnostic> {
-        let mut notices = Vec::new();
-        for held in &self.held_back {
-            let what = if held.draft { "draft" } else { "scheduled" };
-            notices.push(Diagnostic::warning(
-                held.source.clone(),
-                format!(
-                    "{what}: {:?}, dated {}, is not published yet",
-                    held.title,
-                    held.date.to_rfc3339()
-                ),
-            ));
-        }
-        for e in self.episodes.iter().filter(|e| !e.guid_pinned) {
-            notices.push(
-                Diagnostic::warning(
-                    e.source.clone(),
-                    "no `guid`: the feed uses one derived from the slug",
-                )
-                .help(format!(
-                    "pin it so a renamed file keeps its identity: guid = \"{}\"",
-                    e.guid
-                )),
-            );
-        }
-        for path in self.unused_media() {
-            notices.push(Diagnostic::warning(path, "no episode uses this audio file"));
-        }
-        notices
-    }
-
-    /// Media files that no episode uses (for `check`).
-    pub fn unused_media(&self) -> Vec<PathBuf> {
-        let media_dir = self.config.media_dir(&self.root);
-        let used: std::collections::HashSet<&Path> = self
-            .episodes
-            .iter()
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
-            .collect();
-        let mut unused: Vec<PathBuf> = walkdir::WalkDir::new(&media_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .filter(|p| crate::audio::is_audio_path(p) && !used.contains(p.as_path()))
-            .collect();
-        unused.sort();
-        unused
     }
 }
 
@@ -1066,17 +771,6 @@ fn chapters_from_audio(info: &AudioInfo) -> Vec<Chapter> {
         .collect()
 }
 
-/// `H:MM:SS` or `M:SS`.
-pub fn format_clock(seconds: f64) -> String {
-    let total = seconds.max(0.0).round() as u64;
-    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
-    if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
-    } else {
-        format!("{m}:{s:02}")
-    }
-}
-
 fn episode_slug(src: &Source<EpisodeFront>) -> std::result::Result<String, Diagnostic> {
     match &src.front.slug {
         Some(slug) => {
@@ -1329,17 +1023,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn derived_guid_depends_only_on_slug() {
-        assert_eq!(derived_guid("001-hello"), derived_guid("001-hello"));
-        assert_ne!(derived_guid("001-hello"), derived_guid("002-hello"));
-        // Pinned forever: changing this breaks every published feed without pinned GUIDs.
-        assert_eq!(
-            derived_guid("001-hello"),
-            uuid::Uuid::new_v5(&EPISODE_GUID_NAMESPACE, b"001-hello").to_string()
-        );
-    }
-
-    #[test]
     fn dates_convert() {
         let d: toml::value::Datetime = "2026-03-03".parse().unwrap();
         assert_eq!(
@@ -1353,11 +1036,5 @@ mod tests {
         );
         let d: toml::value::Datetime = "08:30:00".parse().unwrap();
         assert!(to_chrono(&d).is_none());
-    }
-
-    #[test]
-    fn clock_format() {
-        assert_eq!(format_clock(5.4), "0:05");
-        assert_eq!(format_clock(3723.0), "1:02:03");
     }
 }
