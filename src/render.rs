@@ -77,12 +77,11 @@ impl std::fmt::Debug for Theme {
     }
 }
 
-/// Render-time switches.
+/// Render-time switches: none at present. (Live reload is not one: serve
+/// puts its script into every HTML page it sends, so a built site never
+/// mentions it and an overridden base.html keeps it.)
 #[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// Inject the live-reload script (serve mode only).
-    pub live_reload: bool,
-}
+pub struct RenderOptions {}
 
 impl Theme {
     /// Parses the built-in templates and the site's overrides in `<root>/templates`.
@@ -216,7 +215,7 @@ impl Theme {
         Ok(FeedItemRenderer {
             theme: self,
             values,
-            base: base_context(site, &RenderOptions::default())?,
+            base: base_context(site)?,
         })
     }
 
@@ -228,7 +227,8 @@ impl Theme {
         options: &RenderOptions,
         values: &EpisodeValues<'_>,
     ) -> Result<()> {
-        let base = base_context(site, options)?;
+        let RenderOptions {} = options;
+        let base = base_context(site)?;
         let links: Vec<EpisodeLink<'_>> =
             site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
@@ -657,12 +657,11 @@ pub fn site_key(site: &Site, theme: &Theme, options: &RenderOptions) -> u128 {
     let mut key = Key::new();
     env!("CARGO_PKG_VERSION").hash(&mut key);
     theme.fingerprint.hash(&mut key);
-    let RenderOptions { live_reload } = options;
-    live_reload.hash(&mut key);
+    let RenderOptions {} = options;
     serde_json::to_vec(&site.config)
         .unwrap_or_default()
         .hash(&mut key);
-    serde_json::to_vec(&base_view(site, options))
+    serde_json::to_vec(&base_view(site))
         .unwrap_or_default()
         .hash(&mut key);
     for page in &site.pages {
@@ -755,11 +754,10 @@ fn template_error(error: &tera::Error, origins: &HashMap<String, PathBuf>, help:
 #[derive(Serialize)]
 struct BaseView<'a> {
     site: SiteView<'a>,
-    live_reload: bool,
     page_description: &'a str,
 }
 
-fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView<'a> {
+fn base_view(site: &Site) -> BaseView<'_> {
     let config = &site.config;
     let pages: Vec<NavLink<'_>> = site
         .pages
@@ -788,13 +786,12 @@ fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView<'a> {
             generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
             extra: &config.extra,
         },
-        live_reload: options.live_reload,
         page_description: &config.description,
     }
 }
 
-fn base_context(site: &Site, options: &RenderOptions) -> Result<Context> {
-    Context::from_serialize(&base_view(site, options))
+fn base_context(site: &Site) -> Result<Context> {
+    Context::from_serialize(&base_view(site))
         .map_err(|e| Error::new(None, format!("cannot make the template context: {e}")))
 }
 

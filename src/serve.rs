@@ -157,7 +157,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             include_drafts: options.include_drafts,
             ..LoadOptions::default()
         },
-        render: render::RenderOptions { live_reload: true },
+        render: render::RenderOptions::default(),
         base_url: Some(base_url.clone()),
         // A preview never blocks on feed changes; `build` and `check` guard them.
         accept_feed_changes: true,
