@@ -14,24 +14,28 @@ use crate::{render, BuildOptions};
 
 mod memo;
 mod rebuild;
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 use notify::event::{AccessKind, AccessMode};
 use notify::{EventKind, RecursiveMode, Watcher};
 pub use rebuild::{Rebuilder, Rendered};
 use std::collections::BTreeSet;
-use std::io::{Seek, SeekFrom};
 use std::net::{IpAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::AsyncReadExt;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
+use tokio::sync::RwLock;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The live-reload script's address (the templates load it in serve mode).
+/// The live-reload script's address (put into every page served).
 pub const LIVE_RELOAD_PATH: &str = "/__podsmith/live-reload.js";
 /// The server-sent events stream the script listens to.
 pub const EVENTS_PATH: &str = "/__podsmith/events";
@@ -69,8 +73,8 @@ enum Message {
 /// State shared by the builder and the request threads.
 struct Shared {
     out: PathBuf,
-    /// Held for reading while a request resolves a path, for writing while a
-    /// new build is swapped in.
+    /// Held for reading while a request finds and opens its file, for
+    /// writing while a new build is swapped in.
     swap: RwLock<()>,
     status: Mutex<Status>,
     clients: Mutex<Vec<UnboundedSender<Message>>>,
@@ -153,7 +157,7 @@ pub fn run(options: &ServeOptions) -> Result<()> {
             include_drafts: options.include_drafts,
             ..LoadOptions::default()
         },
-        render: render::RenderOptions { live_reload: true },
+        render: render::RenderOptions::default(),
         base_url: Some(base_url.clone()),
         // A preview never blocks on feed changes; `build` and `check` guard them.
         accept_feed_changes: true,
@@ -246,7 +250,7 @@ fn start_http(listener: TcpListener, shared: Arc<Shared>, work: PathBuf) -> Resu
     }
     #[cfg(not(unix))]
     runtime.spawn(stop_on_signal(work, Arc::clone(&shared)));
-    let app = axum::Router::new().fallback(handle).with_state(shared);
+    let app = app(shared);
     std::thread::Builder::new()
         .name("podsmith-http".into())
         .spawn(move || {
@@ -388,7 +392,8 @@ fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     }
     let rendered = rebuilder.render(&site, options)?;
     {
-        let _swapping = shared.swap.write().unwrap_or_else(|e| e.into_inner());
+        // Never called on the server's runtime, so it may block.
+        let _swapping = shared.swap.blocking_write();
         rebuilder.commit(rendered)?;
     }
     let held = match site.held_back.len() {
@@ -623,64 +628,201 @@ impl SiteWatch {
 
 // ---------------------------------------------------------------------------
 // HTTP
+//
+// The output folder is served by tower-http's `ServeDir` (path decoding,
+// `..` refusal, folder redirects, ranges, HEAD, MIME types), with 404.html
+// as its not-found page. podsmith's own layer around it only adds what a
+// preview needs: the "building…" page until a build succeeds, the swap lock,
+// the refusal of links that lead out of the output, the types of podcast
+// files, and the live-reload script in every HTML page.
 
-fn text_response(status: u16, text: &str) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+/// What is put into every HTML page served, before `</body>`.
+pub const LIVE_RELOAD_TAG: &str = "<script src=\"/__podsmith/live-reload.js\"></script>";
+
+/// The server: podsmith's two routes, and the output folder for the rest.
+fn app(shared: Arc<Shared>) -> axum::Router {
+    let files =
+        ServeDir::new(&shared.out).not_found_service(ServeFile::new(shared.out.join("404.html")));
+    axum::Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::clone(&shared),
+            site_layer,
+        ))
+        .route(LIVE_RELOAD_PATH, get(live_reload_js))
+        .route(EVENTS_PATH, get(events))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(shared)
+}
+
+async fn live_reload_js() -> Response {
     (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        text.to_string(),
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        LIVE_RELOAD_JS,
     )
         .into_response()
 }
 
-fn html_response(status: StatusCode, page: Vec<u8>) -> Response {
+/// podsmith's layer around `ServeDir`.
+async fn site_layer(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let (has_site, error) = {
+        let status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
+        (status.has_site, status.error.clone())
+    };
+    if !has_site {
+        return building_page(error.as_deref());
+    }
+    let path = request.uri().path().to_owned();
+    let head = request.method() == Method::HEAD;
+    let response = {
+        // Held while the file is found and opened, so it is the current
+        // build's; a swap renames folders, so an open file stays readable
+        // while it is sent after the lock is released.
+        let _reading = shared.swap.read().await;
+        if leads_outside(&shared.out, &path).await {
+            return (StatusCode::NOT_FOUND, "Not found.\n").into_response();
+        }
+        next.run(request).await
+    };
+    finish(&path, head, response).await
+}
+
+/// The page shown while no build has succeeded yet: why, and it reloads
+/// once one does.
+fn building_page(error: Option<&str>) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>podsmith: build error</title></head>\
+         <body><h1>The site does not build yet</h1><pre>{}</pre>\
+         <script src=\"{LIVE_RELOAD_PATH}\" defer></script></body></html>",
+        crate::render::xml_escape(error.unwrap_or("Building…"))
+    );
     (
-        status,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
         page,
     )
         .into_response()
 }
 
-/// Answers every request. HEAD gets GET's headers without the body (hyper
-/// drops it).
-async fn handle(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response {
-    if method != Method::GET && method != Method::HEAD {
-        let mut response = text_response(405, "Only GET and HEAD are supported.\n");
-        response
-            .headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+/// Whether the file a request path names is a symbolic link (or lies in a
+/// linked folder) that leads out of `out`: `ServeDir` follows links. Paths
+/// with `..` are left to `ServeDir`, which refuses them.
+async fn leads_outside(out: &Path, path: &str) -> bool {
+    let decoded = crate::slug::percent_decode(path);
+    let mut file = out.to_path_buf();
+    for segment in decoded.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => return false,
+            name => file.push(name),
+        }
+    }
+    if decoded.ends_with('/') {
+        file.push("index.html");
+    }
+    match (
+        tokio::fs::canonicalize(out).await,
+        tokio::fs::canonicalize(&file).await,
+    ) {
+        (Ok(out), Ok(real)) => !real.starts_with(out),
+        _ => false,
+    }
+}
+
+/// Fixes the types of podcast files and puts the live-reload script into
+/// HTML pages (with the length that then has).
+async fn finish(path: &str, head: bool, mut response: Response) -> Response {
+    let status = response.status();
+    if status.is_success() {
+        if let Some(mime) = content_type_override(Path::new(path)) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
+        }
+    }
+    let mime = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if mime.starts_with("text/") && !mime.contains("charset") {
+        // Every text file podsmith writes is UTF-8.
+        if let Ok(value) = HeaderValue::from_str(&format!("{mime}; charset=utf-8")) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    // Whole pages only: a range of a page is sent as it is.
+    if !is_html || !(status == StatusCode::OK || status == StatusCode::NOT_FOUND) {
         return response;
     }
-    match uri.path() {
-        LIVE_RELOAD_PATH => (
-            [
-                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
-                (header::CACHE_CONTROL, "no-store"),
-            ],
-            LIVE_RELOAD_JS,
-        )
-            .into_response(),
-        EVENTS_PATH if method == Method::GET => events(&shared),
-        path => serve_path(&uri, path, &headers, &shared).await,
+    let (mut parts, body) = response.into_parts();
+    parts.headers.remove(header::ETAG);
+    parts.headers.remove(header::LAST_MODIFIED);
+    if head {
+        // No body to change: the length it would have.
+        let len = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        if let Some(len) = len {
+            parts.headers.insert(
+                header::CONTENT_LENGTH,
+                HeaderValue::from(len + LIVE_RELOAD_TAG.len()),
+            );
+        }
+        return Response::from_parts(parts, body);
+    }
+    let Ok(page) = axum::body::to_bytes(body, usize::MAX).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "Cannot read the page.\n").into_response();
+    };
+    let page = inject_live_reload(&page);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(page.len()));
+    Response::from_parts(parts, Body::from(page))
+}
+
+/// `page` with [`LIVE_RELOAD_TAG`] before its last `</body>` (in any case),
+/// or at its end when it has none.
+pub fn inject_live_reload(page: &[u8]) -> Vec<u8> {
+    let at = page
+        .windows(7)
+        .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
+        .unwrap_or(page.len());
+    let mut out = Vec::with_capacity(page.len() + LIVE_RELOAD_TAG.len());
+    out.extend_from_slice(&page[..at]);
+    out.extend_from_slice(LIVE_RELOAD_TAG.as_bytes());
+    out.extend_from_slice(&page[at..]);
+    out
+}
+
+/// The types that mime_guess (which `ServeDir` uses) has wrong for a
+/// podcast site: audio as the audio module's table says (mime_guess says
+/// `audio/m4a` for M4A), subtitles, and XML feeds (`text/xml`).
+pub fn content_type_override(path: &Path) -> Option<&'static str> {
+    if let Some(audio) = crate::audio::audio_extension(path) {
+        return Some(audio.mime);
+    }
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "vtt" => Some("text/vtt; charset=utf-8"),
+        "srt" => Some("application/x-subrip"),
+        "xml" => Some("application/xml; charset=utf-8"),
+        _ => None,
     }
 }
 
 /// Streams server-sent events to one page until it goes away (the stream
 /// is dropped with the connection, and the next broadcast forgets it).
-fn events(shared: &Shared) -> Response {
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
     let (tx, rx) = unbounded_channel();
     let (build_id, error) = {
         let status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
@@ -691,304 +833,33 @@ fn events(shared: &Shared) -> Response {
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(tx);
-    let mut first = format!("retry: 500\n\n{}", sse_event("hello", &build_id));
+    let mut first = vec![Event::default()
+        .event("hello")
+        .data(build_id)
+        .retry(Duration::from_millis(500))];
     if let Some(error) = error {
-        first.push_str(&sse_event("build-error", &error));
+        first.push(sse_event(Message::BuildError(error)));
     }
     let rest = futures_util::stream::unfold(rx, |mut rx| async move {
-        let text = match tokio::time::timeout(HEARTBEAT, rx.recv()).await {
-            Ok(Some(Message::Reload(id))) => sse_event("reload", &id),
-            Ok(Some(Message::BuildError(text))) => sse_event("build-error", &text),
-            Ok(None) => return None,
-            Err(_elapsed) => ": ping\n\n".to_string(),
-        };
-        Some((Ok::<_, std::io::Error>(Bytes::from(text)), rx))
+        let message = rx.recv().await?;
+        Some((sse_event(message), rx))
     });
-    let stream = futures_util::StreamExt::chain(
-        futures_util::stream::once(async move { Ok(Bytes::from(first)) }),
-        rest,
+    let stream = futures_util::StreamExt::map(
+        futures_util::StreamExt::chain(futures_util::stream::iter(first), rest),
+        Ok::<_, std::convert::Infallible>,
     );
-    (
-        [
-            (header::CONTENT_TYPE, "text/event-stream"),
-            (header::CACHE_CONTROL, "no-store"),
-        ],
-        Body::from_stream(stream),
-    )
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(HEARTBEAT).text("ping"))
         .into_response()
 }
 
-/// One server-sent event; each line of `data` gets its own `data:` field.
-pub fn sse_event(name: &str, data: &str) -> String {
-    let mut text = format!("event: {name}\n");
-    for line in data.split('\n') {
-        text.push_str("data: ");
-        text.push_str(line.trim_end_matches('\r'));
-        text.push('\n');
-    }
-    text.push('\n');
-    text
-}
-
-/// Where a request path leads in the output folder.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Resolved {
-    File(PathBuf),
-    /// A folder asked for without its trailing `/`: the path to redirect to.
-    Redirect(String),
-    NotFound,
-    BadRequest,
-}
-
-/// Maps a raw request path (still percent-encoded, without the query) to a
-/// file inside `out`. Never leads outside it: `..` and `.` segments,
-/// backslashes and NUL are refused after decoding, and the final file is
-/// checked again after following symbolic links.
-pub fn resolve(out: &Path, raw_path: &str) -> Resolved {
-    if !raw_path.starts_with('/') {
-        return Resolved::BadRequest;
-    }
-    let Some(decoded) = percent_decode(raw_path) else {
-        return Resolved::BadRequest;
-    };
-    if decoded.contains(['\\', '\0']) {
-        return Resolved::BadRequest;
-    }
-    let segments: Vec<&str> = decoded.split('/').filter(|s| !s.is_empty()).collect();
-    if segments
-        .iter()
-        .any(|s| *s == "." || *s == ".." || s.contains(':'))
-    {
-        return Resolved::BadRequest;
-    }
-    let Ok(out) = out.canonicalize() else {
-        return Resolved::NotFound;
-    };
-    let mut path = out.clone();
-    path.extend(&segments);
-    if decoded.ends_with('/') {
-        path.push("index.html");
-    } else if path.is_dir() {
-        return if path.join("index.html").is_file() {
-            Resolved::Redirect(format!("{raw_path}/"))
-        } else {
-            Resolved::NotFound
-        };
-    }
-    match path.canonicalize() {
-        Ok(real) if real.starts_with(&out) && real.is_file() => Resolved::File(real),
-        _ => Resolved::NotFound,
-    }
-}
-
-/// Decodes `%XX` escapes; `None` for a malformed escape or invalid UTF-8.
-pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let hex = std::str::from_utf8(hex).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
-/// What a `Range` header asks of a file of `len` bytes.
-#[derive(Debug, PartialEq, Eq)]
-pub enum RangeRequest {
-    /// No usable range: send the whole file.
-    Full,
-    /// Inclusive byte positions.
-    Partial(u64, u64),
-    Unsatisfiable,
-}
-
-/// Parses a `Range` header (one range; several or malformed ones get the
-/// whole file, as HTTP allows).
-pub fn parse_range(value: &str, len: u64) -> RangeRequest {
-    let Some(spec) = value.trim().strip_prefix("bytes=") else {
-        return RangeRequest::Full;
-    };
-    if spec.contains(',') {
-        return RangeRequest::Full;
-    }
-    let Some((start, end)) = spec.trim().split_once('-') else {
-        return RangeRequest::Full;
-    };
-    let (start, end) = (start.trim(), end.trim());
-    let number = |s: &str| -> Option<u64> {
-        (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    match (start.is_empty(), end.is_empty()) {
-        (true, true) => RangeRequest::Full,
-        (true, false) => match number(end) {
-            Some(0) => RangeRequest::Unsatisfiable,
-            Some(_) if len == 0 => RangeRequest::Unsatisfiable,
-            Some(n) => RangeRequest::Partial(len.saturating_sub(n), len - 1),
-            None => RangeRequest::Full,
-        },
-        (false, _) => {
-            let Some(first) = number(start) else {
-                return RangeRequest::Full;
-            };
-            let last = if end.is_empty() {
-                None
-            } else {
-                match number(end) {
-                    Some(last) if last >= first => Some(last),
-                    _ => return RangeRequest::Full,
-                }
-            };
-            if first >= len {
-                return RangeRequest::Unsatisfiable;
-            }
-            RangeRequest::Partial(first, last.map_or(len - 1, |l| l.min(len - 1)))
-        }
-    }
-}
-
-/// The `Content-Type` of a file, from its extension.
-pub fn content_type(path: &Path) -> &'static str {
-    if let Some(audio) = crate::audio::audio_extension(path) {
-        return audio.mime;
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "xml" => "application/xml; charset=utf-8",
-        "rss" => "application/rss+xml; charset=utf-8",
-        "json" => "application/json",
-        "txt" => "text/plain; charset=utf-8",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "ico" => "image/x-icon",
-        "vtt" => "text/vtt; charset=utf-8",
-        "srt" => "application/x-subrip",
-        "pdf" => "application/pdf",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        _ => "application/octet-stream",
-    }
-}
-
-async fn serve_path(uri: &Uri, path: &str, headers: &HeaderMap, shared: &Shared) -> Response {
-    let opened = {
-        let _reading = shared.swap.read().unwrap_or_else(|e| e.into_inner());
-        match resolve(&shared.out, path) {
-            // Opened while the swap lock is held, so the file is the current
-            // build's even if a new one is swapped in while it is sent.
-            Resolved::File(file) => {
-                match std::fs::File::open(&file).and_then(|f| f.metadata().map(|m| (m.len(), f))) {
-                    Ok((len, f)) => Ok((file, f, len)),
-                    Err(_) => Err(Resolved::NotFound),
-                }
-            }
-            other => Err(other),
-        }
-    };
-    match opened {
-        Ok((path, file, len)) => {
-            let range = headers
-                .get(header::RANGE)
-                .and_then(|v| v.to_str().ok())
-                .map_or(RangeRequest::Full, |v| parse_range(v, len));
-            send_file(&path, file, len, range)
-        }
-        Err(Resolved::Redirect(to)) => {
-            let query = uri.query().map_or(String::new(), |q| format!("?{q}"));
-            let mut response = text_response(301, "Moved to the folder's address.\n");
-            if let Ok(location) = HeaderValue::from_str(&format!("{to}{query}")) {
-                response.headers_mut().insert(header::LOCATION, location);
-            }
-            response
-        }
-        Err(Resolved::BadRequest) => text_response(400, "Bad request path.\n"),
-        Err(_) => not_found(shared),
-    }
-}
-
-/// Sends a file, or the asked-for part of it, with an explicit length (so
-/// HEAD and GET agree and no chunked encoding is needed).
-fn send_file(path: &Path, mut file: std::fs::File, len: u64, range: RangeRequest) -> Response {
-    let (status, first, count) = match range {
-        RangeRequest::Full => (StatusCode::OK, 0, len),
-        RangeRequest::Partial(first, last) => {
-            (StatusCode::PARTIAL_CONTENT, first, last - first + 1)
-        }
-        RangeRequest::Unsatisfiable => {
-            let mut response = text_response(416, "Range not satisfiable.\n");
-            let h = response.headers_mut();
-            if let Ok(v) = HeaderValue::from_str(&format!("bytes */{len}")) {
-                h.insert(header::CONTENT_RANGE, v);
-            }
-            h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-            return response;
-        }
-    };
-    if first > 0 && file.seek(SeekFrom::Start(first)).is_err() {
-        return text_response(500, "Cannot read the file.\n");
-    }
-    let body = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(file).take(count));
-    let mut response = Response::new(Body::from_stream(body));
-    *response.status_mut() = status;
-    let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(content_type(path)),
-    );
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(count));
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if status == StatusCode::PARTIAL_CONTENT {
-        if let Ok(v) = HeaderValue::from_str(&format!("bytes {first}-{}/{len}", first + count - 1))
-        {
-            h.insert(header::CONTENT_RANGE, v);
-        }
-    }
-    response
-}
-
-fn not_found(shared: &Shared) -> Response {
-    let (has_site, error) = {
-        let status = shared.status.lock().unwrap_or_else(|e| e.into_inner());
-        (status.has_site, status.error.clone())
-    };
-    if !has_site {
-        // No build has succeeded yet: say why, and reload once it does.
-        let page = format!(
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>podsmith: build error</title></head>\
-             <body><h1>The site does not build yet</h1><pre>{}</pre>\
-             <script src=\"{LIVE_RELOAD_PATH}\" defer></script></body></html>",
-            crate::render::xml_escape(error.as_deref().unwrap_or("Building…"))
-        );
-        return html_response(StatusCode::SERVICE_UNAVAILABLE, page.into_bytes());
-    }
-    let page = {
-        let _reading = shared.swap.read().unwrap_or_else(|e| e.into_inner());
-        std::fs::read(shared.out.join("404.html")).ok()
-    };
-    match page {
-        Some(bytes) => html_response(StatusCode::NOT_FOUND, bytes),
-        None => text_response(404, "Not found.\n"),
+/// One message as an event (a multi-line text gets one `data:` line each).
+fn sse_event(message: Message) -> Event {
+    match message {
+        Message::Reload(id) => Event::default().event("reload").data(id),
+        Message::BuildError(text) => Event::default()
+            .event("build-error")
+            .data(text.replace("\r\n", "\n")),
     }
 }
 
@@ -997,72 +868,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ranges() {
-        use RangeRequest::*;
-        assert_eq!(parse_range("bytes=0-99", 1000), Partial(0, 99));
-        assert_eq!(parse_range("bytes=100-", 1000), Partial(100, 999));
-        assert_eq!(parse_range("bytes=-500", 1000), Partial(500, 999));
-        assert_eq!(parse_range("bytes=-5000", 1000), Partial(0, 999));
-        assert_eq!(parse_range("bytes=900-5000", 1000), Partial(900, 999));
-        assert_eq!(parse_range("bytes=1000-", 1000), Unsatisfiable);
-        assert_eq!(parse_range("bytes=-0", 1000), Unsatisfiable);
-        assert_eq!(parse_range("bytes=0-", 0), Unsatisfiable);
-        assert_eq!(parse_range("bytes=5-1", 1000), Full);
-        assert_eq!(parse_range("bytes=0-1,5-6", 1000), Full);
-        assert_eq!(parse_range("items=0-1", 1000), Full);
-        assert_eq!(parse_range("bytes=x-1", 1000), Full);
-        assert_eq!(parse_range("bytes=-", 1000), Full);
-        assert_eq!(parse_range("bytes=+1-2", 1000), Full);
+    fn the_script_goes_before_the_body_end() {
+        let tag = LIVE_RELOAD_TAG;
+        assert_eq!(
+            inject_live_reload(b"<body>a</body></html>"),
+            format!("<body>a{tag}</body></html>").into_bytes()
+        );
+        assert_eq!(
+            inject_live_reload(b"<p>a</BODY>\n"),
+            format!("<p>a{tag}</BODY>\n").into_bytes()
+        );
+        // The last one, in case a page shows `</body>` in its text.
+        assert_eq!(
+            inject_live_reload(b"</body></body>"),
+            format!("</body>{tag}</body>").into_bytes()
+        );
+        assert_eq!(
+            inject_live_reload(b"<p>no body end"),
+            format!("<p>no body end{tag}").into_bytes()
+        );
     }
 
     #[test]
-    fn decoding() {
-        assert_eq!(percent_decode("/a%20b").as_deref(), Some("/a b"));
-        assert_eq!(percent_decode("/%2e%2E/").as_deref(), Some("/../"));
-        assert_eq!(percent_decode("/%zz"), None);
-        assert_eq!(percent_decode("/%2"), None);
-        assert_eq!(percent_decode("/%ff"), None);
+    fn podcast_file_types() {
+        let t = |p: &str| content_type_override(Path::new(p));
+        assert_eq!(t("/media/a.mp3"), Some("audio/mpeg"));
+        assert_eq!(t("/a.VTT"), Some("text/vtt; charset=utf-8"));
+        assert_eq!(t("/a.srt"), Some("application/x-subrip"));
+        assert_eq!(t("/feed.xml"), Some("application/xml; charset=utf-8"));
+        assert_eq!(t("/a.png"), None);
+        assert!(t("/a.m4a").is_some_and(|m| m != "audio/m4a"));
     }
 
     #[test]
-    fn resolving_stays_inside() {
+    fn links_out_of_the_output_are_refused() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let leads_outside = |out: &Path, path: &str| runtime.block_on(leads_outside(out, path));
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         std::fs::create_dir_all(out.join("episodes/one")).unwrap();
         std::fs::write(out.join("index.html"), "home").unwrap();
         std::fs::write(out.join("episodes/one/index.html"), "one").unwrap();
         std::fs::write(dir.path().join("secret.txt"), "secret").unwrap();
-        let out_real = out.canonicalize().unwrap();
-        assert_eq!(
-            resolve(&out, "/"),
-            Resolved::File(out_real.join("index.html"))
-        );
-        assert_eq!(
-            resolve(&out, "/episodes/one"),
-            Resolved::Redirect("/episodes/one/".into())
-        );
-        assert_eq!(
-            resolve(&out, "/episodes/one/"),
-            Resolved::File(out_real.join("episodes/one/index.html"))
-        );
-        assert_eq!(resolve(&out, "/nothing"), Resolved::NotFound);
-        for bad in [
-            "/../secret.txt",
-            "/%2e%2e/secret.txt",
-            "/..%2fsecret.txt",
-            "/..%5csecret.txt",
-            "/episodes/..\\..\\secret.txt",
-            "/a/%00",
-            "secret.txt",
-            "/C:/x",
-        ] {
-            assert_eq!(resolve(&out, bad), Resolved::BadRequest, "{bad}");
+        for fine in ["/", "/episodes/one/", "/episodes/one", "/nothing", "/../x"] {
+            assert!(!leads_outside(&out, fine), "{fine}");
         }
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("link.txt"))
                 .unwrap();
-            assert_eq!(resolve(&out, "/link.txt"), Resolved::NotFound);
+            std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
+            std::os::unix::fs::symlink(out.join("index.html"), out.join("home.html")).unwrap();
+            assert!(leads_outside(&out, "/link.txt"));
+            assert!(leads_outside(&out, "/li%6Ek.txt"));
+            assert!(leads_outside(&out, "/up/secret.txt"));
+            assert!(!leads_outside(&out, "/home.html"));
         }
     }
 
@@ -1072,13 +935,5 @@ mod tests {
             assert!(is_editor_temp_file(name), "{name}");
         }
         assert!(!is_editor_temp_file("001-x.md"));
-    }
-
-    #[test]
-    fn events_are_framed() {
-        assert_eq!(
-            sse_event("build-error", "a\nb"),
-            "event: build-error\ndata: a\ndata: b\n\n"
-        );
     }
 }

@@ -289,7 +289,7 @@ fn cover(site: &Site, episode: &Episode) -> Result<Option<Picture>> {
         .image_url
         .as_deref()
         .and_then(|url| url.strip_prefix(base.as_str()))
-        .and_then(crate::serve::percent_decode)
+        .map(crate::slug::percent_decode)
         .or_else(|| site.config.image.clone());
     let Some(rel) = rel else {
         return Ok(None);

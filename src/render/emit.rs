@@ -95,12 +95,11 @@ pub fn site_key(site: &Site, theme: &Theme, options: &RenderOptions) -> u128 {
     let mut key = Key::new();
     env!("CARGO_PKG_VERSION").hash(&mut key);
     theme.fingerprint.hash(&mut key);
-    let RenderOptions { live_reload } = options;
-    live_reload.hash(&mut key);
+    let RenderOptions {} = options;
     serde_json::to_vec(&site.config)
         .unwrap_or_default()
         .hash(&mut key);
-    serde_json::to_vec(&base_view(site, options))
+    serde_json::to_vec(&base_view(site))
         .unwrap_or_default()
         .hash(&mut key);
     for page in &site.pages {

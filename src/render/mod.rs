@@ -23,12 +23,11 @@ pub use escape::xml_escape;
 pub use theme::{Theme, BUILTIN_ASSETS, TEMPLATES_DIR};
 use views::{base_context, EpisodeView};
 
-/// Render-time switches.
+/// Render-time switches: none at present. (Live reload is not one: serve
+/// puts its script into every HTML page it sends, so a built site never
+/// mentions it and an overridden base.html keeps it.)
 #[derive(Debug, Clone, Default)]
-pub struct RenderOptions {
-    /// Inject the live-reload script (serve mode only).
-    pub live_reload: bool,
-}
+pub struct RenderOptions {}
 
 impl Theme {
     /// Renders episodes' whole text for the feed's `content:encoded`
@@ -42,7 +41,7 @@ impl Theme {
         Ok(FeedItemRenderer {
             theme: self,
             values,
-            base: base_context(site, &RenderOptions::default())?,
+            base: base_context(site)?,
         })
     }
 }

@@ -24,7 +24,8 @@ impl Theme {
         options: &RenderOptions,
         values: &EpisodeValues<'_>,
     ) -> Result<()> {
-        let base = base_context(site, options)?;
+        let RenderOptions {} = options;
+        let base = base_context(site)?;
         let links: Vec<EpisodeLink<'_>> =
             site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);

@@ -3,7 +3,6 @@
 //! display formats of their fields.
 
 use super::jsonld::episode_json_ld;
-use super::RenderOptions;
 use crate::config::{Credit, Funding, Subscribe};
 use crate::error::{Error, Result};
 use crate::site::{format_clock, Episode, Site};
@@ -15,11 +14,10 @@ use tera::Context;
 #[derive(Serialize)]
 pub(super) struct BaseView<'a> {
     site: SiteView<'a>,
-    live_reload: bool,
     page_description: &'a str,
 }
 
-pub(super) fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView<'a> {
+pub(super) fn base_view(site: &Site) -> BaseView<'_> {
     let config = &site.config;
     let pages: Vec<NavLink<'_>> = site
         .pages
@@ -48,13 +46,12 @@ pub(super) fn base_view<'a>(site: &'a Site, options: &RenderOptions) -> BaseView
             generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
             extra: &config.extra,
         },
-        live_reload: options.live_reload,
         page_description: &config.description,
     }
 }
 
-pub(super) fn base_context(site: &Site, options: &RenderOptions) -> Result<Context> {
-    Context::from_serialize(&base_view(site, options))
+pub(super) fn base_context(site: &Site) -> Result<Context> {
+    Context::from_serialize(&base_view(site))
         .map_err(|e| Error::new(None, format!("cannot make the template context: {e}")))
 }
 
