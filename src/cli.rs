@@ -4,6 +4,7 @@ use crate::content::{self, EpisodeFront, CONTENT_DIR, EPISODES_DIR};
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::output::{default_out_dir, Staging};
 use crate::site::LoadOptions;
+use crate::text::plural;
 use crate::{build, render, BuildOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -113,15 +114,6 @@ impl BuildArgs {
             started.elapsed().as_millis()
         );
         Ok(())
-    }
-}
-
-/// `"s"` unless `n` is 1, for messages such as "3 episodes".
-pub(crate) fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 

@@ -403,9 +403,9 @@ fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     Ok(format!(
         "Built {} episode{}{held} and {} page{}",
         site.episodes.len(),
-        crate::cli::plural(site.episodes.len()),
+        crate::text::plural(site.episodes.len()),
         site.pages.len(),
-        crate::cli::plural(site.pages.len()),
+        crate::text::plural(site.pages.len()),
     ))
 }
 

@@ -8,9 +8,9 @@
 //! then renamed over it. Frames podsmith does not manage are kept. When the
 //! tag would not change, the file is not written at all.
 
-use crate::cli::plural;
 use crate::error::{display_path, Diagnostic, Error, Result};
 use crate::site::{Episode, LoadOptions, Site};
+use crate::text::plural;
 use id3::frame::{Chapter, Comment, ExtendedLink, Picture, PictureType, TableOfContents};
 use id3::{Content, Frame, Tag, TagLike, Timestamp, Version};
 use std::io::{Read, Seek, Write};
