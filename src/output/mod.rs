@@ -153,11 +153,13 @@ impl Staging {
             None => {
                 std::fs::create_dir(&dir)
                     .map_err(|e| Error::io(&dir, "create the staging folder", e))?;
-                std::fs::write(dir.join(STAGING), b"")
-                    .map_err(|e| Error::io(&dir, "write into", e))?;
                 Files::new()
             }
         };
+        // The mark that everything in the folder is podsmith's (the reused
+        // one holds only its listed files), so that what a killed build
+        // leaves is removed whole by the next one.
+        std::fs::write(dir.join(STAGING), b"").map_err(|e| Error::io(&dir, "write into", e))?;
         let dirs = held
             .iter()
             .filter_map(|rel| dir.join(rel).parent().map(Path::to_path_buf))

@@ -172,6 +172,9 @@ pub(super) fn take_previous(
 fn remove_files(dir: &Path, ours: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
     let mut folders = Vec::new();
     let mut stayed = Vec::new();
+    // podsmith's marks go last, so that a kill in the middle leaves a
+    // folder the next build still knows as its own.
+    let marks = [STAGING, MANIFEST, CARRIED];
     for entry in walkdir::WalkDir::new(dir)
         .min_depth(1)
         .into_iter()
@@ -180,6 +183,8 @@ fn remove_files(dir: &Path, ours: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
         let rel = super::rel_of(dir, entry.path());
         if entry.file_type().is_dir() {
             folders.push(entry.into_path());
+        } else if marks.contains(&rel.as_str()) {
+            continue;
         } else if ours(&rel) {
             let _ = std::fs::remove_file(entry.path());
         } else {
@@ -189,6 +194,11 @@ fn remove_files(dir: &Path, ours: &dyn Fn(&str) -> bool) -> Option<Diagnostic> {
     // Deepest first; a folder that still holds something stays.
     for folder in folders.iter().rev() {
         let _ = std::fs::remove_dir(folder);
+    }
+    if stayed.is_empty() {
+        for mark in marks {
+            let _ = std::fs::remove_file(dir.join(mark));
+        }
     }
     let _ = std::fs::remove_dir(dir);
     if stayed.is_empty() {
