@@ -4,18 +4,16 @@
 use super::escape::write_escaped_html;
 use super::{recursion, Key};
 use crate::error::{Diagnostic, Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Tera};
 
-/// The built-in theme's templates, compiled into the binary.
-const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+/// The built-in theme's templates, compiled into the binary: the pages, and
+/// one file per component under `components/` (a site's
+/// `templates/components/NAME.html` replaces just that component).
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    (
-        "components.html",
-        include_str!("../../templates/components.html"),
-    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("episode.html", include_str!("../../templates/episode.html")),
     ("page.html", include_str!("../../templates/page.html")),
@@ -30,6 +28,46 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "feed_item.html",
         include_str!("../../templates/feed_item.html"),
+    ),
+    (
+        "components/episode_meta.html",
+        include_str!("../../templates/components/episode_meta.html"),
+    ),
+    (
+        "components/player.html",
+        include_str!("../../templates/components/player.html"),
+    ),
+    (
+        "components/download.html",
+        include_str!("../../templates/components/download.html"),
+    ),
+    (
+        "components/episode_card.html",
+        include_str!("../../templates/components/episode_card.html"),
+    ),
+    (
+        "components/subscribe.html",
+        include_str!("../../templates/components/subscribe.html"),
+    ),
+    (
+        "components/funding_links.html",
+        include_str!("../../templates/components/funding_links.html"),
+    ),
+    (
+        "components/feedback.html",
+        include_str!("../../templates/components/feedback.html"),
+    ),
+    (
+        "components/funding.html",
+        include_str!("../../templates/components/funding.html"),
+    ),
+    (
+        "components/credits.html",
+        include_str!("../../templates/components/credits.html"),
+    ),
+    (
+        "components/supporters.html",
+        include_str!("../../templates/components/supporters.html"),
     ),
 ];
 
@@ -110,6 +148,27 @@ impl Theme {
             }
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
             sources.insert(name, (text, path.to_path_buf()));
+        }
+        // A site template that defines a built-in component itself (say, an
+        // old `components.html` override holding them all) replaces the
+        // built-in file of that component: a name may be defined only once.
+        let own: HashSet<&str> = sources
+            .values()
+            .filter(|(_, path)| path.starts_with(&dir))
+            .flat_map(|(text, _)| recursion::defined_components(text))
+            .collect();
+        let replaced: Vec<String> = BUILTIN_TEMPLATES
+            .iter()
+            .filter_map(|(name, _)| {
+                let component = name.strip_prefix("components/")?.strip_suffix(".html")?;
+                let builtin = sources
+                    .get(*name)
+                    .is_some_and(|(_, p)| !p.starts_with(&dir));
+                (builtin && own.contains(component)).then(|| name.to_string())
+            })
+            .collect();
+        for name in replaced {
+            sources.remove(&name);
         }
         let fingerprint = Key::of(&sources);
         if let Some(previous) = previous.filter(|p| p.fingerprint == fingerprint) {
