@@ -826,3 +826,29 @@ fn an_old_components_html_override_still_works() {
     assert!(page.contains("<p>old player</p>"), "{page}");
     assert!(page.contains("class=\"download\""), "{page}");
 }
+
+/// An episode's tags carry each tag's number of episodes, as the tag's
+/// page counts them.
+#[test]
+fn episode_tags_count_their_episodes() {
+    let site = FixtureSite::basic();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/002-two.md",
+        &episode("Two", 2, "two.mp3")
+            .replace("tags = [\"common\"]", "tags = [\"common\", \"Only Two\"]"),
+    );
+    site.write(
+        "templates/episode.html",
+        "{% for t in episode.tags %}{{ t.name }}={{ t.count }};{% endfor %}",
+    );
+    site.build_ok();
+    assert_eq!(site.read_out("episodes/001-one/index.html"), "common=2;");
+    assert_eq!(
+        site.read_out("episodes/002-two/index.html"),
+        "common=2;Only Two=1;"
+    );
+    assert!(site
+        .read_out("tags/common/index.html")
+        .contains("2 episodes"));
+}
