@@ -4,9 +4,7 @@
 
 use super::emit::{all_episodes, emit, Emitter};
 use super::sitemap::sitemap;
-use super::views::{
-    archive_years, base_context, supporter_counts, EpisodeLink, PageView, Paginator, TagView,
-};
+use super::views::{archive_years, supporter_counts, EpisodeLink, PageView, Paginator, TagView};
 use super::{EpisodeValues, Key, RenderOptions, Theme};
 use crate::error::{Error, Result};
 use crate::site::Site;
@@ -25,7 +23,7 @@ impl Theme {
         values: &EpisodeValues<'_>,
     ) -> Result<()> {
         let RenderOptions {} = options;
-        let base = base_context(site)?;
+        let base = self.base_context(site)?;
         let links: Vec<EpisodeLink<'_>> =
             site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
