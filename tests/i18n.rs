@@ -88,3 +88,46 @@ fn a_bad_label_table_is_located() {
     assert!(err.contains("i18n/en.toml:1:"), "{err}");
     assert!(err.contains("invalid label table"), "{err}");
 }
+
+/// The list pages: counts, pagination and the 404 page, in English as
+/// before and in German.
+#[test]
+fn list_pages_in_english_and_german() {
+    for (language, expected) in [
+        (
+            "en",
+            [
+                "<h1>Episodes, page 2 of 2</h1>",
+                "<span class=\"muted\">Page 2 of 2</span>",
+                "1<span class=\"visually-hidden\"> episode</span>",
+                "<h1>Page not found</h1>",
+            ],
+        ),
+        (
+            "de",
+            [
+                "<h1>Folgen, Seite 2 von 2</h1>",
+                "<span class=\"muted\">Seite 2 von 2</span>",
+                "1<span class=\"visually-hidden\"> Folge</span>",
+                "<h1>Seite nicht gefunden</h1>",
+            ],
+        ),
+    ] {
+        let site = site_in(language);
+        let config = std::fs::read_to_string(site.path("podcast.toml")).unwrap();
+        site.write("podcast.toml", &format!("episodes_per_page = 1\n{config}"));
+        site.write_bytes("static/media/two.mp3", common::SAMPLE_MP3);
+        site.write(
+            "content/episodes/002-two.md",
+            &common::episode("Two", 2, "two.mp3").replace("[\"common\"]", "[\"solo\"]"),
+        );
+        site.build_ok();
+        let page2 = site.read_out("page/2/index.html");
+        assert!(page2.contains(expected[0]), "{page2}");
+        assert!(page2.contains(expected[1]), "{page2}");
+        let tags = site.read_out("tags/index.html");
+        assert!(tags.contains(expected[2]), "{tags}");
+        let missing = site.read_out("404.html");
+        assert!(missing.contains(expected[3]), "{missing}");
+    }
+}
