@@ -129,5 +129,13 @@ fn list_pages_in_english_and_german() {
         assert!(tags.contains(expected[2]), "{tags}");
         let missing = site.read_out("404.html");
         assert!(missing.contains(expected[3]), "{missing}");
+        // The page titles podsmith sets are labels too.
+        let (page_n, tags_title) = if language == "de" {
+            ("<title>Seite 2 · Fixture Show</title>", "<title>Themen · ")
+        } else {
+            ("<title>Page 2 · Fixture Show</title>", "<title>Tags · ")
+        };
+        assert!(page2.contains(page_n), "{page2}");
+        assert!(tags.contains(tags_title), "{tags}");
     }
 }

@@ -87,7 +87,12 @@ impl Theme {
                     },
                     || {
                         let mut ctx = base.clone();
-                        ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
+                        ctx.insert(
+                            "page_title",
+                            &self
+                                .label(site, "episodes_tagged")
+                                .replace("{tag}", &tag.name),
+                        );
                         ctx.insert("page_url", tag.url.as_str());
                         ctx.insert_value(
                             "tag",
@@ -121,11 +126,18 @@ impl Theme {
             .collect();
         let section = SectionPage { site, out, base };
         // Each list shows only some fields of the episodes: its key hashes those.
-        self.render_section(&section, "tags", "Tags", "tags", |_| {}, || tags)?;
+        self.render_section(
+            &section,
+            "tags",
+            &self.label(site, "tags"),
+            "tags",
+            |_| {},
+            || tags,
+        )?;
         self.render_section(
             &section,
             "archive",
-            "Archive",
+            &self.label(site, "archive"),
             "years",
             |k| links.hash(k),
             || archive_years(links),
@@ -133,7 +145,7 @@ impl Theme {
         self.render_section(
             &section,
             "supporters",
-            "Supporters",
+            &self.label(site, "supporters"),
             "supporters",
             |k| {
                 for e in &site.episodes {
@@ -175,7 +187,7 @@ impl Theme {
             |_| {},
             || {
                 let mut ctx = base.clone();
-                ctx.insert("page_title", "Page not found");
+                ctx.insert("page_title", &self.label(site, "page_not_found"));
                 ctx.insert("page_url", &format!("{}404.html", site.config.base_url));
                 self.render("404.html", &ctx)
             },
@@ -265,7 +277,8 @@ impl Theme {
                             &if number == 1 {
                                 site.config.title.clone()
                             } else {
-                                format!("Page {number}")
+                                self.label(site, "page_n")
+                                    .replace("{number}", &number.to_string())
                             },
                         );
                         ctx.insert("page_url", &page_url(number));

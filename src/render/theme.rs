@@ -228,6 +228,14 @@ impl Theme {
         table
     }
 
+    /// The label `key` in the show's language (for the page titles the
+    /// renderer sets); the key itself if no table has it.
+    pub(super) fn label(&self, site: &crate::site::Site, key: &str) -> String {
+        self.strings(&site.config.language)
+            .get(key)
+            .map_or_else(|| key.to_string(), |text| text.to_string())
+    }
+
     /// The context every page starts from: `site`, `page_description`,
     /// and the labels `t` in the show's language.
     pub(super) fn base_context(&self, site: &crate::site::Site) -> Result<Context> {
