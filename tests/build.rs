@@ -770,3 +770,85 @@ fn audio_cache_forgets_removed_audio() {
     );
     assert_eq!(cached(), ["one.mp3"]);
 }
+
+/// A site's `templates/components/player.html` replaces that one
+/// component; the other built-in components stay.
+#[test]
+fn one_component_is_overridden_by_its_own_file() {
+    let site = FixtureSite::basic();
+    site.build_ok();
+    let before = site.read_out("episodes/001-one/index.html");
+    site.write(
+        "templates/components/player.html",
+        "{% component player(episode) %}<p class=\"my-player\">{{ episode.title }}</p>{% endcomponent player %}",
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains("<p class=\"my-player\">One</p>"), "{page}");
+    assert!(!page.contains("data-episode-player"), "{page}");
+    // The built-in download link and episode meta are still there.
+    assert!(page.contains("class=\"download\""), "{page}");
+    assert!(page.contains("class=\"episode-meta\""), "{page}");
+    assert_ne!(before, page);
+}
+
+/// The funding component is shared by the episode page and the feed.
+#[test]
+fn a_shared_component_changes_page_and_feed() {
+    let site = FixtureSite::basic();
+    site.write(
+        "templates/components/funding.html",
+        "{% component funding(site, feed=false) %}{% if feed %}<p>feed-funding</p>{% else %}<p>page-funding</p>{% endif %}{% endcomponent funding %}",
+    );
+    site.build_ok();
+    assert!(site
+        .read_out("episodes/001-one/index.html")
+        .contains("<p>page-funding</p>"));
+    let feed = site.read_out("feed.xml");
+    assert!(feed.contains("<p>feed-funding</p>"), "{feed}");
+    assert!(!feed.contains("Support the show"), "{feed}");
+}
+
+/// An override of the whole `components.html` written before the
+/// components had files of their own still works: its definitions replace
+/// the built-in files of the same components.
+#[test]
+fn an_old_components_html_override_still_works() {
+    let site = FixtureSite::basic();
+    site.write(
+        "templates/components.html",
+        "{% component episode_meta(episode) %}<p>meta {{ episode.title }}</p>{% endcomponent episode_meta %}\n\
+         {% component player(episode) %}<p>old player</p>{% endcomponent player %}\n",
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains("<p>meta One</p>"), "{page}");
+    assert!(page.contains("<p>old player</p>"), "{page}");
+    assert!(page.contains("class=\"download\""), "{page}");
+}
+
+/// An episode's tags carry each tag's number of episodes, as the tag's
+/// page counts them.
+#[test]
+fn episode_tags_count_their_episodes() {
+    let site = FixtureSite::basic();
+    site.write_bytes("static/media/two.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/002-two.md",
+        &episode("Two", 2, "two.mp3")
+            .replace("tags = [\"common\"]", "tags = [\"common\", \"Only Two\"]"),
+    );
+    site.write(
+        "templates/episode.html",
+        "{% for t in episode.tags %}{{ t.name }}={{ t.count }};{% endfor %}",
+    );
+    site.build_ok();
+    assert_eq!(site.read_out("episodes/001-one/index.html"), "common=2;");
+    assert_eq!(
+        site.read_out("episodes/002-two/index.html"),
+        "common=2;Only Two=1;"
+    );
+    assert!(site
+        .read_out("tags/common/index.html")
+        .contains("2 episodes"));
+}

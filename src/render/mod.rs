@@ -20,8 +20,8 @@ pub use crate::fingerprint::Key;
 pub(crate) use emit::{all_episodes, emit, emit_pieces};
 pub use emit::{site_key, Emitter, Forget, Remember};
 pub use escape::xml_escape;
-pub use theme::{Theme, BUILTIN_ASSETS, TEMPLATES_DIR};
-use views::{base_context, EpisodeView};
+pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
+use views::EpisodeView;
 
 /// Render-time switches: none at present. (Live reload is not one: serve
 /// puts its script into every HTML page it sends, so a built site never
@@ -41,7 +41,7 @@ impl Theme {
         Ok(FeedItemRenderer {
             theme: self,
             values,
-            base: base_context(site)?,
+            base: self.base_context(site)?,
         })
     }
 }

@@ -4,9 +4,7 @@
 
 use super::emit::{all_episodes, emit, Emitter};
 use super::sitemap::sitemap;
-use super::views::{
-    archive_years, base_context, supporter_counts, EpisodeLink, PageView, Paginator, TagView,
-};
+use super::views::{archive_years, supporter_counts, EpisodeLink, PageView, Paginator, TagView};
 use super::{EpisodeValues, Key, RenderOptions, Theme};
 use crate::error::{Error, Result};
 use crate::site::Site;
@@ -25,7 +23,7 @@ impl Theme {
         values: &EpisodeValues<'_>,
     ) -> Result<()> {
         let RenderOptions {} = options;
-        let base = base_context(site)?;
+        let base = self.base_context(site)?;
         let links: Vec<EpisodeLink<'_>> =
             site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
@@ -89,7 +87,12 @@ impl Theme {
                     },
                     || {
                         let mut ctx = base.clone();
-                        ctx.insert("page_title", &format!("Episodes tagged “{}”", tag.name));
+                        ctx.insert(
+                            "page_title",
+                            &self
+                                .label(site, "episodes_tagged")
+                                .replace("{tag}", &tag.name),
+                        );
                         ctx.insert("page_url", tag.url.as_str());
                         ctx.insert_value(
                             "tag",
@@ -123,11 +126,18 @@ impl Theme {
             .collect();
         let section = SectionPage { site, out, base };
         // Each list shows only some fields of the episodes: its key hashes those.
-        self.render_section(&section, "tags", "Tags", "tags", |_| {}, || tags)?;
+        self.render_section(
+            &section,
+            "tags",
+            &self.label(site, "tags"),
+            "tags",
+            |_| {},
+            || tags,
+        )?;
         self.render_section(
             &section,
             "archive",
-            "Archive",
+            &self.label(site, "archive"),
             "years",
             |k| links.hash(k),
             || archive_years(links),
@@ -135,7 +145,7 @@ impl Theme {
         self.render_section(
             &section,
             "supporters",
-            "Supporters",
+            &self.label(site, "supporters"),
             "supporters",
             |k| {
                 for e in &site.episodes {
@@ -177,7 +187,7 @@ impl Theme {
             |_| {},
             || {
                 let mut ctx = base.clone();
-                ctx.insert("page_title", "Page not found");
+                ctx.insert("page_title", &self.label(site, "page_not_found"));
                 ctx.insert("page_url", &format!("{}404.html", site.config.base_url));
                 self.render("404.html", &ctx)
             },
@@ -267,7 +277,8 @@ impl Theme {
                             &if number == 1 {
                                 site.config.title.clone()
                             } else {
-                                format!("Page {number}")
+                                self.label(site, "page_n")
+                                    .replace("{number}", &number.to_string())
                             },
                         );
                         ctx.insert("page_url", &page_url(number));

@@ -280,6 +280,14 @@ fn first_word(inner: &str) -> &str {
         .unwrap_or("")
 }
 
+/// The names of the components a template defines.
+pub(super) fn defined_components(text: &str) -> Vec<&str> {
+    tags(text)
+        .into_iter()
+        .filter_map(|tag| component_name(tag.inner))
+        .collect()
+}
+
 /// The name in `component NAME(…)`.
 fn component_name(inner: &str) -> Option<&str> {
     let rest = inner.strip_prefix("component")?;

@@ -4,18 +4,16 @@
 use super::escape::write_escaped_html;
 use super::{recursion, Key};
 use crate::error::{Diagnostic, Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Tera};
 
-/// The built-in theme's templates, compiled into the binary.
-const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+/// The built-in theme's templates, compiled into the binary: the pages, and
+/// one file per component under `components/` (a site's
+/// `templates/components/NAME.html` replaces just that component).
+pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    (
-        "components.html",
-        include_str!("../../templates/components.html"),
-    ),
     ("index.html", include_str!("../../templates/index.html")),
     ("episode.html", include_str!("../../templates/episode.html")),
     ("page.html", include_str!("../../templates/page.html")),
@@ -30,6 +28,46 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     (
         "feed_item.html",
         include_str!("../../templates/feed_item.html"),
+    ),
+    (
+        "components/episode_meta.html",
+        include_str!("../../templates/components/episode_meta.html"),
+    ),
+    (
+        "components/player.html",
+        include_str!("../../templates/components/player.html"),
+    ),
+    (
+        "components/download.html",
+        include_str!("../../templates/components/download.html"),
+    ),
+    (
+        "components/episode_card.html",
+        include_str!("../../templates/components/episode_card.html"),
+    ),
+    (
+        "components/subscribe.html",
+        include_str!("../../templates/components/subscribe.html"),
+    ),
+    (
+        "components/funding_links.html",
+        include_str!("../../templates/components/funding_links.html"),
+    ),
+    (
+        "components/feedback.html",
+        include_str!("../../templates/components/feedback.html"),
+    ),
+    (
+        "components/funding.html",
+        include_str!("../../templates/components/funding.html"),
+    ),
+    (
+        "components/credits.html",
+        include_str!("../../templates/components/credits.html"),
+    ),
+    (
+        "components/supporters.html",
+        include_str!("../../templates/components/supporters.html"),
     ),
 ];
 
@@ -47,6 +85,15 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
 ];
 
+/// The built-in label tables, by language (see [`Theme::strings`]).
+const BUILTIN_STRINGS: &[(&str, &str)] = &[
+    ("en", include_str!("../../i18n/en.toml")),
+    ("de", include_str!("../../i18n/de.toml")),
+];
+
+/// The site's folder of label tables (`i18n/LANG.toml`), in its root.
+pub const STRINGS_DIR: &str = "i18n";
+
 /// The site's template folder, in its root.
 pub const TEMPLATES_DIR: &str = "templates";
 
@@ -57,7 +104,10 @@ pub struct Theme {
     origins: HashMap<String, PathBuf>,
     /// Each template's text, for locating a runaway component recursion.
     texts: BTreeMap<String, String>,
-    /// A hash of every template's name and text.
+    /// The label tables, by lower-case language tag: the built-in ones
+    /// with the site's `i18n/LANG.toml` over them.
+    strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// A hash of every template's and label table's name and text.
     pub(super) fingerprint: u128,
 }
 
@@ -111,7 +161,29 @@ impl Theme {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, "read", e))?;
             sources.insert(name, (text, path.to_path_buf()));
         }
-        let fingerprint = Key::of(&sources);
+        // A site template that defines a built-in component itself (say, an
+        // old `components.html` override holding them all) replaces the
+        // built-in file of that component: a name may be defined only once.
+        let own: HashSet<&str> = sources
+            .values()
+            .filter(|(_, path)| path.starts_with(&dir))
+            .flat_map(|(text, _)| recursion::defined_components(text))
+            .collect();
+        let replaced: Vec<String> = BUILTIN_TEMPLATES
+            .iter()
+            .filter_map(|(name, _)| {
+                let component = name.strip_prefix("components/")?.strip_suffix(".html")?;
+                let builtin = sources
+                    .get(*name)
+                    .is_some_and(|(_, p)| !p.starts_with(&dir));
+                (builtin && own.contains(component)).then(|| name.to_string())
+            })
+            .collect();
+        for name in replaced {
+            sources.remove(&name);
+        }
+        let strings_sources = read_strings(root)?;
+        let fingerprint = Key::of(&(&sources, &strings_sources));
         if let Some(previous) = previous.filter(|p| p.fingerprint == fingerprint) {
             return Ok(Arc::clone(previous));
         }
@@ -131,12 +203,45 @@ impl Theme {
                 let help = if tera_1 { TERA_1_HELP } else { TEMPLATE_HELP };
                 template_error(&e, &origins, help)
             })?;
+        let strings = parse_strings(&strings_sources)?;
         Ok(Arc::new(Theme {
             tera,
+            strings,
             origins,
             texts: sources.into_iter().map(|(n, (t, _))| (n, t)).collect(),
             fingerprint,
         }))
+    }
+
+    /// The labels for `language` (e.g. `de-AT`): its table, else its
+    /// primary language's (`de`), over the English one, so a key a table
+    /// lacks is in English.
+    pub(super) fn strings(&self, language: &str) -> BTreeMap<&str, &str> {
+        let language = language.to_ascii_lowercase();
+        let primary = language.split(['-', '_']).next().unwrap_or("");
+        let mut table = BTreeMap::new();
+        for lang in ["en", primary, language.as_str()] {
+            if let Some(t) = self.strings.get(lang) {
+                table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            }
+        }
+        table
+    }
+
+    /// The label `key` in the show's language (for the page titles the
+    /// renderer sets); the key itself if no table has it.
+    pub(super) fn label(&self, site: &crate::site::Site, key: &str) -> String {
+        self.strings(&site.config.language)
+            .get(key)
+            .map_or_else(|| key.to_string(), |text| text.to_string())
+    }
+
+    /// The context every page starts from: `site`, `page_description`,
+    /// and the labels `t` in the show's language.
+    pub(super) fn base_context(&self, site: &crate::site::Site) -> Result<Context> {
+        let mut context = super::views::base_context(site)?;
+        context.insert("t", &self.strings(&site.config.language));
+        Ok(context)
     }
 
     pub(super) fn render(&self, name: &str, context: &Context) -> Result<String> {
@@ -189,6 +294,72 @@ impl Theme {
         .help(help)
         .into()
     }
+}
+
+/// The label tables' texts by language, with where each came from: the
+/// built-in ones, then the site's `i18n/*.toml` (each after the built-in
+/// table of its language, which it overrides key by key).
+fn read_strings(root: &Path) -> Result<Vec<(String, String, PathBuf)>> {
+    let mut out: Vec<(String, String, PathBuf)> = BUILTIN_STRINGS
+        .iter()
+        .map(|(lang, text)| {
+            let path = PathBuf::from(format!("(built-in theme)/{STRINGS_DIR}/{lang}.toml"));
+            (lang.to_string(), text.to_string(), path)
+        })
+        .collect();
+    let dir = root.join(STRINGS_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(out);
+    };
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    files.sort();
+    for path in files {
+        let (Some(lang), Some("toml")) = (
+            path.file_stem().and_then(|s| s.to_str()),
+            path.extension().and_then(|s| s.to_str()),
+        ) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read", e))?;
+        out.push((lang.to_ascii_lowercase(), text, path));
+    }
+    Ok(out)
+}
+
+/// Parses the label tables read by [`read_strings`]: every value must be
+/// a string.
+fn parse_strings(
+    sources: &[(String, String, PathBuf)],
+) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+    let mut tables: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (lang, text, path) in sources {
+        let parsed: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            let mut d = Diagnostic::error(
+                path.clone(),
+                format!("invalid label table: {}", e.message()),
+            );
+            if let Some(span) = e.span() {
+                let (line, column) = crate::error::line_col(text, span.start);
+                d = d.at(line, column);
+            }
+            Error::from(
+                d.help("write one `key = \"text\"` a line, as in podsmith's built-in i18n/en.toml"),
+            )
+        })?;
+        let table = tables.entry(lang.clone()).or_default();
+        for (key, value) in parsed {
+            let Some(text) = value.as_str() else {
+                return Err(Diagnostic::error(
+                    path.clone(),
+                    format!("label `{key}` must be text in quotes"),
+                )
+                .help("write `key = \"text\"`")
+                .into());
+            };
+            table.insert(key, text.to_string());
+        }
+    }
+    Ok(tables)
 }
 
 /// The help for a template error.

@@ -272,14 +272,14 @@ impl<'a> EpisodeView<'a> {
             tags: e
                 .tags
                 .iter()
-                .map(|t| TagView {
-                    name: &t.name,
-                    url: site
-                        .tags
-                        .iter()
-                        .find(|tag| tag.slug == t.slug)
-                        .map_or("", |tag| tag.url.as_str()),
-                    count: 0,
+                .map(|t| {
+                    let tag = site.tags.iter().find(|tag| tag.slug == t.slug);
+                    TagView {
+                        name: &t.name,
+                        url: tag.map_or("", |tag| tag.url.as_str()),
+                        // As on the tag's page: the episodes built with it.
+                        count: tag.map_or(0, |tag| tag.episodes.len()),
+                    }
                 })
                 .collect(),
             transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),

@@ -31,7 +31,7 @@ struct WatchPlan {
 impl WatchPlan {
     fn new(root: &Path) -> WatchPlan {
         let root = crate::output::absolute(root).unwrap_or_else(|_| root.to_path_buf());
-        let mut dirs: Vec<PathBuf> = ["content", "templates", "static"]
+        let mut dirs: Vec<PathBuf> = ["content", "templates", "static", "i18n"]
             .iter()
             .map(|d| root.join(d))
             .collect();
