@@ -144,7 +144,7 @@ impl<'a, I> Defuse<'a, '_, I> {
                 title,
                 id,
             }) => {
-                if let Some(why) = self.refuse(&dest_url) {
+                if let Some(why) = self.refuse(&dest_url, "to") {
                     self.found.push((
                         range.start,
                         format!("a link {why}: kept as plain text, without the link"),
@@ -166,11 +166,10 @@ impl<'a, I> Defuse<'a, '_, I> {
                 title,
                 id,
             }) => {
-                if let Some(why) = self.refuse(&dest_url) {
+                if let Some(why) = self.refuse(&dest_url, "from") {
                     self.found.push((
                         range.start,
-                        format!("an image {why}: kept as its description, without the image")
-                            .replace("an image to", "an image from"),
+                        format!("an image {why}: kept as its description, without the image"),
                     ));
                     self.dropped.push(true);
                     return None;
@@ -191,9 +190,11 @@ impl<'a, I> Defuse<'a, '_, I> {
     }
 
     /// Why a link or image to `dest` may not be one, if it may not.
-    fn refuse(&self, dest: &str) -> Option<String> {
+    /// Why `dest` is refused, if it is: a phrase after "a link" (`toward`
+    /// is "to") or "an image" ("from").
+    fn refuse(&self, dest: &str, toward: &str) -> Option<String> {
         if let Some(scheme) = script_scheme(dest) {
-            return Some(format!("to `{scheme}:` {}", risk(scheme)));
+            return Some(format!("{toward} `{scheme}:` {}", risk(scheme)));
         }
         if !self.opts.trusted_html {
             if let Err(why) = crate::config::check_link(dest) {

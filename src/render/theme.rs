@@ -213,17 +213,23 @@ impl Theme {
         }))
     }
 
-    /// The labels for `language` (e.g. `de-AT`): its table, else its
-    /// primary language's (`de`), over the English one, so a key a table
-    /// lacks is in English.
-    pub(super) fn strings(&self, language: &str) -> BTreeMap<&str, &str> {
+    /// The tables that apply to `language` (e.g. `de-AT`), most specific
+    /// first: its own, its primary language's (`de`), then English.
+    fn tables(&self, language: &str) -> Vec<&BTreeMap<String, String>> {
         let language = language.to_ascii_lowercase();
         let primary = language.split(['-', '_']).next().unwrap_or("");
+        [language.as_str(), primary, "en"]
+            .into_iter()
+            .filter_map(|lang| self.strings.get(lang))
+            .collect()
+    }
+
+    /// The labels for `language`: its table over its primary language's
+    /// over the English one, so a key a table lacks is in English.
+    pub(super) fn strings(&self, language: &str) -> BTreeMap<&str, &str> {
         let mut table = BTreeMap::new();
-        for lang in ["en", primary, language.as_str()] {
-            if let Some(t) = self.strings.get(lang) {
-                table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            }
+        for t in self.tables(language).into_iter().rev() {
+            table.extend(t.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         table
     }
@@ -231,9 +237,10 @@ impl Theme {
     /// The label `key` in the show's language (for the page titles the
     /// renderer sets); the key itself if no table has it.
     pub(super) fn label(&self, site: &crate::site::Site, key: &str) -> String {
-        self.strings(&site.config.language)
-            .get(key)
-            .map_or_else(|| key.to_string(), |text| text.to_string())
+        self.tables(&site.config.language)
+            .into_iter()
+            .find_map(|t| t.get(key))
+            .map_or_else(|| key.to_string(), String::clone)
     }
 
     /// The context every page starts from: `site`, `page_description`,

@@ -385,39 +385,7 @@ fn walk_error(path: PathBuf, e: &walkdir::Error) -> Diagnostic {
 /// `path` made absolute and normalized, with its longest existing part
 /// resolved through symbolic links (the rest need not exist).
 fn resolve(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        match std::env::current_dir() {
-            Ok(cwd) => cwd.join(path),
-            Err(_) => path.to_path_buf(),
-        }
-    };
-    let mut normal = PathBuf::new();
-    for part in joined.components() {
-        match part {
-            Component::ParentDir => {
-                normal.pop();
-            }
-            Component::CurDir => {}
-            other => normal.push(other),
-        }
-    }
-    let mut existing = normal.as_path();
-    let mut rest = Vec::new();
-    loop {
-        if let Ok(mut real) = existing.canonicalize() {
-            real.extend(rest.iter().rev());
-            return real;
-        }
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent;
-            }
-            _ => return normal,
-        }
-    }
+    crate::output::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 #[cfg(test)]
