@@ -340,7 +340,7 @@ fn home_page_offers_the_feed_and_the_apps() {
     let archive = site.read_out("archive/index.html");
     assert!(archive.contains(r#"id="year-2025""#) && archive.contains(r#"id="year-2026""#));
     let supporters = site.read_out("supporters/index.html");
-    assert!(supporters.contains("Ada</span> <span class=\"count\">2 episodes</span>"));
+    assert!(supporters.contains("Ada</span></span> <span class=\"count\">2 episodes</span>"));
 }
 
 /// The site's repository root (where the demo `podcast.toml` lives once merged).

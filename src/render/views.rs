@@ -44,6 +44,7 @@ pub(super) fn base_view(site: &Site) -> BaseView<'_> {
             pages,
             episode_count: site.episodes.len(),
             generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
+            media_host: media_host(config),
             extra: &config.extra,
         },
         page_description: &config.description,
@@ -73,7 +74,21 @@ struct SiteView<'a> {
     pages: Vec<NavLink<'a>>,
     episode_count: usize,
     generator: &'static str,
+    /// The host the audio comes from when it is not the site's own
+    /// (`[media] base_url` on another host), for the footer's privacy line.
+    media_host: Option<String>,
     extra: &'a toml::Table,
+}
+
+/// The host of `[media] base_url` when it differs from the site's.
+fn media_host(config: &crate::config::Config) -> Option<String> {
+    let host = |url: &str| -> String {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase()
+    };
+    let media = config.media.base_url.as_deref()?;
+    let (site, media) = (host(&config.base_url), host(media));
+    (site != media).then_some(media)
 }
 
 #[derive(Serialize)]
@@ -100,6 +115,8 @@ pub(super) struct EpisodeView<'a> {
     pub(super) content: &'a str,
     guid: &'a str,
     explicit: bool,
+    /// Whether `explicit` differs from the show's (cards mark only those).
+    explicit_differs: bool,
     draft: bool,
     scheduled: bool,
     audio: Option<AudioView<'a>>,
@@ -231,6 +248,7 @@ impl<'a> EpisodeView<'a> {
             content: &e.notes_html,
             guid: &e.guid,
             explicit: e.explicit,
+            explicit_differs: e.explicit != site.config.explicit,
             draft: e.draft,
             scheduled: e.scheduled,
             audio: e.audio.as_ref().map(|a| AudioView {
@@ -239,7 +257,7 @@ impl<'a> EpisodeView<'a> {
                 size: a.info.size,
                 size_display: size_display(a.info.size),
                 duration: a.info.duration.round() as u64,
-                duration_display: format_clock(a.info.duration),
+                duration_display: clock(a.info.duration),
                 duration_iso: duration_iso(a.info.duration),
             }),
             image_url: e.image_url.as_deref(),
@@ -261,7 +279,7 @@ impl<'a> EpisodeView<'a> {
                 .iter()
                 .map(|c| ChapterView {
                     start: c.start,
-                    start_display: format_clock(c.start),
+                    start_display: clock(c.start),
                     start_seconds: seconds_text(c.start),
                     end: c.end,
                     title: &c.title,
@@ -303,7 +321,7 @@ impl<'a> EpisodeLink<'a> {
                 .audio
                 .as_ref()
                 .filter(|a| a.info.duration > 0.0)
-                .map(|a| format_clock(a.info.duration)),
+                .map(|a| clock(a.info.duration)),
         }
     }
 }
@@ -314,6 +332,12 @@ fn site_image_url(config: &crate::config::Config) -> Option<String> {
         .image
         .as_ref()
         .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+}
+
+/// A time on a page, as players show it: whole seconds, rounded down
+/// (Chromium's player shows 7.6 s as 0:07, so the page does too).
+pub(super) fn clock(seconds: f64) -> String {
+    format_clock(seconds.max(0.0).floor())
 }
 
 /// Seconds as short text: "75", "62.5", "0".
@@ -405,5 +429,7 @@ mod tests {
         assert_eq!(seconds_text(75.0), "75");
         assert_eq!(seconds_text(62.5), "62.5");
         assert_eq!(seconds_text(-1.0), "0");
+        assert_eq!(clock(7.6), "0:07");
+        assert_eq!(clock(3599.99), "59:59");
     }
 }
