@@ -124,12 +124,16 @@ pub struct Funding {
     pub text: String,
 }
 
-/// `[[subscribe]]`: the show in one podcast app.
+/// `[[subscribe]]`: the show in one podcast app. `url` may be left out for
+/// an app whose subscribe link podsmith makes from the feed address
+/// (Overcast, Pocket Casts, AntennaPod, Podcast Addict, Castro; see
+/// `render::apps`).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Subscribe {
     pub name: String,
-    pub url: String,
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 /// `[[credits]]`, show-wide or in an episode.
@@ -257,8 +261,8 @@ impl Config {
             .chain(
                 self.subscribe
                     .iter()
-                    .map(|s| ("subscribe", &s.url))
-                    .enumerate(),
+                    .enumerate()
+                    .filter_map(|(i, s)| s.url.as_ref().map(|u| (i, ("subscribe", u)))),
             )
             .chain(
                 self.credits
@@ -272,6 +276,19 @@ impl Config {
                     &[table, &i.to_string(), "url"],
                     format!("`[[{table}]] url` = {url:?}: {why}"),
                     "use an https:// or mailto: address",
+                ));
+            }
+        }
+        for (i, entry) in self.subscribe.iter().enumerate() {
+            if !crate::render::apps::has_link(entry) {
+                problems.push(err(
+                    &["subscribe", &i.to_string(), "name"],
+                    format!(
+                        "`[[subscribe]]` {:?} has no `url`, and podsmith makes links only for {}",
+                        entry.name,
+                        crate::render::apps::linkable_names().join(", ")
+                    ),
+                    "add the show's address in that app as `url = \"https://...\"`",
                 ));
             }
         }

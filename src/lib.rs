@@ -20,6 +20,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod tag;
+pub mod timestamps;
 mod text;
 
 use config::Config;

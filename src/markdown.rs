@@ -19,6 +19,9 @@ pub struct RenderOptions<'a> {
     /// The page's own URL, ending with `/`: relative links resolve against it,
     /// so the same HTML works on the site and in the feed.
     pub page_url: &'a str,
+    /// Bare timestamps such as `[12:34]` become links to `page_url#t=754`
+    /// (show notes; see [`crate::timestamps`]).
+    pub timestamps: bool,
 }
 
 fn options() -> Options {
@@ -58,7 +61,13 @@ pub fn render_checked(markdown: &str, opts: &RenderOptions<'_>) -> (String, Vec<
         found: Vec::new(),
     };
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, HeadingIds::new(&mut defused));
+    let events = HeadingIds::new(&mut defused);
+    if opts.timestamps {
+        let events = crate::timestamps::Timestamps::new(events, opts.page_url);
+        pulldown_cmark::html::push_html(&mut html, events);
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
     let findings = defused
         .found
         .into_iter()
@@ -680,7 +689,26 @@ mod tests {
         trusted_html: true,
         base_url: "https://e.org/show/",
         page_url: "https://e.org/show/episodes/one/",
+        timestamps: false,
     };
+
+    #[test]
+    fn bare_timestamps_become_links_in_notes_only() {
+        let opts = RenderOptions {
+            timestamps: true,
+            ..OPTS
+        };
+        let md = "Start at [12:34], or [1:02:03].\n\n`[0:10]` and [a [0:20] link](https://x.org)\n\n    [0:30]\n";
+        let html = render(md, &opts);
+        assert!(
+            html.contains(r#"Start at <a class="timestamp" href="https://e.org/show/episodes/one/#t=754">12:34</a>, or <a class="timestamp" href="https://e.org/show/episodes/one/#t=3723">1:02:03</a>."#),
+            "{html}"
+        );
+        assert!(html.contains("<code>[0:10]</code>"), "{html}");
+        assert!(html.contains(">a [0:20] link</a>"), "{html}");
+        assert!(html.contains("<pre><code>[0:30]"), "{html}");
+        assert!(!render(md, &OPTS).contains("timestamp"));
+    }
 
     #[test]
     fn extensions_are_on() {

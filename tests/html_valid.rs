@@ -267,14 +267,50 @@ fn pages_load_nothing_from_other_hosts() {
     assert!(!css.contains("url("), "the stylesheet loads a file");
     assert!(!css.contains("@font-face"), "no web fonts");
     let js = std::fs::read_to_string(out.join("assets/podsmith.js")).unwrap();
+    // `fetch(` is allowed: the script loads the site's own pages and search
+    // index, by same-origin addresses only (tests/browser.rs records every
+    // request a page makes and refuses any to another host).
     for call in [
-        "fetch(",
         "XMLHttpRequest",
+        "WebSocket",
+        "EventSource",
         "sendBeacon",
         "http://",
         "https://",
     ] {
         assert!(!js.contains(call), "the script must not use {call}");
+    }
+}
+
+/// The size of `bytes` compressed with gzip -9 (the system's gzip).
+fn gzipped(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut child = Command::new("gzip")
+        .arg("-9c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run gzip");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    child.wait_with_output().unwrap().stdout.len()
+}
+
+#[test]
+fn javascript_weighs_under_30_kb_compressed() {
+    let site = rich_site();
+    site.build_ok();
+    let out = site.path("public");
+    for page in ["index.html", "episodes/003-three/index.html", "archive/index.html"] {
+        let text = site.read_out(page);
+        let mut js = 0;
+        for (tag, _, url) in fetched_urls(&text) {
+            if tag == "script" && url.ends_with(".js") {
+                let rel = url.strip_prefix(BASE_URL).expect("a local script");
+                js += gzipped(&std::fs::read(out.join(rel)).unwrap());
+            }
+        }
+        assert!(js > 0, "{page} has its script");
+        assert!(js < 30 * 1024, "{page}: JavaScript is {js} bytes compressed");
     }
 }
 
@@ -288,11 +324,13 @@ fn css_and_js_weigh_under_30_kb() {
     for (tag, _, url) in fetched_urls(&page) {
         if (tag == "script" && url.ends_with(".js")) || url.ends_with(".css") {
             let rel = url.strip_prefix(BASE_URL).expect("a local asset");
-            total += std::fs::metadata(out.join(rel)).unwrap().len();
+            total += gzipped(&std::fs::read(out.join(rel)).unwrap());
         }
     }
     assert!(total > 0);
-    assert!(total < 30 * 1024, "CSS + JS is {total} bytes");
+    // Compressed, as they travel (the issue's budget is for JavaScript alone;
+    // the stylesheet is held to the same).
+    assert!(total < 30 * 1024, "CSS + JS is {total} bytes compressed");
 }
 
 #[test]
@@ -332,7 +370,7 @@ fn home_page_offers_the_feed_and_the_apps() {
     let home = site.read_out("index.html");
     // Without JavaScript the address is visible and selectable.
     assert!(home.contains(r#"readonly value="https://example.org/show/feed.xml""#));
-    assert!(home.contains(r#"href="https://overcast.fm/itunes1">Overcast</a>"#));
+    assert!(home.contains(r#"href="https://overcast.fm/itunes1"><img src="https://example.org/show/assets/apps/overcast.svg" alt="" width="20" height="20">Overcast</a>"#));
     // The newest published episode comes first, with its player.
     let latest = home.find("Latest episode").expect("latest episode block");
     assert!(home[latest..].find("Notes only").unwrap() < home[latest..].find("Cookies").unwrap());

@@ -127,3 +127,92 @@ fn supporters_names_break_only_between_words() {
     let css = site.read_out("assets/style.css");
     assert!(css.contains(".word { white-space: nowrap; }"));
 }
+
+#[test]
+fn subscribe_buttons_for_the_listed_apps_and_rss() {
+    let site = two_episodes(&format!(
+        "{BASIC_CONFIG}[[subscribe]]\nname = \"Overcast\"\n[[subscribe]]\nname = \"Pocket Casts\"\n[[subscribe]]\nname = \"Spotify\"\nurl = \"https://open.spotify.com/show/1\"\n[[subscribe]]\nname = \"Some New App\"\nurl = \"https://new.example/show\"\n"
+    ));
+    site.build_ok();
+    for page in ["index.html", "episodes/001-one/index.html"] {
+        let html = site.read_out(page);
+        let section = &html[html.find("<section class=\"subscribe").expect(page)..];
+        let section = &section[..section.find("</section>").unwrap()];
+        let buttons: Vec<&str> = section
+            .match_indices("<a class=\"button secondary app\" href=\"")
+            .map(|(i, m)| {
+                let rest = &section[i + m.len()..];
+                &rest[..rest.find("</a>").unwrap()]
+            })
+            .collect();
+        let icon = |key: &str| {
+            format!(r#"<img src="https://example.org/show/assets/apps/{key}.svg" alt="" width="20" height="20">"#)
+        };
+        assert_eq!(
+            buttons,
+            [
+                format!("overcast://x-callback-url/add?url=https%3A%2F%2Fexample.org%2Fshow%2Ffeed.xml\">{}Overcast", icon("overcast")),
+                format!("pktc://subscribe/example.org/show/feed.xml\">{}Pocket Casts", icon("pocketcasts")),
+                format!("https://open.spotify.com/show/1\">{}Spotify", icon("spotify")),
+                format!("https://new.example/show\">{}Some New App", icon("app")),
+                format!("https://example.org/show/feed.xml\">{}RSS", icon("rss")),
+            ],
+            "{page}"
+        );
+    }
+    // Every icon is written, and is an SVG drawn here (no external reference).
+    for key in ["overcast", "pocketcasts", "spotify", "app", "rss", "apple", "antennapod"] {
+        let svg = site.read_out(&format!("assets/apps/{key}.svg"));
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{key}");
+        assert!(!svg.contains("href"), "{key}");
+    }
+    // Only RSS when the show lists no app.
+    let plain = two_episodes(BASIC_CONFIG);
+    plain.build_ok();
+    let home = plain.read_out("index.html");
+    assert_eq!(home.matches("class=\"button secondary app\"").count(), 1);
+}
+
+#[test]
+fn an_app_without_a_link_needs_a_url() {
+    let site = two_episodes(&format!("{BASIC_CONFIG}[[subscribe]]\nname = \"Spotify\"\n"));
+    let err = site.build_err();
+    assert!(
+        err.contains("`[[subscribe]]` \"Spotify\" has no `url`, and podsmith makes links only for overcast, pocket casts, antennapod, podcast addict, castro"),
+        "{err}"
+    );
+    assert!(err.contains("podcast.toml:"), "{err}");
+}
+
+#[test]
+fn bare_timestamps_in_notes_link_to_the_page_at_that_time() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "content/episodes/001-one.md",
+        &format!("{}\nThe tips start at [0:03], the end at [1:02:03].\n", episode("One", 1, "one.mp3")),
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(
+        page.contains(r#"The tips start at <a class="timestamp" href="https://example.org/show/episodes/001-one/#t=3">0:03</a>, the end at <a class="timestamp" href="https://example.org/show/episodes/001-one/#t=3723">1:02:03</a>."#),
+        "{page}"
+    );
+    // The feed's copy of the notes links to the page at that time too.
+    let feed = site.read_out("feed.xml");
+    assert!(feed.contains("episodes/001-one/#t=3"), "{feed}");
+}
+
+#[test]
+fn the_player_keeps_the_native_audio_and_describes_the_episode() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains(r#"<div class="player player-big" data-player data-src="https://example.org/show/media/one.mp3" data-url="https://example.org/show/episodes/001-one/" data-title="One""#), "{page}");
+    assert!(page.contains(r#"<audio controls preload="metadata" src="https://example.org/show/media/one.mp3" data-episode-player>"#));
+    // Share: the address is there without the script; its buttons wait for it.
+    assert!(page.contains(r#"<input id="share-url" class="feed-url" type="url" readonly value="https://example.org/show/episodes/001-one/">"#));
+    assert!(page.contains(r#"<button type="button" class="button" data-share-copy hidden>Copy link</button>"#));
+    // Cards carry their episode's address, for the "played" mark.
+    let home = site.read_out("index.html");
+    assert!(home.contains(r#"data-episode="https://example.org/show/episodes/001-one/""#));
+}

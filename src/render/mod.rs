@@ -7,6 +7,7 @@ use crate::site::{Episode, Site};
 use std::sync::OnceLock;
 use tera::{Context, Value};
 
+pub mod apps;
 mod emit;
 mod escape;
 mod jsonld;

@@ -69,6 +69,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "components/supporters.html",
         include_str!("../../templates/components/supporters.html"),
     ),
+    (
+        "components/share.html",
+        include_str!("../../templates/components/share.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless
@@ -83,6 +87,50 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
         include_bytes!("../../static/assets/podsmith.js"),
     ),
     ("favicon.svg", include_bytes!("../../static/favicon.svg")),
+    (
+        "assets/apps/apple.svg",
+        include_bytes!("../../static/assets/apps/apple.svg"),
+    ),
+    (
+        "assets/apps/spotify.svg",
+        include_bytes!("../../static/assets/apps/spotify.svg"),
+    ),
+    (
+        "assets/apps/overcast.svg",
+        include_bytes!("../../static/assets/apps/overcast.svg"),
+    ),
+    (
+        "assets/apps/pocketcasts.svg",
+        include_bytes!("../../static/assets/apps/pocketcasts.svg"),
+    ),
+    (
+        "assets/apps/antennapod.svg",
+        include_bytes!("../../static/assets/apps/antennapod.svg"),
+    ),
+    (
+        "assets/apps/podcastaddict.svg",
+        include_bytes!("../../static/assets/apps/podcastaddict.svg"),
+    ),
+    (
+        "assets/apps/castro.svg",
+        include_bytes!("../../static/assets/apps/castro.svg"),
+    ),
+    (
+        "assets/apps/podverse.svg",
+        include_bytes!("../../static/assets/apps/podverse.svg"),
+    ),
+    (
+        "assets/apps/fountain.svg",
+        include_bytes!("../../static/assets/apps/fountain.svg"),
+    ),
+    (
+        "assets/apps/app.svg",
+        include_bytes!("../../static/assets/apps/app.svg"),
+    ),
+    (
+        "assets/apps/rss.svg",
+        include_bytes!("../../static/assets/apps/rss.svg"),
+    ),
 ];
 
 /// The built-in label tables, by language (see [`Theme::strings`]).

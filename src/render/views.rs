@@ -3,7 +3,8 @@
 //! display formats of their fields.
 
 use super::jsonld::episode_json_ld;
-use crate::config::{Credit, Funding, Subscribe};
+use super::apps::{subscribe_views, SubscribeView};
+use crate::config::{Credit, Funding};
 use crate::error::{Error, Result};
 use crate::site::{format_clock, Episode, Site};
 use serde::Serialize;
@@ -39,7 +40,7 @@ pub(super) fn base_view(site: &Site) -> BaseView<'_> {
             copyright: config.copyright.as_deref(),
             explicit: config.explicit,
             funding: &config.funding,
-            subscribe: &config.subscribe,
+            subscribe: subscribe_views(&config.subscribe, &config.feed_url()),
             credits: &config.credits,
             pages,
             episode_count: site.episodes.len(),
@@ -69,7 +70,7 @@ struct SiteView<'a> {
     copyright: Option<&'a str>,
     explicit: bool,
     funding: &'a [Funding],
-    subscribe: &'a [Subscribe],
+    subscribe: Vec<SubscribeView<'a>>,
     credits: &'a [Credit],
     pages: Vec<NavLink<'a>>,
     episode_count: usize,
@@ -128,6 +129,9 @@ pub(super) struct EpisodeView<'a> {
     feedback_names: Vec<&'a str>,
     supporters: &'a [String],
     chapters: Vec<ChapterView<'a>>,
+    /// The chapters as JSON `[[start, title], ...]`, for the player's
+    /// `data-chapters` (an attribute: Tera escapes it).
+    chapters_data: String,
     chapters_from_file: bool,
     tags: Vec<TagView<'a>>,
     transcript_url: Option<&'a str>,
@@ -152,6 +156,8 @@ struct AudioView<'a> {
     duration_display: String,
     /// ISO 8601, e.g. "PT42M10S" (for structured data).
     duration_iso: String,
+    /// Seconds as short text ("8.04"), for the player before it loads.
+    duration_exact: String,
 }
 
 #[derive(Serialize)]
@@ -259,6 +265,7 @@ impl<'a> EpisodeView<'a> {
                 duration: a.info.duration.round() as u64,
                 duration_display: clock(a.info.duration),
                 duration_iso: duration_iso(a.info.duration),
+                duration_exact: seconds_text((a.info.duration * 100.0).floor() / 100.0),
             }),
             image_url: e.image_url.as_deref(),
             feedback: e
@@ -286,6 +293,13 @@ impl<'a> EpisodeView<'a> {
                     url: c.url.as_deref(),
                 })
                 .collect(),
+            chapters_data: serde_json::to_string(
+                &e.chapters
+                    .iter()
+                    .map(|c| (c.start, c.title.as_str()))
+                    .collect::<Vec<_>>(),
+            )
+            .unwrap_or_default(),
             chapters_from_file: e.chapters_from_file,
             tags: e
                 .tags

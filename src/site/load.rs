@@ -482,6 +482,7 @@ impl EpisodeContext<'_> {
             trusted_html: true,
             base_url: &config.base_url,
             page_url: &url,
+            timestamps: true,
         };
         let listener_md = RenderOptions {
             trusted_html: false,
@@ -977,6 +978,7 @@ fn load_pages(
                 trusted_html: true,
                 base_url: &config.base_url,
                 page_url: &url,
+                timestamps: false,
             },
             &src.path,
             MarkdownAt::Body(src.body_line),
