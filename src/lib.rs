@@ -20,8 +20,9 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod tag;
-pub mod timestamps;
 mod text;
+pub mod timestamps;
+pub mod transcript;
 
 use config::Config;
 use error::Result;

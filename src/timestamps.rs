@@ -11,13 +11,19 @@ use std::collections::VecDeque;
 pub fn parse_clock(text: &str) -> Option<u64> {
     let parts: Vec<&str> = text.split(':').collect();
     if !(2..=3).contains(&parts.len())
-        || parts.iter().any(|p| p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()))
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()))
     {
         return None;
     }
     let numbers: Vec<u64> = parts.iter().map(|p| p.parse().unwrap_or(0)).collect();
     // Every part after the first has two digits and is under 60.
-    if parts[1..].iter().zip(&numbers[1..]).any(|(p, n)| p.len() != 2 || *n >= 60) {
+    if parts[1..]
+        .iter()
+        .zip(&numbers[1..])
+        .any(|(p, n)| p.len() != 2 || *n >= 60)
+    {
         return None;
     }
     Some(numbers.iter().fold(0, |total, n| total * 60 + n))
@@ -142,7 +148,16 @@ mod tests {
         assert_eq!(parse_clock("0:05"), Some(5));
         assert_eq!(parse_clock("1:02:03"), Some(3723));
         assert_eq!(parse_clock("120:00"), Some(7200));
-        for bad in ["12", "1:2", "1:60", "1:02:3", "a:bc", ":12", "1:00:00:00", "1234:00"] {
+        for bad in [
+            "12",
+            "1:2",
+            "1:60",
+            "1:02:3",
+            "a:bc",
+            ":12",
+            "1:00:00:00",
+            "1234:00",
+        ] {
             assert_eq!(parse_clock(bad), None, "{bad}");
         }
     }

@@ -300,7 +300,11 @@ fn javascript_weighs_under_30_kb_compressed() {
     let site = rich_site();
     site.build_ok();
     let out = site.path("public");
-    for page in ["index.html", "episodes/003-three/index.html", "archive/index.html"] {
+    for page in [
+        "index.html",
+        "episodes/003-three/index.html",
+        "archive/index.html",
+    ] {
         let text = site.read_out(page);
         let mut js = 0;
         for (tag, _, url) in fetched_urls(&text) {
@@ -310,7 +314,10 @@ fn javascript_weighs_under_30_kb_compressed() {
             }
         }
         assert!(js > 0, "{page} has its script");
-        assert!(js < 30 * 1024, "{page}: JavaScript is {js} bytes compressed");
+        assert!(
+            js < 30 * 1024,
+            "{page}: JavaScript is {js} bytes compressed"
+        );
     }
 }
 

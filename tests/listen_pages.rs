@@ -59,7 +59,10 @@ fn footer_says_where_the_audio_comes_from() {
     let site = two_episodes(BASIC_CONFIG);
     site.build_ok();
     let home = site.read_out("index.html");
-    assert!(home.contains("loads nothing from other sites.</p>"), "{home}");
+    assert!(
+        home.contains("loads nothing from other sites.</p>"),
+        "{home}"
+    );
 
     let site = two_episodes(&format!(
         "{BASIC_CONFIG}[media]\nbase_url = \"https://media.example.net/show/\"\n"
@@ -67,7 +70,9 @@ fn footer_says_where_the_audio_comes_from() {
     site.build_ok();
     let home = site.read_out("index.html");
     assert!(
-        home.contains("loads nothing from other sites but the audio, which comes from media.example.net.</p>"),
+        home.contains(
+            "loads nothing from other sites but the audio, which comes from media.example.net.</p>"
+        ),
         "{home}"
     );
     assert!(!home.contains("loads nothing from other sites.</p>"));
@@ -107,7 +112,10 @@ fn durations_are_shown_as_players_show_them() {
         .unwrap()
         .duration;
     let shown = format!("{}:{:02}", (seconds as u64) / 60, (seconds as u64) % 60);
-    assert!(page.contains(&format!("<span>{shown}</span>")), "{seconds} s as {shown}: {page}");
+    assert!(
+        page.contains(&format!("<span>{shown}</span>")),
+        "{seconds} s as {shown}: {page}"
+    );
 }
 
 #[test]
@@ -115,8 +123,10 @@ fn supporters_names_break_only_between_words() {
     let site = two_episodes(BASIC_CONFIG);
     site.write(
         "content/episodes/001-one.md",
-        &episode("One", 1, "one.mp3")
-            .replace("+++\n\n", "supporters = [\"Michael Mullan-Jensen\"]\n+++\n\n"),
+        &episode("One", 1, "one.mp3").replace(
+            "+++\n\n",
+            "supporters = [\"Michael Mullan-Jensen\"]\n+++\n\n",
+        ),
     );
     site.build_ok();
     let page = site.read_out("supporters/index.html");
@@ -146,7 +156,9 @@ fn subscribe_buttons_for_the_listed_apps_and_rss() {
             })
             .collect();
         let icon = |key: &str| {
-            format!(r#"<img src="https://example.org/show/assets/apps/{key}.svg" alt="" width="20" height="20">"#)
+            format!(
+                r#"<img src="https://example.org/show/assets/apps/{key}.svg" alt="" width="20" height="20">"#
+            )
         };
         assert_eq!(
             buttons,
@@ -161,9 +173,20 @@ fn subscribe_buttons_for_the_listed_apps_and_rss() {
         );
     }
     // Every icon is written, and is an SVG drawn here (no external reference).
-    for key in ["overcast", "pocketcasts", "spotify", "app", "rss", "apple", "antennapod"] {
+    for key in [
+        "overcast",
+        "pocketcasts",
+        "spotify",
+        "app",
+        "rss",
+        "apple",
+        "antennapod",
+    ] {
         let svg = site.read_out(&format!("assets/apps/{key}.svg"));
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""), "{key}");
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{key}"
+        );
         assert!(!svg.contains("href"), "{key}");
     }
     // Only RSS when the show lists no app.
@@ -175,7 +198,9 @@ fn subscribe_buttons_for_the_listed_apps_and_rss() {
 
 #[test]
 fn an_app_without_a_link_needs_a_url() {
-    let site = two_episodes(&format!("{BASIC_CONFIG}[[subscribe]]\nname = \"Spotify\"\n"));
+    let site = two_episodes(&format!(
+        "{BASIC_CONFIG}[[subscribe]]\nname = \"Spotify\"\n"
+    ));
     let err = site.build_err();
     assert!(
         err.contains("`[[subscribe]]` \"Spotify\" has no `url`, and podsmith makes links only for overcast, pocket casts, antennapod, podcast addict, castro"),
@@ -189,7 +214,10 @@ fn bare_timestamps_in_notes_link_to_the_page_at_that_time() {
     let site = two_episodes(BASIC_CONFIG);
     site.write(
         "content/episodes/001-one.md",
-        &format!("{}\nThe tips start at [0:03], the end at [1:02:03].\n", episode("One", 1, "one.mp3")),
+        &format!(
+            "{}\nThe tips start at [0:03], the end at [1:02:03].\n",
+            episode("One", 1, "one.mp3")
+        ),
     );
     site.build_ok();
     let page = site.read_out("episodes/001-one/index.html");
@@ -211,8 +239,74 @@ fn the_player_keeps_the_native_audio_and_describes_the_episode() {
     assert!(page.contains(r#"<audio controls preload="metadata" src="https://example.org/show/media/one.mp3" data-episode-player>"#));
     // Share: the address is there without the script; its buttons wait for it.
     assert!(page.contains(r#"<input id="share-url" class="feed-url" type="url" readonly value="https://example.org/show/episodes/001-one/">"#));
-    assert!(page.contains(r#"<button type="button" class="button" data-share-copy hidden>Copy link</button>"#));
+    assert!(page.contains(
+        r#"<button type="button" class="button" data-share-copy hidden>Copy link</button>"#
+    ));
     // Cards carry their episode's address, for the "played" mark.
     let home = site.read_out("index.html");
     assert!(home.contains(r#"data-episode="https://example.org/show/episodes/001-one/""#));
+}
+
+#[test]
+fn transcripts_on_the_episode_page_and_their_own_page() {
+    let site =
+        two_episodes(&BASIC_CONFIG.replace("name = \"Theme Composer\"", "name = \"Sam Guest\""));
+    site.write(
+        "static/media/one.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Test Host>Hello & welcome.\n\n00:00:02.000 --> 00:00:03.000\n<v Test Host>Still me.\n\n00:00:03.000 --> 00:00:05.000\n<v Sam Guest>Thanks <b>for</b> having me.\n",
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    let url = "https://example.org/show/episodes/001-one/";
+    assert!(
+        page.contains(r#"<section class="transcript" aria-labelledby="transcript-title">"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(r#"<p class="cue-group"><a class="cue-time" href="{url}#t=0">0:00</a> <span class="speaker">Test Host</span><br><span data-start="0">Hello &amp; welcome.</span> <span data-start="2">Still me.</span> </p>"#)),
+        "{page}"
+    );
+    // A speaker a credit names shows the credit's role.
+    assert!(
+        page.contains(&format!(r#"<a class="cue-time" href="{url}#t=3">0:03</a> <span class="speaker">Sam Guest <span class="role">(Theme music)</span></span><br><span data-start="3">Thanks for having me.</span>"#)),
+        "{page}"
+    );
+    let own = site.read_out("episodes/001-one/transcript/index.html");
+    assert!(
+        own.contains("<title>Transcript: One · Fixture Show</title>"),
+        "{own}"
+    );
+    assert!(own.contains(r#"<div class="transcript transcript-full">"#));
+    assert!(own.contains("Thanks for having me."));
+    assert!(own.contains(r#"<a href="https://example.org/show/media/one.vtt">Transcript file</a>"#));
+    // The other episode shares the audio file, so its transcript too; an
+    // episode without one has no transcript page.
+    let site = two_episodes(BASIC_CONFIG);
+    site.build_ok();
+    assert!(!site.path("public/episodes/001-one/transcript").exists());
+    assert!(!site
+        .read_out("episodes/001-one/index.html")
+        .contains("class=\"transcript\""));
+}
+
+#[test]
+fn srt_and_json_transcripts_too() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "static/media/one.srt",
+        "1\n00:00:01,000 --> 00:00:02,500\nAda: From a subtitle file.\n",
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains(r#"<span class="speaker">Ada</span><br><span data-start="1">From a subtitle file.</span>"#), "{page}");
+
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "static/media/one.json",
+        r#"{"version":"1.0.0","segments":[{"speaker":"Bo","startTime":1.5,"endTime":2,"body":"From JSON."}]}"#,
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains(r#"#t=1.5">0:01</a> <span class="speaker">Bo</span><br><span data-start="1.5">From JSON.</span>"#), "{page}");
+    assert!(site.path("public/media/one.json").is_file());
 }

@@ -22,12 +22,25 @@ fn bare(feed: &str) -> &str {
 }
 
 const APPS: &[App] = &[
-    App { key: "apple", names: &["apple podcasts", "apple"], link: None },
-    App { key: "spotify", names: &["spotify"], link: None },
+    App {
+        key: "apple",
+        names: &["apple podcasts", "apple"],
+        link: None,
+    },
+    App {
+        key: "spotify",
+        names: &["spotify"],
+        link: None,
+    },
     App {
         key: "overcast",
         names: &["overcast"],
-        link: Some(|feed| format!("overcast://x-callback-url/add?url={}", crate::slug::encode_segment(feed))),
+        link: Some(|feed| {
+            format!(
+                "overcast://x-callback-url/add?url={}",
+                crate::slug::encode_segment(feed)
+            )
+        }),
     },
     App {
         key: "pocketcasts",
@@ -49,15 +62,32 @@ const APPS: &[App] = &[
         names: &["castro"],
         link: Some(|feed| format!("castro://subscribe/{}", bare(feed))),
     },
-    App { key: "podverse", names: &["podverse"], link: None },
-    App { key: "fountain", names: &["fountain"], link: None },
+    App {
+        key: "podverse",
+        names: &["podverse"],
+        link: None,
+    },
+    App {
+        key: "fountain",
+        names: &["fountain"],
+        link: None,
+    },
 ];
 
 /// The icon files, written under the output's `assets/apps/` (see
 /// [`crate::render::BUILTIN_ASSETS`]).
 pub const APP_KEYS: &[&str] = &[
-    "apple", "spotify", "overcast", "pocketcasts", "antennapod", "podcastaddict", "castro",
-    "podverse", "fountain", "app", "rss",
+    "apple",
+    "spotify",
+    "overcast",
+    "pocketcasts",
+    "antennapod",
+    "podcastaddict",
+    "castro",
+    "podverse",
+    "fountain",
+    "app",
+    "rss",
 ];
 
 /// A `[[subscribe]]` entry as templates see it.
@@ -83,10 +113,16 @@ pub fn has_link(entry: &Subscribe) -> bool {
 
 /// The names of the apps whose subscribe link podsmith makes from the feed.
 pub fn linkable_names() -> Vec<&'static str> {
-    APPS.iter().filter(|a| a.link.is_some()).map(|a| a.names[0]).collect()
+    APPS.iter()
+        .filter(|a| a.link.is_some())
+        .map(|a| a.names[0])
+        .collect()
 }
 
-pub(super) fn subscribe_views<'a>(entries: &'a [Subscribe], feed_url: &str) -> Vec<SubscribeView<'a>> {
+pub(super) fn subscribe_views<'a>(
+    entries: &'a [Subscribe],
+    feed_url: &str,
+) -> Vec<SubscribeView<'a>> {
     entries
         .iter()
         .filter_map(|s| {
@@ -111,7 +147,10 @@ mod tests {
     #[test]
     fn links_from_the_feed() {
         let feed = "https://e.org/show/feed.xml";
-        let entry = |name: &str| Subscribe { name: name.into(), url: None };
+        let entry = |name: &str| Subscribe {
+            name: name.into(),
+            url: None,
+        };
         let entries = [
             entry("Overcast"),
             entry("Pocket Casts"),

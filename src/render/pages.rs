@@ -4,7 +4,9 @@
 
 use super::emit::{all_episodes, emit, Emitter};
 use super::sitemap::sitemap;
-use super::views::{archive_years, supporter_counts, EpisodeLink, PageView, Paginator, TagView};
+use super::views::{
+    archive_years, supporter_counts, transcript_view, EpisodeLink, PageView, Paginator, TagView,
+};
 use super::{EpisodeValues, Key, RenderOptions, Theme};
 use crate::error::{Error, Result};
 use crate::site::Site;
@@ -50,9 +52,12 @@ impl Theme {
                             ctx.insert_value("episode", values.get(i)?);
                             ctx.insert_value("newer", value(&newer.map(|i| &links[i]))?);
                             ctx.insert_value("older", value(&older.map(|i| &links[i]))?);
+                            let transcript = transcript_view(episode, site);
+                            ctx.insert_value("transcript", value(&transcript)?);
                             self.render("episode.html", &ctx)
                         },
-                    )
+                    )?;
+                    self.render_transcript_page(site, out, &base, values, i)
                 })
         };
         let other_pages =
@@ -62,6 +67,44 @@ impl Theme {
             || crate::timed("  others", other_pages),
         );
         episodes.and(others)
+    }
+
+    /// An episode's transcript page, `episodes/<slug>/transcript/`, when
+    /// it has a transcript with readable cues.
+    fn render_transcript_page(
+        &self,
+        site: &Site,
+        out: &dyn Emitter,
+        base: &Context,
+        values: &EpisodeValues<'_>,
+        i: usize,
+    ) -> Result<()> {
+        let episode = &site.episodes[i];
+        if episode.transcript.is_none() {
+            return Ok(());
+        }
+        let Some(transcript) = transcript_view(episode, site) else {
+            return Ok(());
+        };
+        emit(
+            out,
+            &format!("episodes/{}/transcript/index.html", episode.slug),
+            |k| episode.fingerprint.hash(k),
+            || {
+                let mut ctx = base.clone();
+                ctx.insert(
+                    "page_title",
+                    &self
+                        .label(site, "transcript_of")
+                        .replace("{title}", &episode.title),
+                );
+                ctx.insert("page_url", &format!("{}transcript/", episode.url));
+                ctx.insert("page_description", episode.summary.as_str());
+                ctx.insert_value("episode", values.get(i)?);
+                ctx.insert_value("transcript", value(&transcript)?);
+                self.render("transcript.html", &ctx)
+            },
+        )
     }
 
     /// Every page but the episode pages (see [`Theme::render_site`]).

@@ -73,6 +73,14 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "components/share.html",
         include_str!("../../templates/components/share.html"),
     ),
+    (
+        "components/transcript.html",
+        include_str!("../../templates/components/transcript.html"),
+    ),
+    (
+        "transcript.html",
+        include_str!("../../templates/transcript.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless

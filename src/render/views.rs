@@ -2,8 +2,8 @@
 //! `tag`, `page`, `paginator`...), made from the site model, and the
 //! display formats of their fields.
 
-use super::jsonld::episode_json_ld;
 use super::apps::{subscribe_views, SubscribeView};
+use super::jsonld::episode_json_ld;
 use crate::config::{Credit, Funding};
 use crate::error::{Error, Result};
 use crate::site::{format_clock, Episode, Site};
@@ -85,7 +85,10 @@ struct SiteView<'a> {
 fn media_host(config: &crate::config::Config) -> Option<String> {
     let host = |url: &str| -> String {
         let rest = url.split_once("://").map_or(url, |(_, r)| r);
-        rest.split(['/', '?', '#']).next().unwrap_or("").to_ascii_lowercase()
+        rest.split(['/', '?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
     };
     let media = config.media.base_url.as_deref()?;
     let (site, media) = (host(&config.base_url), host(media));
@@ -203,6 +206,72 @@ pub(super) struct Paginator {
     pub(super) total: usize,
     pub(super) previous_url: Option<String>,
     pub(super) next_url: Option<String>,
+}
+
+/// An episode's transcript as its pages show it: paragraphs of cues.
+#[derive(Serialize)]
+pub(super) struct TranscriptView<'a> {
+    /// The transcript page's address.
+    page_url: String,
+    /// The file's address.
+    file_url: &'a str,
+    paragraphs: Vec<ParagraphView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ParagraphView<'a> {
+    /// Seconds as short text, for `#t=`.
+    start: String,
+    start_display: String,
+    speaker: Option<String>,
+    /// The speaker's role when a credit names them (e.g. "Host").
+    role: Option<&'a str>,
+    cues: Vec<CueView>,
+}
+
+#[derive(Serialize)]
+struct CueView {
+    start: String,
+    text: String,
+}
+
+/// The transcript of `e`, read from its file, if it has readable cues.
+pub(super) fn transcript_view<'a>(e: &'a Episode, site: &Site) -> Option<TranscriptView<'a>> {
+    let t = e.transcript.as_ref()?;
+    let cues = crate::transcript::read(&site.config.media_dir(&site.root).join(&t.rel));
+    if cues.is_empty() {
+        return None;
+    }
+    let paragraphs = crate::transcript::paragraphs(&cues)
+        .into_iter()
+        .map(|p| {
+            let speaker = p[0].speaker.clone();
+            let role = speaker.as_deref().and_then(|s| {
+                e.credits
+                    .iter()
+                    .find(|c| c.name.eq_ignore_ascii_case(s.trim()))
+                    .map(|c| c.role.as_str())
+            });
+            ParagraphView {
+                start: seconds_text(p[0].start),
+                start_display: clock(p[0].start),
+                speaker,
+                role,
+                cues: p
+                    .iter()
+                    .map(|c| CueView {
+                        start: seconds_text(c.start),
+                        text: c.text.clone(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    Some(TranscriptView {
+        page_url: format!("{}transcript/", e.url),
+        file_url: &t.url,
+        paragraphs,
+    })
 }
 
 /// A light reference to an episode (neighbours, archive).

@@ -644,15 +644,21 @@ impl EpisodeContext<'_> {
             .rel
             .rsplit_once('.')
             .map_or(audio.rel.as_str(), |(s, _)| s);
-        [("vtt", "text/vtt"), ("srt", "application/x-subrip")]
-            .into_iter()
-            .map(|(ext, mime)| (format!("{stem}.{ext}"), mime))
-            .find(|(rel, _)| self.config.media_dir(self.root).join(rel).is_file())
-            .map(|(rel, mime)| Transcript {
-                url: media_url(self.config, &rel),
-                rel,
-                mime,
-            })
+        [
+            ("vtt", "text/vtt"),
+            ("srt", "application/x-subrip"),
+            ("json", "application/json"),
+        ]
+        .into_iter()
+        .map(|(ext, mime)| (format!("{stem}.{ext}"), mime))
+        .find(|(rel, _)| self.config.media_dir(self.root).join(rel).is_file())
+        .map(|(rel, mime)| Transcript {
+            content_hash: std::fs::read(self.config.media_dir(self.root).join(&rel))
+                .map_or(0, |bytes| xxhash_rust::xxh3::xxh3_64(&bytes)),
+            url: media_url(self.config, &rel),
+            rel,
+            mime,
+        })
     }
 
     fn front_chapters(

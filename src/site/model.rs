@@ -237,12 +237,15 @@ pub struct EpisodeAudio {
     pub info: AudioInfo,
 }
 
-/// A transcript file beside the audio (`.vtt` or `.srt`).
+/// A transcript file beside the audio (`.vtt`, `.srt` or `.json`).
 #[derive(Debug, Clone, Hash)]
 pub struct Transcript {
     pub rel: String,
     pub url: String,
     pub mime: &'static str,
+    /// A hash of the file's bytes: pages that show the transcript change
+    /// with it (its cues are read when they are rendered, not kept).
+    pub content_hash: u64,
 }
 
 /// A listener's message, with its Markdown rendered.
