@@ -154,3 +154,109 @@ fn episode_page_plays_and_seeks_in_chromium() {
     let edits: Vec<u64> = edits.iter().filter_map(|ms| ms.as_u64()).collect();
     eprintln!("edit -> shown in Chromium, ms: {edits:?}");
 }
+
+/// A mono 16-bit WAV of `seconds` of a quiet 440 Hz tone at 8 kHz.
+fn tone_wav(seconds: u32) -> Vec<u8> {
+    let rate = 8000u32;
+    let samples = rate * seconds;
+    let mut wav = Vec::with_capacity(44 + 2 * samples as usize);
+    wav.extend_from_slice(b"RIFF");
+    wav.extend_from_slice(&(36 + 2 * samples).to_le_bytes());
+    wav.extend_from_slice(b"WAVEfmt ");
+    wav.extend_from_slice(&16u32.to_le_bytes());
+    wav.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    wav.extend_from_slice(&1u16.to_le_bytes()); // mono
+    wav.extend_from_slice(&rate.to_le_bytes());
+    wav.extend_from_slice(&(rate * 2).to_le_bytes());
+    wav.extend_from_slice(&2u16.to_le_bytes());
+    wav.extend_from_slice(&16u16.to_le_bytes());
+    wav.extend_from_slice(b"data");
+    wav.extend_from_slice(&(2 * samples).to_le_bytes());
+    for i in 0..samples {
+        let v = (2000.0 * (i as f64 * 440.0 * std::f64::consts::TAU / rate as f64).sin()) as i16;
+        wav.extend_from_slice(&v.to_le_bytes());
+    }
+    wav
+}
+
+/// The demo copied into `site`, its first episode given 90 s of audio
+/// (encoded by lame), a `[0:42]` timestamp in its notes and a transcript
+/// holding a word no other text of the site has ("zeppelinfish").
+fn listening_demo(site: &Path) {
+    for dir in ["content", "static", "templates"] {
+        copy_dir(&repo_root().join(dir), &site.join(dir));
+    }
+    std::fs::copy(repo_root().join("podcast.toml"), site.join("podcast.toml")).unwrap();
+    let wav = site.join("tone.wav");
+    std::fs::write(&wav, tone_wav(90)).unwrap();
+    let mp3 = site.join("static/media/001-the-envelope-problem.mp3");
+    let status = Command::new("lame")
+        .args(["--quiet", "-m", "m", "-b", "32"])
+        .arg(&wav)
+        .arg(&mp3)
+        .status()
+        .expect("run lame: `bash tests/conformance/setup.sh` installs it");
+    assert!(status.success(), "lame failed");
+    std::fs::remove_file(&wav).unwrap();
+    let notes = site.join("content/episodes/001-the-envelope-problem.md");
+    let text = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(
+        &notes,
+        text.replacen(
+            "## Content versus context",
+            "Skip to the tips at [0:42].\n\n## Content versus context",
+            1,
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("static/media/001-the-envelope-problem.vtt"),
+        "WEBVTT\n\n00:00:00.000 --> 00:00:20.000\n<v Noor Halvorsen>Welcome to Quiet Circuit.\n\n00:00:20.000 --> 00:00:50.000\n<v Noor Halvorsen>Today: the zeppelinfish of metadata.\n\n00:00:50.000 --> 00:01:30.000\n<v Tomasz Wren>And the music.\n",
+    )
+    .unwrap();
+}
+
+#[test]
+#[ignore = "conformance: needs the tools of tests/conformance/setup.sh; run with --include-ignored"]
+fn listening_in_chromium() {
+    let script = repo_root().join("tests/browser/listen.cjs");
+    let playwright = repo_root().join("tests/conformance/node_modules/playwright-core");
+    assert!(
+        playwright.is_dir() && Path::new("/usr/bin/chromium").is_file(),
+        "playwright-core or chromium is missing: run `bash tests/conformance/setup.sh`"
+    );
+    let site = tempfile::tempdir().unwrap();
+    listening_demo(site.path());
+    let (_server, base) = serve_demo(site.path());
+    let origin = base.trim_end_matches('/').to_string();
+    let shots = repo_root().join("target/browser-test");
+    std::fs::create_dir_all(&shots).unwrap();
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&base)
+        .arg(&shots)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no result from the browser ({e}):\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    eprintln!("{result:#}");
+    assert_eq!(result["errors"], serde_json::json!([]), "{result:#}");
+    let checks = result["checks"].as_object().expect("checks");
+    assert!(checks.len() >= 14, "{result:#}");
+    for (name, outcome) in checks {
+        assert_eq!(outcome, &serde_json::json!(true), "{name}: {outcome}");
+    }
+    for request in result["requests"].as_array().unwrap() {
+        let request = request.as_str().unwrap();
+        assert!(
+            request.starts_with(&origin),
+            "a request to another host: {request}"
+        );
+    }
+}

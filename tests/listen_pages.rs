@@ -310,3 +310,77 @@ fn srt_and_json_transcripts_too() {
     assert!(page.contains(r#"#t=1.5">0:01</a> <span class="speaker">Bo</span><br><span data-start="1.5">From JSON.</span>"#), "{page}");
     assert!(site.path("public/media/one.json").is_file());
 }
+
+#[test]
+fn search_index_holds_every_searchable_word() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "content/episodes/001-one.md",
+        &format!(
+            "{}\nA word from the *notes*: Quokka.\n",
+            episode("One", 1, "one.mp3")
+        ),
+    );
+    site.write(
+        "static/media/one.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v Test Host>Only the transcript says Zeppelinfish.\n",
+    );
+    site.build_ok();
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read_out("search-index.json")).expect("JSON");
+    assert_eq!(index["v"], 1);
+    let entries = index["e"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    // Newest first: [url, title, date, summary, words].
+    assert_eq!(entries[0][0], "https://example.org/show/episodes/002-two/");
+    let one = &entries[1];
+    assert_eq!(one[1], "One");
+    assert_eq!(one[2], "2026-01-01");
+    assert_eq!(one[3], "Summary of One.");
+    let words: Vec<&str> = one[4].as_str().unwrap().split(' ').collect();
+    for word in [
+        "zeppelinfish",
+        "quokka",
+        "notes",
+        "summary",
+        "common",
+        "composer",
+        "theme",
+        "music",
+        "host",
+    ] {
+        assert!(words.contains(&word), "{word} missing from {words:?}");
+    }
+    let mut sorted = words.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(words, sorted, "each word once, sorted");
+    // The transcript's words are only in the episode that has it.
+    let two = entries[0][4].as_str().unwrap();
+    assert!(
+        two.contains("zeppelinfish"),
+        "both episodes share one.mp3, so its transcript"
+    );
+
+    // The search page works without the script by offering the archive.
+    let page = site.read_out("search/index.html");
+    assert!(page.contains(r#"<ol class="search-results" data-search-index="https://example.org/show/search-index.json"></ol>"#));
+    assert!(page.contains(r#"<a class="button secondary" href="https://example.org/show/archive/">Browse every episode in the archive</a>"#));
+    // Every page has the header's search field, a plain GET form.
+    let home = site.read_out("index.html");
+    assert!(home.contains(r#"<form class="site-search" action="https://example.org/show/search/" method="get" role="search">"#));
+}
+
+#[test]
+fn the_same_site_gives_the_same_bytes() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "static/media/one.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A>One two three.\n",
+    );
+    site.build_ok();
+    let first = site.snapshot_out();
+    std::fs::remove_dir_all(site.path("public")).unwrap();
+    site.build_ok();
+    assert!(first == site.snapshot_out());
+}

@@ -13,6 +13,7 @@ mod escape;
 mod jsonld;
 mod pages;
 mod recursion;
+mod search;
 mod sitemap;
 mod theme;
 mod views;
@@ -21,6 +22,7 @@ pub use crate::fingerprint::Key;
 pub(crate) use emit::{all_episodes, emit, emit_pieces};
 pub use emit::{site_key, Emitter, Forget, Remember};
 pub use escape::xml_escape;
+pub use search::SEARCH_INDEX;
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
 use views::EpisodeView;
 

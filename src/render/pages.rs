@@ -226,6 +226,24 @@ impl Theme {
 
         emit(
             out,
+            super::search::SEARCH_INDEX,
+            |k| all_episodes(site, k),
+            || Ok(super::search::search_index(site)),
+        )?;
+        emit(
+            out,
+            "search/index.html",
+            |_| {},
+            || {
+                let mut ctx = base.clone();
+                ctx.insert("page_title", &self.label(site, "search"));
+                ctx.insert("page_url", &format!("{}search/", site.config.base_url));
+                self.render("search.html", &ctx)
+            },
+        )?;
+
+        emit(
+            out,
             "404.html",
             |_| {},
             || {

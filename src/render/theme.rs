@@ -81,6 +81,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "transcript.html",
         include_str!("../../templates/transcript.html"),
     ),
+    ("search.html", include_str!("../../templates/search.html")),
 ];
 
 /// The built-in theme's static files, written under the output root unless

@@ -240,7 +240,7 @@
     copyButtons(root);
     share(root);
     transcript(root);
-    if (window.podsmithSearch) window.podsmithSearch(root);
+    searchPage(root);
     update();
   }
 
@@ -250,8 +250,8 @@
     if (!ep) return false;
     var u = new URL(a.href, location.href);
     var m = /^#t=([\d:.]+)$/.exec(u.hash), t = m ? seconds(m[1]) : NaN;
-    var here = u.pathname === location.pathname || u.href.split("#")[0] === ep.src;
-    if (!here || !(t >= 0)) return false;
+    var onPage = u.pathname === location.pathname || u.href.split("#")[0] === ep.src;
+    if (!onPage || !(t >= 0)) return false;
     start(ep, t);
     return true;
   }
@@ -385,7 +385,7 @@
     });
     d.addEventListener("submit", function (e) {
       var f = e.target;
-      if ((f.method || "get").toLowerCase() !== "get" || new URL(f.action, location.href).origin !== location.origin) return;
+      if (e.defaultPrevented || (f.method || "get").toLowerCase() !== "get" || new URL(f.action, location.href).origin !== location.origin) return;
       e.preventDefault();
       go(f.action.split("?")[0] + "?" + new URLSearchParams(new FormData(f)).toString(), true);
     });
@@ -397,6 +397,78 @@
       var a = e.target.closest && e.target.closest("a[href]");
       if (a && !e.button && !e.metaKey && !e.ctrlKey && !e.shiftKey && !e.altKey && seekLink(a)) e.preventDefault();
     });
+  }
+
+  // --- Search: the site's index, loaded when the search page is used ----------
+  var index = null, loading = null;
+  function tokens(text) {
+    return (text || "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 1; });
+  }
+  // `text` into `parent`, each match of a search term in <mark>.
+  function highlight(parent, text, terms) {
+    var last = 0;
+    if (terms.length) {
+      var re = new RegExp(terms.map(function (t) { return t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("|"), "giu");
+      text.replace(re, function (m, at) {
+        parent.appendChild(d.createTextNode(text.slice(last, at)));
+        parent.appendChild(el("mark", {}, m));
+        last = at + m.length;
+        return m;
+      });
+    }
+    parent.appendChild(d.createTextNode(text.slice(last)));
+  }
+  function searchPage(root) {
+    var list = $("[data-search-index]", root);
+    if (!list) return;
+    var input = $("#search-q", root), status = $(".search-status", root), form = $(".search-form", root);
+    $("[data-search-nojs]", root).hidden = true;
+    var run = function () {
+      var q = input.value.trim(), terms = tokens(q), hits = [];
+      list.textContent = "";
+      if (!terms.length) { status.textContent = ""; return; }
+      index.e.forEach(function (e, i) {
+        var words = " " + e[4], title = e[1].toLowerCase(), summary = e[3].toLowerCase(), score = 0;
+        for (var k = 0; k < terms.length; k++) {
+          if (words.indexOf(" " + terms[k]) < 0) return;
+          score += 1 + (title.indexOf(terms[k]) >= 0 ? 10 : 0) + (summary.indexOf(terms[k]) >= 0 ? 3 : 0);
+        }
+        hits.push([score, i, e]);
+      });
+      hits.sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; });
+      status.textContent = !hits.length ? L.foundNone.replace("{q}", q) : hits.length === 1 ? L.foundOne : L.foundN.replace("{n}", hits.length);
+      hits.slice(0, 100).forEach(function (h) {
+        var e = h[2], li = el("li", { "data-episode": e[0] }), a = el("a", { href: e[0] }), p = el("p");
+        highlight(a, e[1], terms);
+        li.appendChild(a);
+        li.appendChild(el("time", { datetime: e[2], "class": "muted" }, e[2]));
+        highlight(p, e[3], terms);
+        li.appendChild(p);
+        list.appendChild(li);
+      });
+      markPlayed(list);
+    };
+    var search = function () {
+      if (index) return run();
+      if (!loading) {
+        loading = fetch(list.getAttribute("data-search-index"), { credentials: "same-origin" })
+          .then(function (r) { return r.json(); })
+          .then(function (data) { index = data; });
+      }
+      loading.then(function () { if (d.contains(input)) run(); });
+    };
+    var timer = null;
+    input.value = new URLSearchParams(location.search).get("q") || "";
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        history.replaceState(history.state, "", "?q=" + encodeURIComponent(input.value));
+        here = location.pathname + location.search;
+        search();
+      }, 120);
+    });
+    form.addEventListener("submit", function (e) { e.preventDefault(); search(); });
+    if (input.value) search();
   }
 
   window.podsmith = { clock: clock, enhance: enhance };

@@ -7,6 +7,7 @@
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
+#   - lame, for the listening test's 90-second episode
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
 set -euo pipefail
@@ -47,6 +48,13 @@ if command -v chromium >/dev/null 2>&1; then
     log "chromium already present"
 else
     apt_install chromium
+fi
+
+# --- lame, which encodes the long episode of the listening test -----------------
+if command -v lame >/dev/null 2>&1; then
+    log "lame already present"
+else
+    apt_install lame
 fi
 
 # --- faketime for the build-on-another-day test --------------------------------
