@@ -4,6 +4,10 @@
 //! Chromium. The audio loads, a chapter click seeks the player, the page
 //! asks nothing of any other host, and edits to the episode's Markdown show
 //! up in the open page (live reload). Saves a screenshot in target/.
+//! Then the listening experience (tests/browser/listen.cjs: the player that
+//! keeps playing across pages, Back/Forward, seeking links, share, resume,
+//! search) and axe-core on every page type in light and dark
+//! (tests/browser/axe.cjs).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -252,6 +256,60 @@ fn listening_in_chromium() {
     for (name, outcome) in checks {
         assert_eq!(outcome, &serde_json::json!(true), "{name}: {outcome}");
     }
+    for request in result["requests"].as_array().unwrap() {
+        let request = request.as_str().unwrap();
+        assert!(
+            request.starts_with(&origin),
+            "a request to another host: {request}"
+        );
+    }
+}
+
+/// Every page type of the built-in theme, for axe-core and screenshots.
+const PAGE_TYPES: &str = r#"{"home":"","episode":"episodes/001-the-envelope-problem/","transcript":"episodes/001-the-envelope-problem/transcript/","archive":"archive/","tags":"tags/","tag":"tags/encryption/","supporters":"supporters/","page":"about/","search":"search/?q=metadata","404":"404.html"}"#;
+
+#[test]
+#[ignore = "conformance: needs the tools of tests/conformance/setup.sh; run with --include-ignored"]
+fn every_page_type_passes_axe_in_light_and_dark() {
+    let script = repo_root().join("tests/browser/axe.cjs");
+    let modules = repo_root().join("tests/conformance/node_modules");
+    assert!(
+        modules.join("playwright-core").is_dir()
+            && modules.join("axe-core/axe.min.js").is_file()
+            && Path::new("/usr/bin/chromium").is_file(),
+        "playwright-core, axe-core or chromium is missing: run `bash tests/conformance/setup.sh`"
+    );
+    let site = tempfile::tempdir().unwrap();
+    listening_demo(site.path());
+    let (_server, base) = serve_demo(site.path());
+    let origin = base.trim_end_matches('/').to_string();
+    let output = Command::new("node")
+        .arg(&script)
+        .arg(&base)
+        .arg(PAGE_TYPES)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let result: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or(""))
+        .unwrap_or_else(|e| {
+            panic!(
+                "no result from the browser ({e}):\n{stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    assert_eq!(result["errors"], serde_json::json!([]), "{result:#}");
+    // 10 page types, light and dark, 1280 and 390 px.
+    assert_eq!(
+        result["checked"].as_array().unwrap().len(),
+        40,
+        "{result:#}"
+    );
+    assert_eq!(
+        result["violations"],
+        serde_json::json!([]),
+        "{:#}",
+        result["violations"]
+    );
     for request in result["requests"].as_array().unwrap() {
         let request = request.as_str().unwrap();
         assert!(

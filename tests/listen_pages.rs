@@ -235,7 +235,7 @@ fn the_player_keeps_the_native_audio_and_describes_the_episode() {
     let site = two_episodes(BASIC_CONFIG);
     site.build_ok();
     let page = site.read_out("episodes/001-one/index.html");
-    assert!(page.contains(r#"<div class="player player-big" data-player data-src="https://example.org/show/media/one.mp3" data-url="https://example.org/show/episodes/001-one/" data-title="One""#), "{page}");
+    assert!(page.contains(r#"<div class="player" data-player data-src="https://example.org/show/media/one.mp3" data-url="https://example.org/show/episodes/001-one/" data-title="One""#), "{page}");
     assert!(page.contains(r#"<audio controls preload="metadata" src="https://example.org/show/media/one.mp3" data-episode-player>"#));
     // Share: the address is there without the script; its buttons wait for it.
     assert!(page.contains(r#"<input id="share-url" class="feed-url" type="url" readonly value="https://example.org/show/episodes/001-one/">"#));
@@ -368,7 +368,7 @@ fn search_index_holds_every_searchable_word() {
     assert!(page.contains(r#"<a class="button secondary" href="https://example.org/show/archive/">Browse every episode in the archive</a>"#));
     // Every page has the header's search field, a plain GET form.
     let home = site.read_out("index.html");
-    assert!(home.contains(r#"<form class="site-search" action="https://example.org/show/search/" method="get" role="search">"#));
+    assert!(home.contains(r#"<form class="site-search" action="https://example.org/show/search/" method="get" role="search" aria-label="Site search">"#));
 }
 
 #[test]

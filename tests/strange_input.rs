@@ -46,7 +46,7 @@ fn a_hundred_thousand_supporters_and_ten_thousand_chapters() {
     assert!(page.contains("Chapter 9999"));
     assert!(site
         .read_out("supporters/index.html")
-        .contains("Supporter 12345"));
+        .contains(r#"<span class="word">Supporter</span> <span class="word">12345</span>"#));
 }
 
 #[test]

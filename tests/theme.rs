@@ -80,7 +80,7 @@ fn ejecting_one_file_writes_only_it() {
     assert_eq!(files, ["components/player.html"]);
     let written = std::fs::read_to_string(site.join("templates/components/player.html")).unwrap();
     assert!(
-        written.contains("{% component player(episode, big=false, @t) %}"),
+        written.contains("{% component player(episode, @t) %}"),
         "{written}"
     );
 

@@ -70,6 +70,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/components/supporters.html"),
     ),
     (
+        "components/app_buttons.html",
+        include_str!("../../templates/components/app_buttons.html"),
+    ),
+    (
         "components/share.html",
         include_str!("../../templates/components/share.html"),
     ),

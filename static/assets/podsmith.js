@@ -217,7 +217,7 @@
       box.ep = ep;
       var native = $("audio", box);
       if (native) { native.removeAttribute("src"); native.remove(); }
-      var c = makeControls(ep, box.classList.contains("player-big"));
+      var c = makeControls(ep, !!box.closest(".player-card"));
       box.appendChild(c.root);
       var pos = store("pos:" + ep.url);
       if (pos && pos.t > 5 && !(now && now.src === ep.src)) {

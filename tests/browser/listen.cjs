@@ -48,13 +48,13 @@ async function main() {
     const durations = await page.evaluate(() => {
       const shown = Array.from(document.querySelectorAll(".episode-meta span")).map((s) => s.textContent).find((t) => /^\d+:\d\d$/.test(t));
       return { shown, player: window.podsmith.clock(document.querySelector("audio").duration),
-        controls: !!document.querySelector(".player-big .pc-play"), native: !!document.querySelector("main audio") };
+        controls: !!document.querySelector(".player-card .pc-play"), native: !!document.querySelector("main audio") };
     });
     check("page and player show the same duration", durations.shown === durations.player && durations.controls && !durations.native, durations);
 
     // Play, then two navigations by clicking links: the audio goes on.
     await page.evaluate(() => { window.__sameDocument = true; });
-    await page.click(".player-big .pc-play");
+    await page.click(".player-card .pc-play");
     await waitFor(page, () => document.querySelector("audio").currentTime > 1, null, 10000, "playback");
     const samples = [];
     const sampler = setInterval(() => { time().then((t) => samples.push(t)).catch(() => {}); }, 100);
@@ -62,7 +62,7 @@ async function main() {
     await waitFor(page, () => location.pathname.endsWith("/archive/") && document.querySelector("main h1").textContent.includes("Archive"), null, 5000, "the archive");
     await new Promise((r) => setTimeout(r, 800));
     await page.click("main .archive-list a[href*='002-']");
-    await waitFor(page, () => location.pathname.includes("/002-") && !!document.querySelector("main .player-big"), null, 5000, "episode 2");
+    await waitFor(page, () => location.pathname.includes("/002-") && !!document.querySelector("main .player-card .pc"), null, 5000, "episode 2");
     await new Promise((r) => setTimeout(r, 800));
     clearInterval(sampler);
     const after = await page.evaluate(() => ({

@@ -7,6 +7,7 @@
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
+#   - axe-core (npm), the accessibility checker the browser test runs in pages
 #   - lame, for the listening test's 90-second episode
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
@@ -120,6 +121,16 @@ else
     installed+=("npm: playwright-core")
 fi
 
+# --- axe-core checks every page type for accessibility in the browser test ----
+axe="$vnu_dir/node_modules/axe-core/package.json"
+if [ -f "$axe" ]; then
+    log "axe-core already present"
+else
+    log "npm install axe-core"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core axe-core
+    installed+=("npm: axe-core")
+fi
+
 # --- Check that every tool runs -----------------------------------------------------
 log "checking the tools"
 "$venv/bin/python" -c 'import feedparser, podcastparser' \
@@ -146,6 +157,7 @@ check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
+check_tool axe-core node -e "console.log('axe-core', require('$vnu_dir/node_modules/axe-core/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then
     log "nothing to install: everything was already present"
