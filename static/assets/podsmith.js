@@ -427,10 +427,18 @@
       var q = input.value.trim(), terms = tokens(q), hits = [];
       list.textContent = "";
       if (!terms.length) { status.textContent = ""; return; }
+      // Each term: the words it begins (a prefix search), marked by position.
+      var marks = terms.map(function (t) {
+        var m = new Uint8Array(index.words.length);
+        index.words.forEach(function (w, i) { if (w.lastIndexOf(t, 0) === 0) m[i] = 1; });
+        return m;
+      });
       index.e.forEach(function (e, i) {
-        var words = " " + e[4], title = e[1].toLowerCase(), summary = e[3].toLowerCase(), score = 0;
+        var title = e[1].toLowerCase(), summary = e[3].toLowerCase(), score = 0;
         for (var k = 0; k < terms.length; k++) {
-          if (words.indexOf(" " + terms[k]) < 0) return;
+          var has = false;
+          for (var j = 0; j < e.ids.length && !has; j++) has = marks[k][e.ids[j]] === 1;
+          if (!has) return;
           score += 1 + (title.indexOf(terms[k]) >= 0 ? 10 : 0) + (summary.indexOf(terms[k]) >= 0 ? 3 : 0);
         }
         hits.push([score, i, e]);
@@ -453,7 +461,15 @@
       if (!loading) {
         loading = fetch(list.getAttribute("data-search-index"), { credentials: "same-origin" })
           .then(function (r) { return r.json(); })
-          .then(function (data) { index = data; });
+          .then(function (data) {
+            // Word positions: differences in base 36 (see src/render/search.rs).
+            data.words = data.words.split(" ");
+            data.e.forEach(function (e) {
+              var at = 0;
+              e.ids = e[4] ? e[4].split(",").map(function (x) { return (at += parseInt(x, 36)); }) : [];
+            });
+            index = data;
+          });
       }
       loading.then(function () { if (d.contains(input)) run(); });
     };
