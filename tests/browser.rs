@@ -318,3 +318,61 @@ fn every_page_type_passes_axe_in_light_and_dark() {
         );
     }
 }
+
+/// Lighthouse's scores (0 to 1) of `url` by category, run against Debian's
+/// Chromium (mobile emulation with simulated throttling, its default).
+fn lighthouse(url: &str) -> serde_json::Value {
+    let bin = repo_root().join("tests/conformance/node_modules/.bin/lighthouse");
+    assert!(
+        bin.is_file(),
+        "lighthouse is missing: run `bash tests/conformance/setup.sh`"
+    );
+    let report = tempfile::NamedTempFile::new().unwrap();
+    let output = Command::new(&bin)
+        .arg(url)
+        .args([
+            "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+            "--only-categories=performance,accessibility,best-practices,seo",
+            "--output=json",
+            "--quiet",
+        ])
+        .arg(format!("--output-path={}", report.path().display()))
+        .env("CHROME_PATH", "/usr/bin/chromium")
+        .output()
+        .expect("run lighthouse");
+    assert!(
+        output.status.success(),
+        "lighthouse failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(report.path()).unwrap()).unwrap();
+    let categories = &report["categories"];
+    serde_json::json!({
+        "performance": categories["performance"]["score"],
+        "accessibility": categories["accessibility"]["score"],
+        "best-practices": categories["best-practices"]["score"],
+        "seo": categories["seo"]["score"],
+    })
+}
+
+#[test]
+#[ignore = "conformance: needs the tools of tests/conformance/setup.sh; run with --include-ignored"]
+fn lighthouse_scores_home_and_episode() {
+    let site = tempfile::tempdir().unwrap();
+    listening_demo(site.path());
+    let (_server, base) = serve_demo(site.path());
+    for page in ["", "episodes/001-the-envelope-problem/"] {
+        let scores = lighthouse(&format!("{base}{page}"));
+        eprintln!("lighthouse /{page}: {scores}");
+        assert_eq!(
+            scores["accessibility"].as_f64(),
+            Some(1.0),
+            "/{page}: {scores}"
+        );
+        for category in ["performance", "best-practices", "seo"] {
+            let score = scores[category].as_f64().unwrap_or(0.0);
+            assert!(score >= 0.95, "/{page}: {category} {score} ({scores})");
+        }
+    }
+}

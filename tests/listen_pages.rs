@@ -398,3 +398,79 @@ fn the_same_site_gives_the_same_bytes() {
     site.build_ok();
     assert!(first == site.snapshot_out());
 }
+
+#[test]
+fn the_cover_in_small_copies_for_small_places() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.build_ok();
+    let home = site.read_out("index.html");
+    let base = "https://example.org/show/";
+    // The 44 px logo: a 160 px JPEG (the fixture cover is an opaque PNG),
+    // the original staying the largest choice.
+    assert!(
+        home.contains(&format!(r#"<img src="{base}assets/img/cover-160.jpg" srcset="{base}assets/img/cover-160.jpg 160w, "#)),
+        "{home}"
+    );
+    assert!(home.contains(&format!(
+        r#"{base}cover.png 1400w" sizes="44px" alt="" width="44" height="44">"#
+    )));
+    let small = std::fs::read(site.path("public/assets/img/cover-160.jpg")).unwrap();
+    let size = imagesize::blob_size(&small).unwrap();
+    assert_eq!((size.width, size.height), (160, 160));
+    assert!(small.len() < std::fs::read(site.path("static/cover.png")).unwrap().len());
+    // Link previews keep the original.
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains(&format!(
+        r#"<meta property="og:image" content="{base}cover.png">"#
+    )));
+    // Kept between builds in the cache, by the source's hash.
+    let cached: Vec<_> = std::fs::read_dir(site.path(".podsmith-cache/images"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(cached.iter().any(|n| n.ends_with("-160.jpg")), "{cached:?}");
+}
+
+#[test]
+fn a_transparent_cover_gets_png_and_webp_copies() {
+    let site = two_episodes(BASIC_CONFIG);
+    let mut img = image::RgbaImage::new(800, 800);
+    for (x, y, p) in img.enumerate_pixels_mut() {
+        // Flat shapes with a transparent corner: WebP beats PNG on these.
+        let inside = (x as i32 - 400).pow(2) + (y as i32 - 400).pow(2) < 300 * 300;
+        *p = if inside {
+            image::Rgba([200, 40, 90, 255])
+        } else {
+            image::Rgba([0, 0, 0, 0])
+        };
+    }
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let png = png.into_inner();
+    // Noise makes the PNG large enough that every copy is smaller.
+    let mut big = image::RgbaImage::new(800, 800);
+    for (x, y, p) in big.enumerate_pixels_mut() {
+        let v = ((x * 7919 + y * 104729) % 251) as u8;
+        *p = image::Rgba([v, v / 2, 255 - v, if x < 100 { 0 } else { 255 }]);
+    }
+    let mut noisy = std::io::Cursor::new(Vec::new());
+    big.write_to(&mut noisy, image::ImageFormat::Png).unwrap();
+    let noisy = noisy.into_inner();
+    assert!(!png.is_empty());
+    site.write_bytes("static/cover.png", &noisy);
+    site.build_ok();
+    let home = site.read_out("index.html");
+    let base = "https://example.org/show/";
+    assert!(
+        home.contains(&format!(r#"<img src="{base}assets/img/cover-160.png""#)),
+        "{home}"
+    );
+    assert!(site.path("public/assets/img/cover-320.png").is_file());
+    if site.path("public/assets/img/cover-160.webp").is_file() {
+        assert!(home.contains(&format!(
+            r#"<source type="image/webp" srcset="{base}assets/img/cover-160.webp 160w"#
+        )));
+    } else {
+        assert!(!home.contains("image/webp"));
+    }
+}

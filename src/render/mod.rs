@@ -10,6 +10,7 @@ use tera::{Context, Value};
 pub mod apps;
 mod emit;
 mod escape;
+pub mod images;
 mod jsonld;
 mod pages;
 mod recursion;
@@ -25,6 +26,12 @@ pub use escape::xml_escape;
 pub use search::SEARCH_INDEX;
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
 use views::EpisodeView;
+
+/// The show cover's responsive copies, when podsmith makes them (see
+/// [`images`]).
+pub fn cover_image(site: &Site) -> Option<images::Responsive> {
+    views::cover(site)
+}
 
 /// Render-time switches: none at present. (Live reload is not one: serve
 /// puts its script into every HTML page it sends, so a built site never

@@ -74,6 +74,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/components/app_buttons.html"),
     ),
     (
+        "components/cover_image.html",
+        include_str!("../../templates/components/cover_image.html"),
+    ),
+    (
         "components/share.html",
         include_str!("../../templates/components/share.html"),
     ),

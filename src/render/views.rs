@@ -46,6 +46,7 @@ pub(super) fn base_view(site: &Site) -> BaseView<'_> {
             episode_count: site.episodes.len(),
             generator: concat!("podsmith ", env!("CARGO_PKG_VERSION")),
             media_host: media_host(config),
+            cover: cover(site),
             extra: &config.extra,
         },
         page_description: &config.description,
@@ -78,7 +79,21 @@ struct SiteView<'a> {
     /// The host the audio comes from when it is not the site's own
     /// (`[media] base_url` on another host), for the footer's privacy line.
     media_host: Option<String>,
+    /// The cover's responsive copies (see [`super::images`]), when podsmith
+    /// makes them.
+    cover: Option<super::images::Responsive>,
     extra: &'a toml::Table,
+}
+
+/// The cover's responsive copies, when it is a PNG or JPEG in `static/`.
+pub(super) fn cover(site: &Site) -> Option<super::images::Responsive> {
+    let rel = site.config.image.as_deref()?;
+    super::images::plan(
+        &site.root.join("static").join(rel),
+        rel,
+        &site.config.base_url,
+        &site.root.join(crate::site::CACHE_DIR),
+    )
 }
 
 /// The host of `[media] base_url` when it differs from the site's.
@@ -141,6 +156,9 @@ pub(super) struct EpisodeView<'a> {
     extra: &'a toml::Table,
     /// The picture for link previews: the episode's image, else the show's cover.
     share_image_url: Option<String>,
+    /// A small picture (the player bar's): the episode's image, else the
+    /// cover's smallest copy.
+    art_url: Option<String>,
     /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
     /// and `&` are `\u` escapes); emit it with `| safe`.
     json_ld: String,
@@ -385,6 +403,11 @@ impl<'a> EpisodeView<'a> {
                 .collect(),
             transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
             extra: &e.extra,
+            art_url: e
+                .image_url
+                .clone()
+                .or_else(|| cover(site).map(|c| c.src))
+                .or_else(|| share_image_url.clone()),
             share_image_url,
             json_ld,
         }

@@ -8,6 +8,7 @@
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
 #   - axe-core (npm), the accessibility checker the browser test runs in pages
+#   - lighthouse (npm), which scores pages in Debian's chromium
 #   - lame, for the listening test's 90-second episode
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
@@ -131,6 +132,17 @@ else
     installed+=("npm: axe-core")
 fi
 
+# --- Lighthouse (npm) scores the home and an episode page in the browser test,
+# run against Debian's chromium (CHROME_PATH) -----------------------------------
+lighthouse="$vnu_dir/node_modules/lighthouse/package.json"
+if [ -f "$lighthouse" ]; then
+    log "lighthouse already present"
+else
+    log "npm install lighthouse"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core axe-core lighthouse
+    installed+=("npm: lighthouse")
+fi
+
 # --- Check that every tool runs -----------------------------------------------------
 log "checking the tools"
 "$venv/bin/python" -c 'import feedparser, podcastparser' \
@@ -157,6 +169,7 @@ check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
+check_tool lighthouse node -e "console.log('lighthouse', require('$vnu_dir/node_modules/lighthouse/package.json').version)"
 check_tool axe-core node -e "console.log('axe-core', require('$vnu_dir/node_modules/axe-core/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then
