@@ -341,7 +341,8 @@
     cur.classList.add("current");
     cur.setAttribute("aria-current", "time");
     var box = $(".transcript input[type=checkbox]");
-    if (box && box.checked && !A.paused) cur.scrollIntoView({ block: "center", behavior: "smooth" });
+    var calm = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
+    if (box && box.checked && !A.paused) cur.scrollIntoView({ block: "nearest", behavior: calm ? "auto" : "smooth" });
   }
 
   // --- Same-origin navigation: only <main> (and the menu) change ----------------
