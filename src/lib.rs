@@ -137,8 +137,8 @@ pub fn render_with(
         },
     );
     pages.and(feed).and(files)?;
-    if let Some(cover) = render::cover_image(site) {
-        render::images::write(&cover, out)?;
+    for image in render::responsive_images(site) {
+        render::images::write(&image, out)?;
     }
     for (rel, bytes) in render::BUILTIN_ASSETS {
         staging.write_builtin(rel, bytes)?;

@@ -408,13 +408,13 @@ fn the_cover_in_small_copies_for_small_places() {
     // The 44 px logo: a 160 px JPEG (the fixture cover is an opaque PNG),
     // the original staying the largest choice.
     assert!(
-        home.contains(&format!(r#"<img src="{base}assets/img/cover-160.jpg" srcset="{base}assets/img/cover-160.jpg 160w, "#)),
+        home.contains(&format!(r#"<img src="{base}assets/img/cover-500b815f-160.jpg" srcset="{base}assets/img/cover-500b815f-160.jpg 160w, "#)),
         "{home}"
     );
     assert!(home.contains(&format!(
         r#"{base}cover.png 1400w" sizes="44px" alt="" width="44" height="44">"#
     )));
-    let small = std::fs::read(site.path("public/assets/img/cover-160.jpg")).unwrap();
+    let small = std::fs::read(site.path("public/assets/img/cover-500b815f-160.jpg")).unwrap();
     let size = imagesize::blob_size(&small).unwrap();
     assert_eq!((size.width, size.height), (160, 160));
     assert!(small.len() < std::fs::read(site.path("static/cover.png")).unwrap().len());
@@ -462,15 +462,58 @@ fn a_transparent_cover_gets_png_and_webp_copies() {
     let home = site.read_out("index.html");
     let base = "https://example.org/show/";
     assert!(
-        home.contains(&format!(r#"<img src="{base}assets/img/cover-160.png""#)),
+        home.contains(&format!(
+            r#"<img src="{base}assets/img/cover-500b815f-160.png""#
+        )),
         "{home}"
     );
-    assert!(site.path("public/assets/img/cover-320.png").is_file());
-    if site.path("public/assets/img/cover-160.webp").is_file() {
+    assert!(site
+        .path("public/assets/img/cover-500b815f-320.png")
+        .is_file());
+    if site
+        .path("public/assets/img/cover-500b815f-160.webp")
+        .is_file()
+    {
         assert!(home.contains(&format!(
-            r#"<source type="image/webp" srcset="{base}assets/img/cover-160.webp 160w"#
+            r#"<source type="image/webp" srcset="{base}assets/img/cover-500b815f-160.webp 160w"#
         )));
     } else {
         assert!(!home.contains("image/webp"));
     }
+}
+
+#[test]
+fn an_episodes_own_image_gets_small_copies_too() {
+    let site = two_episodes(BASIC_CONFIG);
+    // The fixture cover, as an episode's own art in a folder of its own.
+    site.write_bytes("static/art/one/cover.png", common::COVER_PNG);
+    site.write(
+        "content/episodes/001-one.md",
+        &episode("One", 1, "one.mp3").replace("+++\n\n", "image = \"art/one/cover.png\"\n+++\n\n"),
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    let copies: Vec<String> = std::fs::read_dir(site.path("public/assets/img"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    // Two files of one name in different folders: copies of each, apart.
+    let art: Vec<&String> = copies
+        .iter()
+        .filter(|n| n.starts_with("cover-") && !n.starts_with("cover-500b815f-"))
+        .collect();
+    assert_eq!(art.len(), 2, "{copies:?}");
+    let small = art.iter().find(|n| n.ends_with("-160.jpg")).unwrap();
+    assert!(
+        page.contains(&format!(r#"<img class="episode-art" src="https://example.org/show/assets/img/{small}" srcset="https://example.org/show/assets/img/{small} 160w, "#)),
+        "{page}"
+    );
+    assert!(page.contains(r#"https://example.org/show/art/one/cover.png 1400w" sizes="(max-width: 560px) 88px, 128px""#));
+    // The player bar shows the small copy; link previews keep the original.
+    assert!(page.contains(&format!(
+        r#"data-art="https://example.org/show/assets/img/{small}""#
+    )));
+    assert!(page.contains(
+        r#"<meta property="og:image" content="https://example.org/show/art/one/cover.png">"#
+    ));
 }

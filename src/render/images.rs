@@ -1,4 +1,4 @@
-//! Responsive images: the show's cover made at 160, 320 and 640 px wide
+//! Responsive images: the show's cover (and episodes' own images) made at 160, 320 and 640 px wide
 //! (and its own size, up to 1400 px) under `assets/img/`, so that a 44 px
 //! logo does not load a 1400 px picture: as JPEG (quality 85) from a JPEG
 //! or an opaque PNG, as PNG and lossless WebP from a PNG with transparency
@@ -40,14 +40,14 @@ pub struct Responsive {
 
 /// The variants of the image at `source` (a file under `static/`, `rel`
 /// its path there), or none when it is not a PNG or JPEG podsmith can size.
-/// The last answer is kept while the file's size and time are the same
-/// (every episode's value asks for the cover).
+/// Each answer is kept while the file's size and time are the same (every
+/// episode's value asks for the cover); one image is made once even when
+/// pages ask for it at the same time, different images side by side.
 pub fn plan(source: &Path, rel: &str, base_url: &str, cache_dir: &Path) -> Option<Responsive> {
-    type Kept = Option<(
-        (PathBuf, String, String, u64, Option<std::time::SystemTime>),
-        Option<Responsive>,
-    )>;
-    static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(None);
+    type Key = (PathBuf, String, String, u64, Option<std::time::SystemTime>);
+    type Cell = Arc<std::sync::OnceLock<Option<Responsive>>>;
+    static KEPT: std::sync::Mutex<Option<std::collections::HashMap<Key, Cell>>> =
+        std::sync::Mutex::new(None);
     let meta = std::fs::metadata(source).ok()?;
     let key = (
         source.to_path_buf(),
@@ -56,16 +56,15 @@ pub fn plan(source: &Path, rel: &str, base_url: &str, cache_dir: &Path) -> Optio
         meta.len(),
         meta.modified().ok(),
     );
-    // Held while the copies are made: pages ask at the same time.
-    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((k, plan)) = kept.as_ref() {
-        if *k == key {
-            return plan.clone();
-        }
-    }
-    let made = plan_uncached(source, rel, base_url, cache_dir);
-    *kept = Some((key, made.clone()));
-    made
+    let cell: Cell = {
+        let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+        let map = kept.get_or_insert_with(Default::default);
+        // A changed file's older answers go.
+        map.retain(|k, _| k.0 != key.0 || *k == key);
+        map.entry(key).or_default().clone()
+    };
+    cell.get_or_init(|| plan_uncached(source, rel, base_url, cache_dir))
+        .clone()
 }
 
 fn plan_uncached(source: &Path, rel: &str, base_url: &str, cache_dir: &Path) -> Option<Responsive> {
@@ -84,11 +83,17 @@ fn plan_uncached(source: &Path, rel: &str, base_url: &str, cache_dir: &Path) -> 
     } else {
         ("jpg", "image/jpeg")
     };
-    let stem = crate::slug::slugify(
-        Path::new(rel)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("image"),
+    // The file's name, and a hash of its path: two images of one name in
+    // different folders get different copies.
+    let stem = format!(
+        "{}-{:08x}",
+        crate::slug::slugify(
+            Path::new(rel)
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("image"),
+        ),
+        xxhash_rust::xxh3::xxh3_64(rel.as_bytes()) as u32
     );
     let hash = xxhash_rust::xxh3::xxh3_128(&bytes);
     let mut decoded: Option<image::DynamicImage> = None;

@@ -27,10 +27,19 @@ pub use search::SEARCH_INDEX;
 pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
 use views::EpisodeView;
 
-/// The show cover's responsive copies, when podsmith makes them (see
-/// [`images`]).
-pub fn cover_image(site: &Site) -> Option<images::Responsive> {
+/// The responsive copies podsmith makes (see [`images`]): the show's
+/// cover's and the episodes' own images', each image once.
+pub fn responsive_images(site: &Site) -> Vec<images::Responsive> {
+    let mut seen = std::collections::HashSet::new();
     views::cover(site)
+        .into_iter()
+        .chain(
+            site.episodes
+                .iter()
+                .filter_map(|e| views::episode_art(e, site)),
+        )
+        .filter(|image| seen.insert(image.src.clone()))
+        .collect()
 }
 
 /// Render-time switches: none at present. (Live reload is not one: serve

@@ -87,13 +87,30 @@ struct SiteView<'a> {
 
 /// The cover's responsive copies, when it is a PNG or JPEG in `static/`.
 pub(super) fn cover(site: &Site) -> Option<super::images::Responsive> {
-    let rel = site.config.image.as_deref()?;
+    static_image(site, site.config.image.as_deref()?)
+}
+
+/// The responsive copies of the image at `rel` under `static/`.
+fn static_image(site: &Site, rel: &str) -> Option<super::images::Responsive> {
     super::images::plan(
         &site.root.join("static").join(rel),
         rel,
         &site.config.base_url,
         &site.root.join(crate::site::CACHE_DIR),
     )
+}
+
+/// The episode's own image's responsive copies (its `image`, a file under
+/// `static/`: its address is the site's plus the encoded path).
+pub(super) fn episode_art(e: &Episode, site: &Site) -> Option<super::images::Responsive> {
+    let encoded = e
+        .image_url
+        .as_deref()?
+        .strip_prefix(&site.config.base_url)?;
+    let rel = percent_encoding::percent_decode_str(encoded)
+        .decode_utf8()
+        .ok()?;
+    static_image(site, &rel)
 }
 
 /// The host of `[media] base_url` when it differs from the site's.
@@ -156,9 +173,12 @@ pub(super) struct EpisodeView<'a> {
     extra: &'a toml::Table,
     /// The picture for link previews: the episode's image, else the show's cover.
     share_image_url: Option<String>,
-    /// A small picture (the player bar's): the episode's image, else the
-    /// cover's smallest copy.
+    /// A small picture (the player bar's): the episode's image's smallest
+    /// copy, else the cover's.
     art_url: Option<String>,
+    /// The episode's own image's copies (as `site.cover`), when it has one
+    /// podsmith makes copies of.
+    art: Option<super::images::Responsive>,
     /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
     /// and `&` are `\u` escapes); emit it with `| safe`.
     json_ld: String,
@@ -403,9 +423,10 @@ impl<'a> EpisodeView<'a> {
                 .collect(),
             transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
             extra: &e.extra,
-            art_url: e
-                .image_url
-                .clone()
+            art: episode_art(e, site),
+            art_url: episode_art(e, site)
+                .map(|a| a.src)
+                .or_else(|| e.image_url.clone())
                 .or_else(|| cover(site).map(|c| c.src))
                 .or_else(|| share_image_url.clone()),
             share_image_url,
