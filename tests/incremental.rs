@@ -219,6 +219,28 @@ fn incremental_rebuilds_match_full_builds() {
             Box::new(|| replace_file(&site.path("static/cover.png"), b"\x89PNG\r\n\x1a\nthird")),
         ),
         (
+            "transcript added (episode page, its transcript page, search index)",
+            Box::new(|| {
+                site.write(
+                    "static/media/3.vtt",
+                    "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>First words.\n",
+                )
+            }),
+        ),
+        (
+            "transcript edited",
+            Box::new(|| {
+                replace_file(
+                    &site.path("static/media/3.vtt"),
+                    b"WEBVTT\n\n00:00.000 --> 00:02.000\n<v Bo>Other words.\n",
+                )
+            }),
+        ),
+        (
+            "a real cover (small copies made)",
+            Box::new(|| replace_file(&site.path("static/cover.png"), common::COVER_PNG)),
+        ),
+        (
             "settings changed",
             Box::new(|| {
                 site.write(
@@ -257,6 +279,11 @@ fn incremental_rebuilds_match_full_builds() {
     ];
     for (step, edit) in steps {
         edit();
+        if step.starts_with("transcript") || step.starts_with("a real cover") {
+            // As serve does after a change to a file that is not an
+            // episode's own (serve/watch.rs).
+            inc.rebuilder.forget_episodes();
+        }
         inc.rebuild(root, &out);
         inc.assert_same_as_full(root, &out, step);
     }
