@@ -20,7 +20,9 @@ pub use crate::fingerprint::Key;
 pub(crate) use emit::{all_episodes, emit, emit_pieces};
 pub use emit::{site_key, Emitter, Forget, Remember};
 pub use escape::xml_escape;
-pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
+pub use theme::{
+    Theme, BUILTIN_ASSETS, BUILTIN_STRINGS, BUILTIN_TEMPLATES, STRINGS_DIR, TEMPLATES_DIR,
+};
 use views::EpisodeView;
 
 /// Render-time switches: none at present. (Live reload is not one: serve

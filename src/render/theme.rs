@@ -86,7 +86,7 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
 ];
 
 /// The built-in label tables, by language (see [`Theme::strings`]).
-const BUILTIN_STRINGS: &[(&str, &str)] = &[
+pub const BUILTIN_STRINGS: &[(&str, &str)] = &[
     ("en", include_str!("../../i18n/en.toml")),
     ("de", include_str!("../../i18n/de.toml")),
 ];
