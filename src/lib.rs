@@ -123,7 +123,7 @@ pub fn render_with(
     // Each episode's template value is made once, for its pages and its
     // feed item. Side by side: each part is parallel inside, but has serial
     // stretches.
-    let values = render::EpisodeValues::new(site, out);
+    let values = render::EpisodeValues::new(site, theme, out);
     let staging = out.staging();
     let (pages, (feed, files)) = rayon::join(
         || timed("pages", || theme.render_site(site, out, options, &values)),

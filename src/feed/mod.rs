@@ -155,7 +155,7 @@ fn clean_owned(text: String) -> String {
 /// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
-    let values = EpisodeValues::new(site, &Forget);
+    let values = EpisodeValues::new(site, theme, &Forget);
     write_xml(site, theme, &Forget, &values, &mut |piece| {
         text.extend_from_slice(piece);
         Ok(())

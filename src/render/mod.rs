@@ -64,6 +64,7 @@ impl Theme {
 /// copy of every episode's notes.
 pub struct EpisodeValues<'a> {
     site: &'a Site,
+    dates: views::Dates,
     memory: &'a dyn Remember,
     kept: Vec<OnceLock<std::result::Result<Value, String>>>,
 }
@@ -85,11 +86,13 @@ fn kept_values() -> usize {
 }
 
 impl<'a> EpisodeValues<'a> {
-    /// Values for the episodes of `site`, made or taken from `memory`.
-    pub fn new(site: &'a Site, memory: &'a dyn Remember) -> Self {
+    /// Values for the episodes of `site` in `theme` (its labels write the
+    /// dates), made or taken from `memory`.
+    pub fn new(site: &'a Site, theme: &Theme, memory: &'a dyn Remember) -> Self {
         let kept = site.episodes.len().min(kept_values());
         EpisodeValues {
             site,
+            dates: theme.dates(site),
             memory,
             kept: (0..kept).map(|_| OnceLock::new()).collect(),
         }
@@ -100,7 +103,7 @@ impl<'a> EpisodeValues<'a> {
         let episode = &self.site.episodes[i];
         let make = || {
             self.memory
-                .episode_value(episode, &|| episode_value(episode, self.site))
+                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))
         };
         let value = match self.kept.get(i) {
             Some(kept) => kept.get_or_init(make).clone(),
@@ -119,8 +122,12 @@ impl<'a> EpisodeValues<'a> {
 }
 
 /// An episode as a template value, without its notes (see [`EpisodeValues`]).
-fn episode_value(e: &Episode, site: &Site) -> std::result::Result<Value, String> {
-    let mut view = EpisodeView::new(e, site);
+fn episode_value(
+    e: &Episode,
+    site: &Site,
+    dates: &views::Dates,
+) -> std::result::Result<Value, String> {
+    let mut view = EpisodeView::new(e, site, dates);
     view.content = "";
     Value::try_from_serializable(&view).map_err(|e| e.to_string())
 }

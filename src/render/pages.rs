@@ -24,8 +24,10 @@ impl Theme {
     ) -> Result<()> {
         let RenderOptions {} = options;
         let base = self.base_context(site)?;
-        let links: Vec<EpisodeLink<'_>> =
-            site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
+        let dates = self.dates(site);
+        let links: Vec<EpisodeLink<'_>> = (site.episodes.iter())
+            .map(|e| EpisodeLink::new(e, &dates))
+            .collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
         // The episode pages, and every other page, side by side: the list

@@ -243,6 +243,12 @@ impl Theme {
             .map_or_else(|| key.to_string(), String::clone)
     }
 
+    /// How the show's language writes dates (see [`Dates`]).
+    pub(super) fn dates(&self, site: &crate::site::Site) -> super::views::Dates {
+        let tables = self.tables(&site.config.language);
+        super::views::Dates::new(|key| tables.iter().find_map(|t| t.get(key)).cloned())
+    }
+
     /// The context every page starts from: `site`, `page_description`,
     /// and the labels `t` in the show's language.
     pub(super) fn base_context(&self, site: &crate::site::Site) -> Result<Context> {

@@ -208,7 +208,7 @@ pub(super) struct SupporterView<'a> {
 }
 
 impl<'a> EpisodeView<'a> {
-    pub(super) fn new(e: &'a Episode, site: &'a Site) -> Self {
+    pub(super) fn new(e: &'a Episode, site: &'a Site, dates: &Dates) -> Self {
         let mut feedback_names: Vec<&str> = Vec::new();
         for f in &e.feedback {
             if !feedback_names.contains(&f.from.as_str()) {
@@ -225,7 +225,7 @@ impl<'a> EpisodeView<'a> {
             season: e.season,
             episode_type: e.episode_type.as_str(),
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             summary: &e.summary,
             content: &e.notes_html,
@@ -291,13 +291,13 @@ impl<'a> EpisodeView<'a> {
 }
 
 impl<'a> EpisodeLink<'a> {
-    pub(super) fn new(e: &'a Episode) -> Self {
+    pub(super) fn new(e: &'a Episode, dates: &Dates) -> Self {
         EpisodeLink {
             title: &e.title,
             url: &e.url,
             number: e.number,
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             duration_display: e
                 .audio
@@ -326,8 +326,47 @@ fn seconds_text(seconds: f64) -> String {
     }
 }
 
-fn date_display(e: &Episode) -> String {
-    e.date.format("%-d %B %Y").to_string()
+/// How dates are shown to readers ("6 October 2026", "6. Oktober 2026"):
+/// the strings table's `date_format` with `{day}`, `{month}` and `{year}`,
+/// and its month names `month_1` to `month_12`.
+pub(crate) struct Dates {
+    pattern: String,
+    months: [String; 12],
+}
+
+impl Dates {
+    /// The format from `label` (a key's text in the show's language).
+    pub(super) fn new(label: impl Fn(&str) -> Option<String>) -> Self {
+        const ENGLISH: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        Dates {
+            pattern: label("date_format").unwrap_or_else(|| "{day} {month} {year}".into()),
+            months: std::array::from_fn(|i| {
+                label(&format!("month_{}", i + 1)).unwrap_or_else(|| ENGLISH[i].into())
+            }),
+        }
+    }
+
+    /// `date` as the show's language writes it.
+    pub(super) fn show(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        use chrono::Datelike;
+        self.pattern
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", &self.months[date.month0() as usize])
+            .replace("{year}", &date.year().to_string())
+    }
 }
 
 /// "4.2 MB", in decimal units as podcast apps show them.
