@@ -69,6 +69,10 @@ pub struct Config {
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The settings text as read (control characters removed), so later
+    /// checks can point at a setting's line without reading the file again.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
@@ -190,6 +194,7 @@ impl Config {
         config.media.dir_at = locate_media_dir(&text);
         config.validate(path, &text)?;
         config.warnings = control_warnings(path, found);
+        config.text = text.into_owned();
         Ok(config)
     }
 

@@ -10,6 +10,7 @@ pub mod audio;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod emit;
 pub mod error;
 pub mod feed;
 pub mod fingerprint;

@@ -10,13 +10,12 @@ pub mod image;
 pub mod persons;
 pub mod rules;
 pub mod stability;
+pub mod xml;
 
+use crate::emit::{all_episodes, emit, emit_pieces, Emitter, Forget, Remember};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::{
-    all_episodes, emit, emit_pieces, Emitter, EpisodeValues, FeedItemRenderer, Forget, Remember,
-    Theme,
-};
+use crate::render::{EpisodeValues, FeedItemRenderer, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
 use rss::extension::atom::{AtomExtension, Link};
@@ -163,9 +162,10 @@ pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     String::from_utf8(text).map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))
 }
 
-/// Hands the feed's XML to `sink` piece by piece. Items are rendered in
-/// parallel, a batch at a time, so a long feed is never held whole; `out`
-/// may remember items (serve).
+/// Hands the feed's XML to `sink` piece by piece: the channel's head, its
+/// items, rendered in parallel a batch at a time (a long feed is never held
+/// whole; `memory` may remember items, as serve does), then the tail. Each
+/// piece is written by [`xml`] from the `rss` crate's types.
 fn write_xml(
     site: &Site,
     theme: &Theme,
@@ -173,15 +173,9 @@ fn write_xml(
     values: &EpisodeValues<'_>,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let header = channel(site)?;
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
-    let head = write_channel(&header)?;
-    // Items come last in a channel: split before `</channel>`.
-    let split = head
-        .rfind("</channel>")
-        .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
-    sink(&head.as_bytes()[..split])?;
+    sink(clean_bytes(xml::head(&channel(site)?)?)?.as_bytes())?;
     let items = theme.feed_items(site, values)?;
     for batch in feed_indices(site).chunks(ITEM_BATCH) {
         let xml = batch
@@ -190,20 +184,17 @@ fn write_xml(
             .collect::<Result<Vec<_>>>()?;
         xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
     }
-    sink(&head.as_bytes()[split..])?;
+    sink(&xml::tail()?)?;
     sink(b"\n")
 }
 
 /// How many items are rendered at once.
 const ITEM_BATCH: usize = 256;
 
-/// Writes a channel as XML; every string went through [`clean`] already,
-/// and the text is cleaned once more as a safety net for any value added
-/// later without it.
-fn write_channel(channel: &Channel) -> Result<String> {
-    let bytes = channel
-        .write_to(Vec::new())
-        .map_err(|e| Error::new(None, format!("cannot write the feed: {e}")))?;
+/// XML bytes as text; every string went through [`clean`] already, and the
+/// text is cleaned once more as a safety net for any value added later
+/// without it.
+fn clean_bytes(bytes: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))?;
     Ok(clean_owned(text))
@@ -211,18 +202,7 @@ fn write_channel(channel: &Channel) -> Result<String> {
 
 /// The `<item>` element of episode `i` as XML text.
 fn item_xml(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<String> {
-    let alone = ChannelBuilder::default()
-        .items(vec![item(site, i, items)?])
-        .build();
-    let mut text = write_channel(&alone)?;
-    match (text.find("<item>"), text.rfind("</item>")) {
-        (Some(start), Some(end)) => {
-            text.truncate(end + "</item>".len());
-            text.drain(..start);
-            Ok(text)
-        }
-        _ => Err(Error::new(None, "cannot write a feed item")),
-    }
+    clean_bytes(xml::item(&item(site, i, items)?)?)
 }
 
 /// Writes `feed.xml` and every episode's `chapters.json` through `out`
