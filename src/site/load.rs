@@ -393,6 +393,13 @@ impl EpisodeContext<'_> {
                 title: front.title.clone(),
                 date,
                 draft: front.draft,
+                media: front
+                    .audio
+                    .iter()
+                    .map(|a| a.get_ref().trim())
+                    .filter(|rel| !is_address(rel) && safe_relative_path(rel).is_ok())
+                    .map(|rel| config.media_dir(self.root).join(rel))
+                    .collect(),
             }));
         }
         let url = format!(

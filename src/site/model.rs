@@ -102,6 +102,11 @@ impl Site {
             .episodes
             .iter()
             .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .chain(
+                self.held_back
+                    .iter()
+                    .flat_map(|h| h.media.iter().map(PathBuf::as_path)),
+            )
             .collect();
         let mut unused: Vec<PathBuf> = walkdir::WalkDir::new(&media_dir)
             .sort_by_file_name()
@@ -300,6 +305,9 @@ pub struct HeldBack {
     pub date: DateTime<FixedOffset>,
     /// `true`: `draft = true`; `false`: dated in the future.
     pub draft: bool,
+    /// The media files it names (`audio`), which it uses though it is not
+    /// published yet.
+    pub media: Vec<PathBuf>,
 }
 
 /// The GUID of an episode without a pinned `guid`: a UUIDv5 of its slug, so
