@@ -148,6 +148,19 @@ pub struct Credit {
     pub work: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
+    /// A picture of the person, an http(s) URL (`podcast:person img`).
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// Checks a credit's `image`: an absolute http(s) address.
+pub fn check_image_url(url: &str) -> std::result::Result<(), String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || u.len() < 9 {
+        return Err("must be an absolute http(s) address of a picture".into());
+    }
+    check_link(u)
 }
 
 /// How apps should order the show.
@@ -277,6 +290,18 @@ impl Config {
                     &[table, &i.to_string(), "url"],
                     format!("`[[{table}]] url` = {url:?}: {why}"),
                     "use an https:// or mailto: address",
+                ));
+            }
+        }
+        for (i, credit) in self.credits.iter().enumerate() {
+            if let Some(Err(why)) = credit.image.as_deref().map(check_image_url) {
+                problems.push(err(
+                    &["credits", &i.to_string(), "image"],
+                    format!(
+                        "`[[credits]] image` = {:?} {why}",
+                        credit.image.as_deref().unwrap_or("")
+                    ),
+                    "write e.g. image = \"https://example.org/people/ada.jpg\"",
                 ));
             }
         }

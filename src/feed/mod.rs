@@ -7,6 +7,7 @@
 //! credit role → `podcast:person` taxonomy mapping. See docs/feed.md.
 
 pub mod image;
+pub mod item_extras;
 pub mod persons;
 pub mod rules;
 pub mod stability;
@@ -331,6 +332,9 @@ fn channel(site: &Site) -> Result<Channel> {
     ] {
         namespaces.insert(prefix.to_string(), uri.to_string());
     }
+    if episodes.iter().any(|e| !e.chapters.is_empty()) {
+        namespaces.insert("psc".into(), item_extras::PSC_NS.into());
+    }
     let mut extensions = ExtensionMap::new();
     extensions.insert("podcast".into(), podcast);
 
@@ -418,6 +422,15 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
     if !podcast.is_empty() {
         extensions.insert("podcast".into(), podcast);
     }
+    let mut itunes_more = BTreeMap::new();
+    push(&mut itunes_more, item_extras::itunes_title(e));
+    extensions.insert("itunes".into(), itunes_more);
+    if let Some(psc) = item_extras::psc_chapters(e) {
+        let mut map = BTreeMap::new();
+        push(&mut map, psc);
+        extensions.insert("psc".into(), map);
+    }
+    let author = Some(clean(site.config.author.trim())).filter(|a| !a.is_empty());
     Ok(ItemBuilder::default()
         .title(Some(clean(&e.title)))
         .link(Some(e.url.clone()))
@@ -444,7 +457,9 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
                 .season(e.season.map(|n| n.to_string()))
                 .episode_type(Some(e.episode_type.as_str().to_string()))
                 .explicit(Some(e.explicit.to_string()))
-                .image(e.image_url.clone())
+                .author(author)
+                // Every item carries art: the episode's own, else the show's.
+                .image(e.image_url.clone().or_else(|| image_url(site)))
                 .build(),
         ))
         .extensions(extensions)
@@ -500,6 +515,11 @@ fn credit_person(credit: &crate::config::Credit) -> Option<Extension> {
         .as_deref()
         .map(str::trim)
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let img = credit
+        .image
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     Some(ext(
         "person",
         credit.name.trim(),
@@ -507,6 +527,7 @@ fn credit_person(credit: &crate::config::Credit) -> Option<Extension> {
             ("role", Some(role.role)),
             ("group", Some(role.group)),
             ("href", href),
+            ("img", img),
         ],
     ))
 }

@@ -480,6 +480,14 @@ impl EpisodeContext<'_> {
                     errors.push(src.error_at(credit, format!("credit link {url:?}: {why}")));
                 }
             }
+            if let Some(image) = &credit.get_ref().image {
+                if let Err(why) = crate::config::check_image_url(image) {
+                    errors.push(
+                        src.error_at(credit, format!("credit image {image:?} {why}"))
+                            .help("write e.g. image = \"https://example.org/people/ada.jpg\""),
+                    );
+                }
+            }
             credits.push(credit.get_ref().clone());
         }
         if !errors.is_empty() {
