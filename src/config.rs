@@ -65,6 +65,10 @@ pub struct Config {
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: value-for-value payments (`podcast:value`); see
+    /// [`crate::value`].
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
     /// Problems found while reading the settings that do not stop a build
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
@@ -291,6 +295,13 @@ impl Config {
                     format!("`[[{table}]] url` = {url:?}: {why}"),
                     "use an https:// or mailto: address",
                 ));
+            }
+        }
+        if let Some(value) = &self.value {
+            for p in crate::value::problems(value, None) {
+                let mut keys = vec!["value"];
+                keys.extend(p.keys.iter().map(String::as_str));
+                problems.push(err(&keys, p.message, p.help));
             }
         }
         for (i, credit) in self.credits.iter().enumerate() {

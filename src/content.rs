@@ -84,6 +84,16 @@ impl<F> Source<F> {
             .unwrap_or_default()
     }
 
+    /// An error about the front matter value at `keys` (table names, keys
+    /// and array indexes), pointing at its line when it is found.
+    pub fn error_at_keys(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.path.clone(), message);
+        match crate::config::locate(&self.front_text, keys) {
+            Some((line, column)) => d.at(line + 1, column),
+            None => d,
+        }
+    }
+
     /// An error about the front matter value at `span`.
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.front_text, spanned.span().start);
@@ -143,6 +153,9 @@ pub struct EpisodeFront {
     /// Free-form values for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: replaces the show's `[value]` for this episode.
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
 }
 
 /// `full`, `trailer` or `bonus`.

@@ -8,6 +8,7 @@
 
 pub mod image;
 pub mod item_extras;
+pub mod p20;
 pub mod persons;
 pub mod rules;
 pub mod stability;
@@ -322,6 +323,9 @@ fn channel(site: &Site) -> Result<Channel> {
     for person in channel_persons(site) {
         push(&mut podcast, person);
     }
+    if let Some(value) = &config.value {
+        push(&mut podcast, p20::value(value));
+    }
 
     let mut namespaces = BTreeMap::new();
     for (prefix, uri) in [
@@ -417,6 +421,9 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
     }
     for person in item_persons(site, e) {
         push(&mut podcast, person);
+    }
+    if let Some(value) = &e.extras.value {
+        push(&mut podcast, p20::value(value));
     }
     let mut extensions = ExtensionMap::new();
     if !podcast.is_empty() {

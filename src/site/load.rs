@@ -3,8 +3,8 @@
 //! chapters, links), and the episode cache `serve` keeps between builds.
 
 use super::model::{
-    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, FeedbackItem, HeldBack, Page, Site,
-    Tag, TagRef, Transcript,
+    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, EpisodeExtras, FeedbackItem,
+    HeldBack, Page, Site, Tag, TagRef, Transcript,
 };
 use crate::audio::{AudioCache, AudioInfo};
 use crate::config::{check_link, safe_relative_path, Config};
@@ -547,6 +547,17 @@ impl EpisodeContext<'_> {
             None => (derived_guid(&slug), false),
         };
         let transcript = audio.as_ref().and_then(|a| self.transcript(a));
+        if let Some(value) = &front.value {
+            let seconds = audio.as_ref().map(|a| a.info.duration);
+            let found = crate::value::problems(value, seconds);
+            if !found.is_empty() {
+                return Err(Error::many(found.into_iter().map(|p| {
+                    let mut keys = vec!["value"];
+                    keys.extend(p.keys.iter().map(String::as_str));
+                    Error::from(src.error_at_keys(&keys, p.message).help(p.help))
+                })));
+            }
+        }
         let mut episode = Episode {
             source: src.path.clone(),
             notes_html,
@@ -578,6 +589,9 @@ impl EpisodeContext<'_> {
             tags,
             transcript,
             extra: front.extra.clone(),
+            extras: EpisodeExtras {
+                value: front.value.clone(),
+            },
             fingerprint: 0,
         };
         if self.fingerprints {

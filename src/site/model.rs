@@ -156,6 +156,8 @@ pub struct Episode {
     pub chapters_from_file: bool,
     pub tags: Vec<TagRef>,
     pub transcript: Option<Transcript>,
+    /// Podcasting 2.0 settings of this episode (see [`EpisodeExtras`]).
+    pub extras: EpisodeExtras,
     pub extra: toml::Table,
     /// A hash of every other field (its [`Hash`]), so that renderers can
     /// tell an episode that did not change between two builds; 0 when not
@@ -193,6 +195,7 @@ impl Hash for Episode {
             tags,
             transcript,
             extra,
+            extras,
             fingerprint: _,
         } = self;
         (source, slug, url, title, date, number, season, episode_type).hash(state);
@@ -213,6 +216,7 @@ impl Hash for Episode {
             tags,
             transcript,
             extra.to_string(),
+            extras,
         )
             .hash(state);
     }
@@ -228,6 +232,14 @@ impl Hash for Chapter {
         } = self;
         (start.to_bits(), end.map(f64::to_bits), title, url).hash(state);
     }
+}
+
+/// An episode's Podcasting 2.0 settings beyond the core tags (kept apart
+/// so they are easy to find and to extend).
+#[derive(Debug, Clone, Default, Hash)]
+pub struct EpisodeExtras {
+    /// The episode's own `[value]`, replacing the show's.
+    pub value: Option<crate::value::Value>,
 }
 
 /// An episode's audio file.
