@@ -22,6 +22,7 @@ pub mod site;
 pub mod slug;
 pub mod tag;
 mod text;
+pub mod transcript;
 pub mod value;
 
 use config::Config;

@@ -4,92 +4,12 @@
 
 mod common;
 mod feed_fixture;
+mod p20_fixture;
 
 use common::FixtureSite;
-use feed_fixture::{show, SHOW_CONFIG};
+use p20_fixture::*;
 use rss::extension::Extension;
 use rss::Channel;
-
-pub const NODE: &str = "02d5c1bf8b940dc9cadca86d1b0a3c37fbe39cee4c7e839e33bef9174531d27f52";
-pub const NODE2: &str = "03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a";
-
-fn value_config() -> String {
-    format!(
-        r#"{SHOW_CONFIG}
-[value]
-type = "lightning"
-method = "keysend"
-suggested = "0.00000005000"
-
-[[value.recipients]]
-name = "Host"
-type = "node"
-address = "{NODE}"
-split = 90
-
-[[value.recipients]]
-name = "Hosting"
-type = "lnaddress"
-address = "show@getalby.com"
-split = 10
-fee = true
-custom_key = "696969"
-custom_value = "abc"
-"#
-    )
-}
-
-const EPISODE_VALUE: &str = r#"+++
-title = "Second"
-date = 2026-02-01T09:30:00+01:00
-season = 2
-episode = 2
-audio = "two.mp3"
-guid = "guid-2"
-summary = "The second episode."
-
-[value]
-[[value.recipients]]
-name = "Host"
-type = "node"
-address = "NODE"
-split = 80
-
-[[value.recipients]]
-name = "Guest"
-type = "node"
-address = "NODE2"
-split = 20
-
-[[value.time_splits]]
-start = 1
-duration = 2.5
-remote_percentage = 95
-remote_item = { feed_guid = "a94f5cc9-8c58-55fc-91fe-a324087a655b", item_guid = "https://podcastindex.org/podcast/4148683#1" }
-
-[[value.time_splits]]
-start = 4
-duration = 1
-
-[[value.time_splits.recipients]]
-name = "Musician"
-type = "lnaddress"
-address = "band@example.org"
-split = 1
-+++
-
-Notes.
-"#;
-
-pub fn value_show() -> FixtureSite {
-    let site = show();
-    site.write("podcast.toml", &value_config());
-    site.write(
-        "content/episodes/002-second.md",
-        &EPISODE_VALUE.replace("NODE2", NODE2).replace("NODE", NODE),
-    );
-    site
-}
 
 fn read_feed(site: &FixtureSite) -> Channel {
     let text = site.read_out("feed.xml");

@@ -405,7 +405,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
             ),
         );
     }
-    if let Some(t) = &e.transcript {
+    for t in &e.transcripts {
         push(
             &mut podcast,
             ext(
@@ -414,7 +414,8 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
                 &[
                     ("url", Some(&t.url)),
                     ("type", Some(t.mime)),
-                    ("rel", Some("captions")),
+                    ("language", Some(&site.config.language)),
+                    ("rel", t.captions.then_some("captions")),
                 ],
             ),
         );

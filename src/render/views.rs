@@ -294,7 +294,7 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            transcript_url: e.transcripts.first().map(|t| t.url.as_str()),
             extra: &e.extra,
             share_image_url,
             value_tip,

@@ -546,7 +546,10 @@ impl EpisodeContext<'_> {
             Some(g) => (g.get_ref().trim().to_string(), true),
             None => (derived_guid(&slug), false),
         };
-        let transcript = audio.as_ref().and_then(|a| self.transcript(a));
+        let transcripts = match &audio {
+            Some(a) => self.transcripts(a)?,
+            None => Vec::new(),
+        };
         if let Some(value) = &front.value {
             let seconds = audio.as_ref().map(|a| a.info.duration);
             let found = crate::value::problems(value, seconds);
@@ -587,7 +590,7 @@ impl EpisodeContext<'_> {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra: front.extra.clone(),
             extras: EpisodeExtras {
                 value: front.value.clone(),
@@ -667,20 +670,38 @@ impl EpisodeContext<'_> {
         ))
     }
 
-    fn transcript(&self, audio: &EpisodeAudio) -> Option<Transcript> {
+    /// The transcripts beside the audio, one per format, each checked (a
+    /// malformed one is an error naming its line).
+    fn transcripts(&self, audio: &EpisodeAudio) -> Result<Vec<Transcript>> {
         let stem = audio
             .rel
             .rsplit_once('.')
             .map_or(audio.rel.as_str(), |(s, _)| s);
-        [("vtt", "text/vtt"), ("srt", "application/x-subrip")]
-            .into_iter()
-            .map(|(ext, mime)| (format!("{stem}.{ext}"), mime))
-            .find(|(rel, _)| self.config.media_dir(self.root).join(rel).is_file())
-            .map(|(rel, mime)| Transcript {
+        let media_dir = self.config.media_dir(self.root);
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        for format in crate::transcript::FORMATS {
+            let rel = format!("{stem}.{}", format.ext);
+            let path = media_dir.join(&rel);
+            if !path.is_file() {
+                continue;
+            }
+            if let Err(d) = crate::transcript::check(&path, *format) {
+                errors.push(Error::from(d));
+                continue;
+            }
+            found.push(Transcript {
                 url: media_url(self.config, &rel),
                 rel,
-                mime,
-            })
+                mime: format.mime,
+                captions: format.captions,
+            });
+        }
+        if errors.is_empty() {
+            Ok(found)
+        } else {
+            Err(Error::many(errors))
+        }
     }
 
     fn front_chapters(

@@ -155,7 +155,9 @@ pub struct Episode {
     /// Whether the chapters came from the audio file's ID3 tags.
     pub chapters_from_file: bool,
     pub tags: Vec<TagRef>,
-    pub transcript: Option<Transcript>,
+    /// Transcript files beside the audio, one per format found (in
+    /// [`crate::transcript::FORMATS`] order; the first is the page's link).
+    pub transcripts: Vec<Transcript>,
     /// Podcasting 2.0 settings of this episode (see [`EpisodeExtras`]).
     pub extras: EpisodeExtras,
     pub extra: toml::Table,
@@ -193,7 +195,7 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra,
             extras,
             fingerprint: _,
@@ -214,7 +216,7 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra.to_string(),
             extras,
         )
@@ -254,12 +256,14 @@ pub struct EpisodeAudio {
     pub info: AudioInfo,
 }
 
-/// A transcript file beside the audio (`.vtt` or `.srt`).
+/// A transcript file beside the audio (`.vtt`, `.srt`, `.json`, `.html`).
 #[derive(Debug, Clone, Hash)]
 pub struct Transcript {
     pub rel: String,
     pub url: String,
     pub mime: &'static str,
+    /// Timed captions (`rel="captions"`).
+    pub captions: bool,
 }
 
 /// A listener's message, with its Markdown rendered.
