@@ -69,6 +69,13 @@ pub struct Config {
     /// [`crate::value`].
     #[serde(default)]
     pub value: Option<crate::value::Value>,
+    /// `[feed]`: the feed's further Podcasting 2.0 and Apple tags; see
+    /// [`crate::feed_settings`].
+    #[serde(default)]
+    pub feed: crate::feed_settings::FeedSettings,
+    /// `[[podroll]]`: shows this one recommends (`podcast:podroll`).
+    #[serde(default)]
+    pub podroll: Vec<crate::value::RemoteItem>,
     /// Problems found while reading the settings that do not stop a build
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
@@ -296,6 +303,10 @@ impl Config {
                     "use an https:// or mailto: address",
                 ));
             }
+        }
+        for p in crate::feed_settings::show_problems(&self.feed, &self.podroll) {
+            let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
+            problems.push(err(&keys, p.message, p.help));
         }
         if let Some(value) = &self.value {
             for p in crate::value::problems(value, None) {

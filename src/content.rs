@@ -156,6 +156,18 @@ pub struct EpisodeFront {
     /// `[value]`: replaces the show's `[value]` for this episode.
     #[serde(default)]
     pub value: Option<crate::value::Value>,
+    /// `[[soundbites]]`: highlights (`podcast:soundbite`).
+    #[serde(default)]
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    /// The episode's `podcast:license`.
+    #[serde(default)]
+    pub license: Option<crate::feed_settings::License>,
+    /// What the episode is about, as a place (`podcast:location`).
+    #[serde(default)]
+    pub location: Option<crate::feed_settings::Location>,
+    /// Where listeners comment, e.g. a Mastodon post (`podcast:socialInteract`).
+    #[serde(default)]
+    pub comments_url: Option<String>,
 }
 
 /// `full`, `trailer` or `bonus`.

@@ -13,6 +13,7 @@ pub mod content;
 pub mod emit;
 pub mod error;
 pub mod feed;
+pub mod feed_settings;
 pub mod fingerprint;
 pub mod markdown;
 pub mod output;

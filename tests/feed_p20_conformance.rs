@@ -158,6 +158,18 @@ fn partytime_and_feedsmith_read_the_podcasting_2_tags() {
     let site = value_show();
     site.build_ok();
     let (pt, fs) = read(&site);
+    if let Ok(dir) = std::env::var("PODSMITH_DUMP") {
+        std::fs::write(
+            format!("{dir}/pt.json"),
+            serde_json::to_string_pretty(&pt).unwrap(),
+        )
+        .ok();
+        std::fs::write(
+            format!("{dir}/fs.json"),
+            serde_json::to_string_pretty(&fs).unwrap(),
+        )
+        .ok();
+    }
     let xml = site.read_out("feed.xml");
     let channel = rss::Channel::read_from(xml.as_bytes()).unwrap();
 
@@ -243,6 +255,93 @@ fn partytime_and_feedsmith_read_the_podcasting_2_tags() {
         }
     }
     assert_eq!(own_values, 1);
+
+    // The rest of the namespace, as both read it.
+    let podcast = &fs["podcast"];
+    assert_eq!(pt["medium"], "podcast");
+    assert_eq!(podcast["medium"], "podcast");
+    assert_eq!(pt["license"]["identifier"], "cc-by-4.0");
+    assert_eq!(podcast["license"]["display"], "cc-by-4.0");
+    for (p, f) in [(&pt["podcastLocation"], &podcast["locations"][0])] {
+        assert_eq!(p["name"], "Austin, TX");
+        assert_eq!(f["display"], "Austin, TX");
+        for v in [p, f] {
+            assert_eq!(v["geo"], "geo:30.2672,-97.7431");
+            assert_eq!(v["osm"], "R113314");
+        }
+    }
+    let podroll = tags(&channel.extensions, "podroll")[0].children["remoteItem"].clone();
+    let (pr, fr) = (
+        pt["podroll"].as_array().unwrap(),
+        podcast["podroll"]["remoteItems"].as_array().unwrap(),
+    );
+    assert_eq!(pr.len(), podroll.len());
+    assert_eq!(fr.len(), podroll.len());
+    for ((w, p), f) in podroll.iter().zip(pr).zip(fr) {
+        for v in [p, f] {
+            assert_eq!(v["feedGuid"], w.attrs["feedGuid"].as_str());
+            assert_eq!(
+                v["feedUrl"].as_str(),
+                w.attrs.get("feedUrl").map(String::as_str)
+            );
+        }
+    }
+    assert_eq!(
+        pt["trailers"][0]["url"],
+        "https://example.org/show/media/trailer.mp3"
+    );
+    assert_eq!(pt["trailers"][0]["title"], "Trailer");
+    assert_eq!(podcast["trailers"][0]["length"], 25903);
+    assert_eq!(pt["podcastTxt"][0]["purpose"], "verify");
+    assert_eq!(podcast["txts"][0]["purpose"], "verify");
+    assert_eq!(pt["podcastBlocked"], "no");
+    assert_eq!(pt["podcastBlockedPlatforms"]["google"], true);
+    assert_eq!(pt["podcastBlockedPlatforms"]["amazon"], true);
+    assert_eq!(podcast["blocks"].as_array().unwrap().len(), 2);
+    assert_eq!(podcast["updateFrequency"]["rrule"], "FREQ=WEEKLY");
+
+    let first = channel
+        .items
+        .iter()
+        .find(|i| i.guid.as_ref().unwrap().value == "guid-1")
+        .unwrap();
+    let (p, f) = (item(&pt, "guid-1"), &item_fs(&fs, "guid-1")["podcast"]);
+    let bites = tags(&first.extensions, "soundbite");
+    let (pb, fb) = (
+        p["podcastSoundbites"].as_array().unwrap(),
+        f["soundbites"].as_array().unwrap(),
+    );
+    assert_eq!(bites.len(), 2);
+    assert_eq!(pb.len(), bites.len(), "{pb:?}");
+    assert_eq!(fb.len(), bites.len(), "{fb:?}");
+    for ((w, p), f) in bites.iter().zip(pb).zip(fb) {
+        for v in [p, f] {
+            assert_eq!(
+                v["startTime"].as_f64().unwrap(),
+                w.attrs["startTime"].parse::<f64>().unwrap()
+            );
+            assert_eq!(
+                v["duration"].as_f64().unwrap(),
+                w.attrs["duration"].parse::<f64>().unwrap()
+            );
+        }
+        // partytime gives an untitled soundbite the show's title.
+        assert_eq!(
+            p["title"].as_str(),
+            Some(w.value.as_deref().unwrap_or("Feed Show"))
+        );
+        assert_eq!(f["display"].as_str(), w.value.as_deref());
+    }
+    assert_eq!(p["podcastLocation"]["name"], "Lisbon");
+    assert_eq!(f["locations"][0]["geo"], "geo:38.7223,-9.1393");
+    assert_eq!(p["license"]["url"], "https://example.org/license.pdf");
+    assert_eq!(f["license"]["display"], "my-license-v1");
+    assert_eq!(p["podcastSocialInteraction"][0]["platform"], "activitypub");
+    assert_eq!(f["socialInteracts"][0]["protocol"], "activitypub");
+    assert_eq!(
+        f["socialInteracts"][0]["uri"],
+        "https://mastodon.social/@testhost/112233445566"
+    );
 }
 
 fn item_fs<'a>(feed: &'a Value, guid: &str) -> &'a Value {

@@ -296,6 +296,12 @@ fn channel(site: &Site) -> Result<Channel> {
             }
             .to_string(),
         ));
+    if config.feed.itunes_block {
+        itunes.block(Some("Yes".to_string()));
+    }
+    if config.feed.complete {
+        itunes.complete(Some("Yes".to_string()));
+    }
     if let Some(owner) = &config.owner {
         itunes.owner(Some(ITunesOwner {
             name: Some(clean(&owner.name)),
@@ -325,6 +331,9 @@ fn channel(site: &Site) -> Result<Channel> {
     }
     if let Some(value) = &config.value {
         push(&mut podcast, p20::value(value));
+    }
+    for tag in p20::channel_tags(site, &episodes) {
+        push(&mut podcast, tag);
     }
 
     let mut namespaces = BTreeMap::new();
@@ -425,6 +434,9 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
     }
     if let Some(value) = &e.extras.value {
         push(&mut podcast, p20::value(value));
+    }
+    for tag in p20::item_tags(e) {
+        push(&mut podcast, tag);
     }
     let mut extensions = ExtensionMap::new();
     if !podcast.is_empty() {

@@ -114,6 +114,146 @@ pub fn remote_item(item: &RemoteItem) -> Extension {
     )
 }
 
+/// `podcast:license`.
+pub fn license(l: &crate::feed_settings::License) -> Extension {
+    use crate::feed_settings::License;
+    match l {
+        License::Id(id) => element("license", Some(id), &[], Vec::new()),
+        License::Custom { name, url } => element(
+            "license",
+            Some(name),
+            &[("url", Some(url.clone()))],
+            Vec::new(),
+        ),
+    }
+}
+
+/// `podcast:location`.
+pub fn location(l: &crate::feed_settings::Location) -> Extension {
+    element(
+        "location",
+        Some(&l.name),
+        &[("geo", l.geo.clone()), ("osm", l.osm.clone())],
+        Vec::new(),
+    )
+}
+
+/// The channel's tags from `[feed]`, `[[podroll]]` and the trailers
+/// (`episodes`: the feed's episodes).
+pub fn channel_tags(
+    site: &crate::site::Site,
+    episodes: &[&crate::site::Episode],
+) -> Vec<Extension> {
+    use crate::feed_settings::Block;
+    let f = &site.config.feed;
+    let mut out = Vec::new();
+    if let Some(m) = &f.medium {
+        out.push(element("medium", Some(m), &[], Vec::new()));
+    }
+    if let Some(l) = &f.license {
+        out.push(license(l));
+    }
+    if let Some(l) = &f.location {
+        out.push(location(l));
+    }
+    if let Some(u) = &f.update_frequency {
+        out.push(element(
+            "updateFrequency",
+            Some(&u.text),
+            &[
+                ("rrule", u.rrule.clone()),
+                ("complete", f.complete.then(|| "true".to_string())),
+            ],
+            Vec::new(),
+        ));
+    }
+    for t in &f.txt {
+        out.push(element(
+            "txt",
+            Some(&t.text),
+            &[("purpose", t.purpose.clone())],
+            Vec::new(),
+        ));
+    }
+    match &f.block {
+        Block::All(true) => out.push(element("block", Some("yes"), &[], Vec::new())),
+        Block::All(false) => {}
+        Block::Platforms(list) => {
+            for id in list {
+                out.push(element(
+                    "block",
+                    Some("yes"),
+                    &[("id", Some(id.clone()))],
+                    Vec::new(),
+                ));
+            }
+        }
+    }
+    if !site.config.podroll.is_empty() {
+        let items = site.config.podroll.iter().map(remote_item).collect();
+        out.push(element("podroll", None, &[], items));
+    }
+    for e in episodes
+        .iter()
+        .filter(|e| e.episode_type == crate::content::EpisodeType::Trailer)
+    {
+        let Some(audio) = &e.audio else { continue };
+        out.push(element(
+            "trailer",
+            Some(&e.title),
+            &[
+                ("pubdate", Some(e.date.to_rfc2822())),
+                ("url", Some(audio.url.clone())),
+                ("length", Some(audio.info.size.to_string())),
+                ("type", Some(audio.info.mime.clone())),
+                ("season", e.season.map(|s| s.to_string())),
+            ],
+            Vec::new(),
+        ));
+    }
+    out
+}
+
+/// An item's tags from the episode's soundbites, license, location and
+/// `comments_url`.
+pub fn item_tags(e: &crate::site::Episode) -> Vec<Extension> {
+    let x = &e.extras;
+    let mut out: Vec<Extension> = x
+        .soundbites
+        .iter()
+        .map(|s| {
+            element(
+                "soundbite",
+                s.title.as_deref(),
+                &[
+                    ("startTime", Some(seconds(s.start))),
+                    ("duration", Some(seconds(s.duration))),
+                ],
+                Vec::new(),
+            )
+        })
+        .collect();
+    if let Some(l) = &x.license {
+        out.push(license(l));
+    }
+    if let Some(l) = &x.location {
+        out.push(location(l));
+    }
+    if let Some((uri, protocol)) = &x.comments {
+        out.push(element(
+            "socialInteract",
+            None,
+            &[
+                ("uri", Some(uri.clone())),
+                ("protocol", Some(protocol.to_string())),
+                ("priority", Some("1".into())),
+            ],
+            Vec::new(),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -550,16 +550,23 @@ impl EpisodeContext<'_> {
             Some(a) => self.transcripts(a)?,
             None => Vec::new(),
         };
+        let seconds = audio.as_ref().map(|a| a.info.duration);
+        let mut found = extras_problems(front, seconds);
         if let Some(value) = &front.value {
-            let seconds = audio.as_ref().map(|a| a.info.duration);
-            let found = crate::value::problems(value, seconds);
-            if !found.is_empty() {
-                return Err(Error::many(found.into_iter().map(|p| {
-                    let mut keys = vec!["value"];
-                    keys.extend(p.keys.iter().map(String::as_str));
-                    Error::from(src.error_at_keys(&keys, p.message).help(p.help))
-                })));
-            }
+            found.extend(
+                crate::value::problems(value, seconds)
+                    .into_iter()
+                    .map(|mut p| {
+                        p.keys.insert(0, "value".into());
+                        p
+                    }),
+            );
+        }
+        if !found.is_empty() {
+            return Err(Error::many(found.into_iter().map(|p| {
+                let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
+                Error::from(src.error_at_keys(&keys, p.message).help(p.help))
+            })));
         }
         let mut episode = Episode {
             source: src.path.clone(),
@@ -594,6 +601,12 @@ impl EpisodeContext<'_> {
             extra: front.extra.clone(),
             extras: EpisodeExtras {
                 value: front.value.clone(),
+                soundbites: front.soundbites.clone(),
+                license: front.license.clone(),
+                location: front.location.clone(),
+                comments: front.comments_url.as_ref().and_then(|u| {
+                    crate::feed_settings::social_protocol(u).map(|p| (u.trim().to_string(), p))
+                }),
             },
             fingerprint: 0,
         };
@@ -1066,6 +1079,72 @@ fn collect_tags(episodes: &[Arc<Episode>], config: &Config) -> Vec<Tag> {
         }
     }
     tags.into_values().collect()
+}
+
+/// Problems of an episode's Podcasting 2.0 keys (soundbites, license,
+/// location, comments_url); `seconds` is the audio's length when known.
+fn extras_problems(front: &EpisodeFront, seconds: Option<f64>) -> Vec<crate::value::Problem> {
+    use crate::value::Problem;
+    let mut out = Vec::new();
+    for (i, s) in front.soundbites.iter().enumerate() {
+        let at = |k: &str| vec!["soundbites".to_string(), i.to_string(), k.to_string()];
+        let n = i + 1;
+        if !(s.start.is_finite() && s.start >= 0.0) {
+            out.push(Problem {
+                keys: at("start"),
+                message: format!("soundbite {n}: `start` = {} is not a time", s.start),
+                help: "seconds from the start of the audio, e.g. start = 73.5",
+            });
+        }
+        if !(s.duration.is_finite() && s.duration > 0.0) {
+            out.push(Problem {
+                keys: at("duration"),
+                message: format!(
+                    "soundbite {n}: `duration` = {} must be positive",
+                    s.duration
+                ),
+                help: "its length in seconds; 15 to 120 suit apps best",
+            });
+        }
+        if let Some(total) = seconds.filter(|t| *t > 0.0) {
+            if s.start + s.duration > total + 0.5 {
+                out.push(Problem {
+                    keys: at("start"),
+                    message: format!(
+                        "soundbite {n} runs to {}, past the end of the audio ({})",
+                        format_clock(s.start + s.duration),
+                        format_clock(total)
+                    ),
+                    help: "correct `start` or `duration` (seconds)",
+                });
+            }
+        }
+        if s.title.as_ref().is_some_and(|t| t.chars().count() > 128) {
+            out.push(Problem {
+                keys: at("title"),
+                message: format!("soundbite {n}: `title` is longer than 128 characters"),
+                help: "shorten it",
+            });
+        }
+    }
+    if let Some(l) = &front.license {
+        out.extend(crate::feed_settings::license_problems(l, &["license"]));
+    }
+    if let Some(l) = &front.location {
+        out.extend(crate::feed_settings::location_problems(l, &["location"]));
+    }
+    if let Some(url) = &front.comments_url {
+        if crate::feed_settings::social_protocol(url).is_none() {
+            out.push(Problem {
+                keys: vec!["comments_url".into()],
+                message: format!(
+                    "`comments_url` = {url:?} is not a post podsmith knows how to link (podcast:socialInteract)"
+                ),
+                help: "link the post on an ActivityPub server (Mastodon: https://host/@you/123…) or on Bluesky (https://bsky.app/profile/…/post/…)",
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

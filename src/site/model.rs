@@ -242,6 +242,11 @@ impl Hash for Chapter {
 pub struct EpisodeExtras {
     /// The episode's own `[value]`, replacing the show's.
     pub value: Option<crate::value::Value>,
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    pub license: Option<crate::feed_settings::License>,
+    pub location: Option<crate::feed_settings::Location>,
+    /// `comments_url` with its protocol (`activitypub`, `atproto`).
+    pub comments: Option<(String, &'static str)>,
 }
 
 /// An episode's audio file.

@@ -30,6 +30,23 @@ split = 10
 fee = true
 custom_key = "696969"
 custom_value = "abc"
+
+[feed]
+medium = "podcast"
+license = "cc-by-4.0"
+location = {{ name = "Austin, TX", geo = "geo:30.2672,-97.7431", osm = "R113314" }}
+update_frequency = {{ text = "Weekly", rrule = "FREQ=WEEKLY" }}
+block = ["google", "amazon"]
+itunes_block = false
+complete = true
+txt = [{{ text = "naj3eEZaWVVY9a38uhX8FekACyhtqP4JN", purpose = "verify" }}]
+
+[[podroll]]
+feed_guid = "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+feed_url = "https://example.com/other/feed.xml"
+
+[[podroll]]
+feed_guid = "9b024349-ccf0-5f69-a609-6b82873eab3c"
 "#
     )
 }
@@ -88,5 +105,37 @@ pub fn value_show() -> FixtureSite {
         r#"{"version": "1.0.0", "segments": [{"speaker": "Host", "startTime": 0, "endTime": 2, "body": "Hello."}]}"#,
     );
     site.write("static/media/one.html", "<p>Host: Hello.</p>\n");
+    site.write("content/episodes/001-first.md", EPISODE_EXTRAS);
     site
 }
+
+/// The first episode, with soundbites, its own license and location, and a
+/// Mastodon post for comments.
+pub const EPISODE_EXTRAS: &str = r#"+++
+title = "First"
+date = 2026-01-05T08:00:00Z
+season = 1
+episode = 1
+audio = "one.mp3"
+guid = "guid-1"
+summary = "The first episode."
+license = { name = "my-license-v1", url = "https://example.org/license.pdf" }
+location = { name = "Lisbon", geo = "geo:38.7223,-9.1393" }
+comments_url = "https://mastodon.social/@testhost/112233445566"
+
+[[soundbites]]
+start = 1.5
+duration = 3
+title = "The best bit"
+
+[[soundbites]]
+start = 0.5                     # not 0: podcast-partytime drops a soundbite at 0 s
+duration = 1.25
+
+[[chapters]]
+start = "00:00"
+title = "Welcome"
++++
+
+Notes for the first episode.
+"#;
