@@ -156,6 +156,10 @@ pub struct EpisodeFront {
     /// `[value]`: replaces the show's `[value]` for this episode.
     #[serde(default)]
     pub value: Option<crate::value::Value>,
+    /// Other formats of the audio, files in the media folder
+    /// (`podcast:alternateEnclosure`).
+    #[serde(default)]
+    pub alternate_audio: Vec<Spanned<String>>,
     /// `[[soundbites]]`: highlights (`podcast:soundbite`).
     #[serde(default)]
     pub soundbites: Vec<crate::feed_settings::Soundbite>,

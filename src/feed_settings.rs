@@ -35,6 +35,10 @@ pub struct FeedSettings {
     /// `itunes:complete`: no more episodes will come.
     #[serde(default)]
     pub complete: bool,
+    /// `podcast:integrity` (an SRI `sha384-…` hash) on every alternate
+    /// enclosure; each build then reads those audio files whole.
+    #[serde(default)]
+    pub integrity: bool,
 }
 
 /// `[feed] block`: everyone, or some platforms by their slug.

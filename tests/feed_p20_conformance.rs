@@ -230,6 +230,39 @@ fn partytime_and_feedsmith_read_the_podcasting_2_tags() {
             }
         }
 
+        // Alternate enclosures with their sources and integrity.
+        let alts = tags(&it.extensions, "alternateEnclosure");
+        let pa = p["alternativeEnclosures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let fa = f["podcast"]["alternateEnclosures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(pa.len(), alts.len(), "{guid}: {pa:?}");
+        assert_eq!(fa.len(), alts.len(), "{guid}: {fa:?}");
+        for ((w, p), f) in alts.iter().zip(&pa).zip(&fa) {
+            let source = &w.children["source"][0].attrs["uri"];
+            assert_eq!(p["source"][0]["uri"], source.as_str());
+            assert_eq!(f["sources"][0]["uri"], source.as_str());
+            for v in [p, f] {
+                assert_eq!(v["type"], w.attrs["type"].as_str());
+                assert_eq!(v["length"].as_u64().unwrap().to_string(), w.attrs["length"]);
+                assert_eq!(
+                    v["bitrate"].as_u64().unwrap().to_string(),
+                    w.attrs["bitrate"]
+                );
+                let integrity = &w.children["integrity"][0].attrs["value"];
+                assert_eq!(v["integrity"]["value"], integrity.as_str());
+                assert_eq!(v["integrity"]["type"], "sri");
+            }
+            assert_eq!(p["default"], w.attrs.get("default").is_some());
+        }
+        if guid == "guid-2" {
+            assert_eq!(alts.len(), 3);
+        }
+
         // Transcripts, with their type, language and rel.
         let transcripts = tags(&it.extensions, "transcript");
         let pts = p["podcastTranscripts"]

@@ -435,7 +435,10 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
     if let Some(value) = &e.extras.value {
         push(&mut podcast, p20::value(value));
     }
-    for tag in p20::item_tags(e) {
+    for tag in p20::item_tags(e)
+        .into_iter()
+        .chain(p20::alternate_enclosures(e))
+    {
         push(&mut podcast, tag);
     }
     let mut extensions = ExtensionMap::new();

@@ -254,6 +254,65 @@ pub fn item_tags(e: &crate::site::Episode) -> Vec<Extension> {
     out
 }
 
+/// An enclosure's MIME type for `podcast:alternateEnclosure`: Opus in
+/// Ogg is `audio/opus` (apps choose by codec), others as measured.
+pub fn alternate_type(a: &crate::site::EpisodeAudio) -> String {
+    if a.rel.to_ascii_lowercase().ends_with(".opus") {
+        "audio/opus".into()
+    } else {
+        a.info.mime.clone()
+    }
+}
+
+/// Bits per second, from the size and duration.
+fn bitrate(a: &crate::site::EpisodeAudio) -> Option<String> {
+    let d = a.info.duration;
+    (d.is_finite() && d > 0.0).then(|| ((a.info.size as f64 * 8.0 / d).round() as u64).to_string())
+}
+
+/// `podcast:alternateEnclosure`s: the main audio (`default="true"`), then
+/// each of `alternate_audio`, each with its `podcast:source` and, with
+/// `[feed] integrity`, its `podcast:integrity`. None without alternates.
+pub fn alternate_enclosures(e: &crate::site::Episode) -> Vec<Extension> {
+    let x = &e.extras;
+    let Some(main) = e.audio.as_ref().filter(|_| !x.alternates.is_empty()) else {
+        return Vec::new();
+    };
+    std::iter::once(main)
+        .chain(&x.alternates)
+        .enumerate()
+        .map(|(i, a)| {
+            let mut children = vec![element(
+                "source",
+                None,
+                &[("uri", Some(a.url.clone()))],
+                Vec::new(),
+            )];
+            if let Some(hash) = x.integrity.get(i) {
+                children.push(element(
+                    "integrity",
+                    None,
+                    &[("type", Some("sri".into())), ("value", Some(hash.clone()))],
+                    Vec::new(),
+                ));
+            }
+            let ext = a.rel.rsplit('.').next().unwrap_or("").to_ascii_uppercase();
+            element(
+                "alternateEnclosure",
+                None,
+                &[
+                    ("type", Some(alternate_type(a))),
+                    ("length", Some(a.info.size.to_string())),
+                    ("bitrate", bitrate(a)),
+                    ("title", Some(ext)),
+                    ("default", (i == 0).then(|| "true".to_string())),
+                ],
+                children,
+            )
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -396,6 +396,7 @@ impl EpisodeContext<'_> {
                 media: front
                     .audio
                     .iter()
+                    .chain(&front.alternate_audio)
                     .map(|a| a.get_ref().trim())
                     .filter(|rel| !is_address(rel) && safe_relative_path(rel).is_ok())
                     .map(|rel| config.media_dir(self.root).join(rel))
@@ -550,6 +551,35 @@ impl EpisodeContext<'_> {
             Some(a) => self.transcripts(a)?,
             None => Vec::new(),
         };
+        let mut alternates = Vec::new();
+        for rel in &front.alternate_audio {
+            if audio.is_none() {
+                errors.push(src.error_at(
+                    rel,
+                    "`alternate_audio` needs the episode's `audio` (the main format) too",
+                ));
+                continue;
+            }
+            match self.audio(src, rel) {
+                Ok((a, mut w)) => {
+                    warnings.append(&mut w);
+                    alternates.push(a);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::many(errors.into_iter().map(Error::from)));
+        }
+        let integrity = if config.feed.integrity && !alternates.is_empty() {
+            audio
+                .iter()
+                .chain(&alternates)
+                .map(|a| sri_sha384(&a.path))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
         let seconds = audio.as_ref().map(|a| a.info.duration);
         let mut found = extras_problems(front, seconds);
         if let Some(value) = &front.value {
@@ -607,6 +637,8 @@ impl EpisodeContext<'_> {
                 comments: front.comments_url.as_ref().and_then(|u| {
                     crate::feed_settings::social_protocol(u).map(|p| (u.trim().to_string(), p))
                 }),
+                integrity,
+                alternates,
             },
             fingerprint: 0,
         };
@@ -1079,6 +1111,20 @@ fn collect_tags(episodes: &[Arc<Episode>], config: &Config) -> Vec<Tag> {
         }
     }
     tags.into_values().collect()
+}
+
+/// The Subresource Integrity hash of a file: `sha384-` and the base64 of
+/// its SHA-384 digest (`podcast:integrity type="sri"`).
+fn sri_sha384(path: &Path) -> Result<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    let mut hasher = sha2::Sha384::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, "read", e))?;
+    Ok(format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(hasher.finalize())
+    ))
 }
 
 /// Problems of an episode's Podcasting 2.0 keys (soundbites, license,

@@ -101,7 +101,12 @@ impl Site {
         let used: std::collections::HashSet<&Path> = self
             .episodes
             .iter()
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .flat_map(|e| {
+                e.audio
+                    .iter()
+                    .chain(&e.extras.alternates)
+                    .map(|a| a.path.as_path())
+            })
             .chain(
                 self.held_back
                     .iter()
@@ -247,6 +252,11 @@ pub struct EpisodeExtras {
     pub location: Option<crate::feed_settings::Location>,
     /// `comments_url` with its protocol (`activitypub`, `atproto`).
     pub comments: Option<(String, &'static str)>,
+    /// The other formats of the audio (`alternate_audio`), measured.
+    pub alternates: Vec<EpisodeAudio>,
+    /// With `[feed] integrity`: the SRI hash of the main audio, then of
+    /// each alternate, in order.
+    pub integrity: Vec<String>,
 }
 
 /// An episode's audio file.

@@ -56,6 +56,9 @@ pub fn files_to_publish(site: &Site, out_dir: &Path) -> Result<Vec<Published>> {
                 continue;
             };
             files.insert(media_rel(&audio.rel), audio.path.clone());
+            for alternate in &episode.extras.alternates {
+                files.insert(media_rel(&alternate.rel), alternate.path.clone());
+            }
             for transcript in &episode.transcripts {
                 files.insert(
                     media_rel(&transcript.rel),

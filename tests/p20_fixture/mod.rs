@@ -39,6 +39,7 @@ update_frequency = {{ text = "Weekly", rrule = "FREQ=WEEKLY" }}
 block = ["google", "amazon"]
 itunes_block = false
 complete = true
+integrity = true
 txt = [{{ text = "naj3eEZaWVVY9a38uhX8FekACyhtqP4JN", purpose = "verify" }}]
 
 [[podroll]]
@@ -57,6 +58,7 @@ date = 2026-02-01T09:30:00+01:00
 season = 2
 episode = 2
 audio = "two.mp3"
+alternate_audio = ["two.opus", "two.m4a"]
 guid = "guid-2"
 summary = "The second episode."
 
@@ -106,6 +108,14 @@ pub fn value_show() -> FixtureSite {
     );
     site.write("static/media/one.html", "<p>Host: Hello.</p>\n");
     site.write("content/episodes/001-first.md", EPISODE_EXTRAS);
+    site.write_bytes(
+        "static/media/two.opus",
+        include_bytes!("../fixtures/audio/opus.opus"),
+    );
+    site.write_bytes(
+        "static/media/two.m4a",
+        include_bytes!("../fixtures/audio/aac.m4a"),
+    );
     site
 }
 
