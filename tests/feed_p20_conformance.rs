@@ -257,7 +257,7 @@ fn partytime_and_feedsmith_read_the_podcasting_2_tags() {
                 assert_eq!(v["integrity"]["value"], integrity.as_str());
                 assert_eq!(v["integrity"]["type"], "sri");
             }
-            assert_eq!(p["default"], w.attrs.get("default").is_some());
+            assert_eq!(p["default"], w.attrs.contains_key("default"));
         }
         if guid == "guid-2" {
             assert_eq!(alts.len(), 3);
