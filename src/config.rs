@@ -76,6 +76,9 @@ pub struct Config {
     /// `[[podroll]]`: shows this one recommends (`podcast:podroll`).
     #[serde(default)]
     pub podroll: Vec<crate::value::RemoteItem>,
+    /// `[[feeds]]`: feeds of the show in other audio formats.
+    #[serde(default)]
+    pub feeds: Vec<crate::feed_settings::FeedVariant>,
     /// Problems found while reading the settings that do not stop a build
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
@@ -304,7 +307,10 @@ impl Config {
                 ));
             }
         }
-        for p in crate::feed_settings::show_problems(&self.feed, &self.podroll) {
+        for p in crate::feed_settings::show_problems(&self.feed, &self.podroll)
+            .into_iter()
+            .chain(crate::feed_settings::variant_problems(&self.feeds))
+        {
             let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
             problems.push(err(&keys, p.message, p.help));
         }

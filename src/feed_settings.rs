@@ -55,6 +55,58 @@ impl Default for Block {
     }
 }
 
+/// `[[feeds]]`: another feed of the show, `feed-<name>.xml`, whose
+/// enclosures are the `prefer` format (an `alternate_audio` extension such
+/// as `opus`) where an episode has it, and its main audio elsewhere.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedVariant {
+    pub name: String,
+    pub prefer: String,
+}
+
+/// Problems of `[[feeds]]`.
+pub fn variant_problems(feeds: &[FeedVariant]) -> Vec<Problem> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (i, f) in feeds.iter().enumerate() {
+        let idx = i.to_string();
+        let name = f.name.trim();
+        let ok = !name.is_empty()
+            && name.len() <= 64
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && name != "all"
+            && !name.starts_with("page-");
+        if !ok {
+            out.push(problem(
+                &["feeds", &idx, "name"],
+                format!("`[[feeds]] name` = {name:?} cannot name a feed file (feed-NAME.xml)"),
+                "use lower-case letters, digits and -, not \"all\" nor \"page-…\" (podsmith's own), e.g. name = \"opus\"",
+            ));
+        } else if !seen.insert(name.to_string()) {
+            out.push(problem(
+                &["feeds", &idx, "name"],
+                format!("two [[feeds]] are named {name:?}"),
+                "give each feed its own name",
+            ));
+        }
+        let ext = f.prefer.trim().to_ascii_lowercase();
+        if crate::audio::AUDIO_EXTENSIONS.iter().all(|k| k.ext != ext) {
+            out.push(problem(
+                &["feeds", &idx, "prefer"],
+                format!(
+                    "`[[feeds]] prefer` = {:?} is not an audio file extension",
+                    f.prefer
+                ),
+                "name the format by its extension, e.g. prefer = \"opus\" or \"m4a\"",
+            ));
+        }
+    }
+    out
+}
+
 /// A license: an identifier from the namespace's list (SPDX, e.g.
 /// `"cc-by-4.0"`), or a name with the URL of its text.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Hash)]

@@ -6,6 +6,7 @@
 //! comparison with a published feed (GUIDs never change), [`persons`] the
 //! credit role → `podcast:person` taxonomy mapping. See docs/feed.md.
 
+pub mod files;
 pub mod image;
 pub mod item_extras;
 pub mod p20;
@@ -20,7 +21,7 @@ use crate::output::Staging;
 use crate::render::{EpisodeValues, FeedItemRenderer, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
-use rss::extension::atom::{AtomExtension, Link};
+use rss::extension::atom::AtomExtension;
 use rss::extension::itunes::{
     ITunesCategory, ITunesChannelExtensionBuilder, ITunesItemExtensionBuilder, ITunesOwner,
 };
@@ -72,20 +73,18 @@ pub fn podcast_guid(site: &Site) -> String {
     }
 }
 
-/// The episodes in the feed: those with audio, newest first, at most
-/// `feed_limit`.
+/// The episodes in `feed.xml`: those with audio, newest first, at most
+/// `feed_limit` (the older ones are on the next pages; see [`files`]).
 pub fn feed_episodes(site: &Site) -> Vec<&Episode> {
-    feed_indices(site)
+    files::published_indices(site)
         .into_iter()
+        .take(
+            site.config
+                .feed_limit
+                .filter(|n| *n > 0)
+                .unwrap_or(usize::MAX),
+        )
         .map(|i| &*site.episodes[i])
-        .collect()
-}
-
-/// Where the feed's episodes are in `site.episodes` (see [`feed_episodes`]).
-fn feed_indices(site: &Site) -> Vec<usize> {
-    (0..site.episodes.len())
-        .filter(|&i| site.episodes[i].audio.is_some())
-        .take(site.config.feed_limit.unwrap_or(usize::MAX))
         .collect()
 }
 
@@ -157,7 +156,8 @@ fn clean_owned(text: String) -> String {
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
     let values = EpisodeValues::new(site, &Forget);
-    write_xml(site, theme, &Forget, &values, &mut |piece| {
+    let first = files::feed_files(site).remove(0);
+    write_xml(site, theme, &Forget, &values, &first, &mut |piece| {
         text.extend_from_slice(piece);
         Ok(())
     })?;
@@ -173,16 +173,25 @@ fn write_xml(
     theme: &Theme,
     memory: &dyn Remember,
     values: &EpisodeValues<'_>,
+    file: &files::FeedFile,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
-    sink(clean_bytes(xml::head(&channel(site)?)?)?.as_bytes())?;
+    sink(clean_bytes(xml::head(&channel(site, file)?)?)?.as_bytes())?;
     let items = theme.feed_items(site, values)?;
-    for batch in feed_indices(site).chunks(ITEM_BATCH) {
+    // A remembered item is the main feed's; a feed of another format
+    // writes other enclosures, so it makes its items afresh.
+    let memory = if file.prefer.is_some() {
+        &Forget
+    } else {
+        memory
+    };
+    let prefer = file.prefer.as_deref();
+    for batch in file.indices.chunks(ITEM_BATCH) {
         let xml = batch
             .par_iter()
-            .map(|&i| memory.feed_item(&site.episodes[i], &|| item_xml(site, i, &items)))
+            .map(|&i| memory.feed_item(&site.episodes[i], &|| item_xml(site, i, &items, prefer)))
             .collect::<Result<Vec<_>>>()?;
         xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
     }
@@ -203,8 +212,13 @@ fn clean_bytes(bytes: Vec<u8>) -> Result<String> {
 }
 
 /// The `<item>` element of episode `i` as XML text.
-fn item_xml(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<String> {
-    clean_bytes(xml::item(&item(site, i, items)?)?)
+fn item_xml(
+    site: &Site,
+    i: usize,
+    items: &FeedItemRenderer<'_>,
+    prefer: Option<&str>,
+) -> Result<String> {
+    clean_bytes(xml::item(&item(site, i, items, prefer)?)?)
 }
 
 /// Writes `feed.xml` and every episode's `chapters.json` through `out`
@@ -226,12 +240,15 @@ pub fn write(
                 || Ok(chapters_json(site, episode)),
             )
         })?;
-    emit_pieces(
-        out,
-        FEED_FILE,
-        |k| all_episodes(site, k),
-        |sink| write_xml(site, theme, out, values, sink),
-    )
+    for file in files::feed_files(site) {
+        emit_pieces(
+            out,
+            &file.rel,
+            |k| all_episodes(site, k),
+            |sink| write_xml(site, theme, out, values, &file, sink),
+        )?;
+    }
+    Ok(())
 }
 
 /// Compares the feed just written into `staging` with the one already
@@ -267,9 +284,12 @@ pub fn check_against_previous(
 }
 
 /// Builds the channel without its items.
-fn channel(site: &Site) -> Result<Channel> {
+fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
     let config = &site.config;
-    let episodes = feed_episodes(site);
+    let episodes = files::published_indices(site)
+        .into_iter()
+        .map(|i| &*site.episodes[i])
+        .collect::<Vec<_>>();
     let newest = episodes
         .iter()
         .map(|e| e.date)
@@ -363,12 +383,7 @@ fn channel(site: &Site) -> Result<Channel> {
         .pub_date(newest.clone())
         .last_build_date(newest)
         .atom_ext(Some(AtomExtension {
-            links: vec![Link {
-                href: config.feed_url(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Link::default()
-            }],
+            links: file.links.clone(),
         }))
         .itunes_ext(Some(itunes.build()))
         .extensions(extensions);
@@ -385,14 +400,26 @@ fn channel(site: &Site) -> Result<Channel> {
 }
 
 /// The `<item>` of episode `i`.
-fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
+fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str>) -> Result<Item> {
     let e = &*site.episodes[i];
-    let audio = e.audio.as_ref().ok_or_else(|| {
+    let main = e.audio.as_ref().ok_or_else(|| {
         Error::new(
             e.source.clone(),
             "an episode without audio is not a feed item",
         )
     })?;
+    // A feed of another format takes that alternate where there is one.
+    let preferred = prefer.and_then(|ext| {
+        e.extras
+            .alternates
+            .iter()
+            .find(|a| a.rel.to_ascii_lowercase().ends_with(&format!(".{ext}")))
+    });
+    let audio = preferred.unwrap_or(main);
+    let mime = match preferred {
+        Some(a) => p20::alternate_type(a),
+        None => audio.info.mime.clone(),
+    };
     let content = items.render(i)?;
     let mut podcast: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
     if let Some(season) = e.season {
@@ -470,7 +497,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
             EnclosureBuilder::default()
                 .url(audio.url.clone())
                 .length(audio.info.size.to_string())
-                .mime_type(clean(&audio.info.mime))
+                .mime_type(clean(&mime))
                 .build(),
         ))
         .itunes_ext(Some(

@@ -692,7 +692,7 @@ pub fn check(site: &Site) -> Findings {
         out.push(cfg_warn(
             &["feed_limit"],
             format!(
-                "`feed_limit` leaves {} older episode(s) out of the feed; Apple removes them from the show",
+                "`feed_limit` moves {} older episode(s) out of feed.xml onto its older pages (feed-page-2.xml…, and feed-all.xml); Apple reads feed.xml only and removes them from the show",
                 with_audio - in_feed
             ),
             "remove `feed_limit` to keep every episode in apps",
