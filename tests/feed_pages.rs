@@ -154,6 +154,26 @@ fn a_feed_in_another_format_prefers_it_where_it_exists() {
 }
 
 #[test]
+fn a_feed_variant_no_episode_has_is_a_warning() {
+    let site = show();
+    let config = format!("{SHOW_CONFIG}\n[[feeds]]\nname = \"opus\"\nprefer = \"opus\"\n");
+    site.write("podcast.toml", &config);
+    let out = site.run(&["check"]);
+    let text =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    let line = config
+        .lines()
+        .position(|l| l == "prefer = \"opus\"")
+        .unwrap()
+        + 1;
+    assert!(text.contains(&format!("podcast.toml:{line}:")), "{text}");
+    assert!(
+        text.contains("feed-opus.xml is the same as feed.xml"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_bad_feed_variant_is_an_error_at_its_line() {
     let site = show();
     let config = format!("{SHOW_CONFIG}\n[[feeds]]\nname = \"all\"\nprefer = \"ogv\"\n");

@@ -16,9 +16,9 @@ pub const PSC_NS: &str = "http://podlove.org/simple-chapters";
 pub fn title_without_number(title: &str) -> &str {
     let t = title.trim();
     let mut rest = t.strip_prefix('#').unwrap_or(t);
-    let lower = rest.to_lowercase();
     for word in ["episode", "ep.", "ep", "folge", "nr."] {
-        if lower.starts_with(word) && lower.is_char_boundary(word.len()) {
+        let head = rest.get(..word.len());
+        if head.is_some_and(|h| h.eq_ignore_ascii_case(word)) {
             let after = &rest[word.len()..];
             if after.starts_with([' ', '#']) || after.starts_with(|c: char| c.is_ascii_digit()) {
                 rest = after.trim_start().trim_start_matches('#');
@@ -129,6 +129,24 @@ mod tests {
         ] {
             assert_eq!(title_without_number(title), want, "{title}");
         }
+    }
+
+    #[test]
+    fn odd_titles_never_panic() {
+        for title in [
+            "",
+            "#",
+            "EPİSODE 5: x",
+            "\u{212A}p 5: x",
+            "épisode 3 – y",
+            "Ep",
+            "ep5",
+            "5–",
+            "#5 —  ",
+        ] {
+            let _ = title_without_number(title);
+        }
+        assert_eq!(title_without_number("ep5: x"), "x");
     }
 
     #[test]

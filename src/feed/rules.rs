@@ -698,6 +698,25 @@ pub fn check(site: &Site) -> Findings {
             "remove `feed_limit` to keep every episode in apps",
         ));
     }
+    for (i, variant) in config.feeds.iter().enumerate() {
+        let ext = format!(".{}", variant.prefer.trim().to_ascii_lowercase());
+        let any = site
+            .episodes
+            .iter()
+            .flat_map(|e| &e.extras.alternates)
+            .any(|a| a.rel.to_ascii_lowercase().ends_with(&ext));
+        if !any {
+            out.push(cfg_warn(
+                &["feeds", &i.to_string(), "prefer"],
+                format!(
+                    "no episode has a {:?} file in `alternate_audio`, so feed-{}.xml is the same as feed.xml",
+                    variant.prefer,
+                    variant.name.trim()
+                ),
+                "add the files (alternate_audio = [\"050.opus\"]) or remove this [[feeds]]",
+            ));
+        }
+    }
     Findings {
         problems: out,
         advice,
