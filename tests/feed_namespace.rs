@@ -112,22 +112,14 @@ fn bad_episode_settings_are_errors_at_their_line() {
             "comments_url = \"https://example.org/comments\"",
             "is not a post podsmith knows",
         ),
-        ("osm", "osm = \"x\", old_osm", "unknown field"),
+        (
+            "geo = \"geo:38.7223,-9.1393\"",
+            "geo = \"geo:138.7,-9.1\"",
+            "is not a geo: URI",
+        ),
     ] {
         let site = value_show();
         let text = EPISODE_EXTRAS.replace(from, to);
-        if from == "osm" {
-            // An unknown key inside an inline table is a parse error with its place.
-            let text = EPISODE_EXTRAS.replace(
-                "location = { name = \"Lisbon\"",
-                "location = { place = \"x\", name = \"Lisbon\"",
-            );
-            site.write("content/episodes/001-first.md", &text);
-            let err = site.build_err();
-            assert!(err.contains("001-first.md:"), "{err}");
-            assert!(err.contains("place"), "{err}");
-            continue;
-        }
         assert_ne!(text, EPISODE_EXTRAS, "{from}");
         site.write("content/episodes/001-first.md", &text);
         let err = site.build_err();
@@ -138,4 +130,22 @@ fn bad_episode_settings_are_errors_at_their_line() {
         );
         assert!(err.contains(what), "{to}: {err}");
     }
+}
+
+#[test]
+fn an_unknown_key_in_an_episode_location_is_an_error_at_its_place() {
+    let site = value_show();
+    let text = EPISODE_EXTRAS.replace(
+        "location = { name = \"Lisbon\"",
+        "location = { place = \"x\", name = \"Lisbon\"",
+    );
+    site.write("content/episodes/001-first.md", &text);
+    let err = site.build_err();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("location"))
+        .unwrap()
+        + 1;
+    assert!(err.contains(&format!("001-first.md:{line}:")), "{err}");
+    assert!(err.contains("place"), "{err}");
 }

@@ -2,7 +2,9 @@
 //! (Podcast Index's parser, used by several apps) and feedsmith, run with
 //! Node from tests/conformance/node_modules (`bash tests/conformance/setup.sh`
 //! installs them). Ignored by a plain `cargo test`; with `--include-ignored`
-//! a missing tool is a failure, never a skip.
+//! a missing tool is a failure, never a skip. `PODSMITH_DUMP=DIR` writes
+//! what each parser saw to DIR/pt.json and DIR/fs.json, for looking into a
+//! failure.
 
 mod common;
 mod feed_fixture;
