@@ -188,9 +188,13 @@ fn check_counts_the_audio_of_draft_and_scheduled_episodes_as_used() {
     site.write_bytes("static/media/draft.mp3", SAMPLE_MP3);
     site.write_bytes("static/media/later.mp3", SAMPLE_MP3);
     site.write_bytes("static/media/stray.mp3", SAMPLE_MP3);
+    site.write_bytes(
+        "static/media/draft.m4a",
+        include_bytes!("fixtures/audio/aac.m4a"),
+    );
     site.write(
         "content/episodes/090-draft.md",
-        "+++\ntitle = \"Draft\"\ndate = 2026-01-01\naudio = \"draft.mp3\"\ndraft = true\n+++\n\nSoon.\n",
+        "+++\ntitle = \"Draft\"\ndate = 2026-01-01\naudio = \"draft.mp3\"\nalternate_audio = [\"draft.m4a\"]\ndraft = true\n+++\n\nSoon.\n",
     );
     site.write(
         "content/episodes/091-later.md",
