@@ -7,19 +7,19 @@ use crate::site::{Episode, Site};
 use std::sync::OnceLock;
 use tera::{Context, Value};
 
-mod emit;
 mod escape;
 mod jsonld;
+mod key;
 mod pages;
 mod recursion;
 mod sitemap;
 mod theme;
 mod views;
 
+pub use crate::emit::{Emitter, Forget, Remember};
 pub use crate::fingerprint::Key;
-pub(crate) use emit::{all_episodes, emit, emit_pieces};
-pub use emit::{site_key, Emitter, Forget, Remember};
 pub use escape::xml_escape;
+pub use key::site_key;
 pub use theme::{
     Theme, BUILTIN_ASSETS, BUILTIN_STRINGS, BUILTIN_TEMPLATES, STRINGS_DIR, TEMPLATES_DIR,
 };

@@ -2,10 +2,10 @@
 //! tag pages, the site-wide lists (tags, archive, supporters), standalone
 //! pages, the 404 page, and the sitemap beside them.
 
-use super::emit::{all_episodes, emit, Emitter};
 use super::sitemap::sitemap;
 use super::views::{archive_years, supporter_counts, EpisodeLink, PageView, Paginator, TagView};
 use super::{EpisodeValues, Key, RenderOptions, Theme};
+use crate::emit::{all_episodes, emit, Emitter};
 use crate::error::{Error, Result};
 use crate::site::Site;
 use rayon::prelude::*;

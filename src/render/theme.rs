@@ -69,6 +69,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         "components/supporters.html",
         include_str!("../../templates/components/supporters.html"),
     ),
+    (
+        "components/value_tip.html",
+        include_str!("../../templates/components/value_tip.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless

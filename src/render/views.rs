@@ -117,6 +117,10 @@ pub(super) struct EpisodeView<'a> {
     extra: &'a toml::Table,
     /// The picture for link previews: the episode's image, else the show's cover.
     share_image_url: Option<String>,
+    /// Show "Support with a tip": the episode is in the feed, takes value-for-value payments
+    /// (its own `[value]` or the show's) and the show opts in
+    /// (`[value] tip_line = true`).
+    value_tip: bool,
     /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
     /// and `&` are `\u` escapes); emit it with `| safe`.
     json_ld: String,
@@ -217,6 +221,14 @@ impl<'a> EpisodeView<'a> {
         }
         let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
         let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
+        let show_value = site.config.value.as_ref();
+        let value_tip = show_value.is_some_and(|v| v.tip_line)
+            && e.audio.is_some()
+            && e.extras
+                .value
+                .as_ref()
+                .or(show_value)
+                .is_some_and(|v| !v.recipients.is_empty());
         EpisodeView {
             slug: &e.slug,
             url: &e.url,
@@ -282,9 +294,10 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            transcript_url: e.transcripts.first().map(|t| t.url.as_str()),
             extra: &e.extra,
             share_image_url,
+            value_tip,
             json_ld,
         }
     }
