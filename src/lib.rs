@@ -13,6 +13,7 @@ pub mod content;
 pub mod error;
 pub mod feed;
 pub mod fingerprint;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;
