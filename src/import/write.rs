@@ -264,6 +264,9 @@ pub fn episode(p: &Planned<'_>) -> String {
     if let Some(link) = &item.link {
         set("link", toml::Value::String(link.clone()));
     }
+    if let (Some(url), true) = (&item.chapters_url, item.chapters.is_empty()) {
+        set("chapters_url", toml::Value::String(url.clone()));
+    }
     if let Some(url) = &item.image_url {
         set("image_url", toml::Value::String(url.clone()));
     }
