@@ -19,7 +19,10 @@ pub fn differences(old: &FeedSummary, new: &FeedSummary) -> Vec<String> {
     let mut old_guids = HashSet::new();
     for o in old.items.iter().filter(|i| i.enclosure.is_some()) {
         let Some(g) = guid(o) else { continue };
-        old_guids.insert(g);
+        // Of items repeating a GUID, apps keep the first.
+        if !old_guids.insert(g) {
+            continue;
+        }
         let Some(n) = new_by_guid.get(g) else {
             continue;
         };

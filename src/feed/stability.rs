@@ -319,11 +319,16 @@ pub fn compare(
             });
         }
     }
-    // Items without an enclosure were never episodes apps could play.
+    // Items without an enclosure were never episodes apps could play; of
+    // items repeating a GUID, apps keep the first.
+    let mut seen = HashSet::new();
     for old_item in old.items.iter().filter(|i| i.enclosure.is_some()) {
         let Some(old_guid) = guid(old_item) else {
             continue;
         };
+        if !seen.insert(old_guid) {
+            continue;
+        }
         if let Some(new_item) = new_by_guid.get(old_guid) {
             let (old_enc, new_enc) = (old_item.enclosure.as_ref(), new_item.enclosure.as_ref());
             match (old_enc, new_enc) {
