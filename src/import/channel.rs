@@ -97,7 +97,7 @@ pub fn read(feed: &str, report: &mut Report) -> crate::error::Result<Show> {
             .filter(|l| !l.is_empty()),
         author: it
             .and_then(|i| i.author())
-            .map(|a| plain(a))
+            .map(plain)
             .filter(|a| !a.is_empty()),
         copyright: channel.copyright().map(plain).filter(|c| !c.is_empty()),
         serial: it
