@@ -444,3 +444,59 @@ fn new_feed_url_tells_apps_the_show_moved() {
         "{err}"
     );
 }
+
+#[test]
+fn a_source_that_is_not_a_feed_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("page.html"),
+        "<html><body>Not a feed</body></html>",
+    )
+    .unwrap();
+    let out = podsmith(&["import", "page.html", "site"], tmp.path());
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not an RSS feed"), "{}", text(&out));
+    assert!(!tmp.path().join("site").exists());
+    let out = podsmith(&["import", "missing.xml", "site"], tmp.path());
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("missing.xml: no such file"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn an_unusable_item_is_an_error_naming_it_and_the_rest_is_imported() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("feed.xml"),
+        r#"<rss version="2.0"><channel><title>Undated</title><link>not a web address</link><description>x</description>
+<item><title>Good</title><guid>g-1</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate><enclosure url="https://cdn.example.org/1.mp3" length="10" type="audio/mpeg"/></item>
+<item><title>No date anywhere</title><guid>g-2</guid><enclosure url="https://cdn.example.org/2.mp3" length="10" type="audio/mpeg"/></item>
+<item><title>Relative audio</title><guid>g-3</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate><enclosure url="audio/3.mp3" length="10" type="audio/mpeg"/></item>
+</channel></rss>"#,
+    )
+    .unwrap();
+    let out = podsmith(&["import", "feed.xml", "site", "--offline"], tmp.path());
+    let t = text(&out);
+    assert!(!out.status.success(), "{t}");
+    assert!(
+        t.contains("error: feed.xml: item 2 (\"No date anywhere\") has no readable pubDate"),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "error: feed.xml: item 3 (\"Relative audio\"): its enclosure has no usable address"
+        ),
+        "{t}"
+    );
+    assert!(t.contains("base_url set to https://example.org/"), "{t}");
+    let files: Vec<String> = std::fs::read_dir(tmp.path().join("site/content/episodes"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+}

@@ -309,3 +309,70 @@ pub fn episode(p: &Planned<'_>) -> String {
     t.push_str(&item.notes);
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{parse_source, EpisodeFront};
+    use crate::import::model::Enclosure;
+    use std::path::Path;
+
+    #[test]
+    fn episode_files_read_back_as_written() {
+        let item = Item {
+            position: 1,
+            title: "It's \"quoted\"\n+++ and \\ more".into(),
+            date: chrono::DateTime::parse_from_rfc3339("2020-06-02T10:00:00-04:00").ok(),
+            guid: " tag:soundcloud,2010:tracks/178485892 ".into(),
+            episode: Some(3),
+            season: Some(2),
+            episode_type: Some("bonus"),
+            explicit: Some(true),
+            summary: Some("Line one\nline two".into()),
+            notes: "Notes\n\n+++\n".into(),
+            enclosure: Some(Enclosure {
+                url: "https://cdn.example.org/a.mp3?x=1&y=2".into(),
+                length: 123,
+                mime: "audio/mpeg".into(),
+                duration: Some(3723.5),
+            }),
+            chapters: vec![
+                (0.0, String::new(), None),
+                (12.25, "Two".into(), Some("https://example.org/".into())),
+            ],
+            credits: vec![Person {
+                name: "Ada".into(),
+                role: "guest".into(),
+                url: None,
+            }],
+            transcripts: vec![("https://example.org/t.vtt".into(), "text/vtt".into())],
+            link: Some("https://old.example.org/3".into()),
+            ..Item::default()
+        };
+        let planned = Planned {
+            item: &item,
+            stem: "003-x".into(),
+            audio: None,
+        };
+        let text = episode(&planned);
+        let src = parse_source::<EpisodeFront>(&text, Path::new("003-x.md"), "key").unwrap();
+        let f = &src.front;
+        assert_eq!(f.title, item.title);
+        assert_eq!(f.guid.as_ref().unwrap().get_ref(), &item.guid);
+        assert_eq!(f.date.get_ref().to_string(), "2020-06-02T10:00:00-04:00");
+        assert_eq!(f.episode.as_ref().map(|n| *n.get_ref()), Some(3));
+        assert_eq!(f.summary.as_deref(), Some("Line one\nline two"));
+        let e = f.enclosure.as_ref().unwrap().get_ref();
+        assert_eq!(
+            (e.url.as_str(), e.length, e.mime.as_str()),
+            ("https://cdn.example.org/a.mp3?x=1&y=2", 123, "audio/mpeg")
+        );
+        assert_eq!(e.duration.map(|d| d.0), Some(3723.5));
+        assert_eq!(f.chapters.len(), 2);
+        assert_eq!(f.chapters[0].get_ref().title, "Chapter 1");
+        assert_eq!(f.credits.len(), 1);
+        assert!(f.extra.get("imported").is_some());
+        // A `+++` line in the notes stays in the body.
+        assert!(src.body.trim_start().starts_with("Notes\n\n+++"), "{}", src.body);
+    }
+}
