@@ -129,6 +129,11 @@ pub struct EpisodeFront {
     pub explicit: Option<bool>,
     #[serde(default)]
     pub guid: Option<Spanned<String>>,
+    /// Publish `guid` with `isPermaLink="true"` (an imported episode whose
+    /// old feed did so: some apps, gPodder among them, read such a GUID as
+    /// an address, so the attribute is part of its identity).
+    #[serde(default)]
+    pub guid_permalink: bool,
     #[serde(default)]
     pub episode_type: EpisodeType,
     #[serde(default)]

@@ -21,6 +21,8 @@ struct Seen {
     instant: Option<i64>,
     title: Option<String>,
     duration: Option<u64>,
+    /// `isPermaLink` of the GUID (true when left out, as RSS says).
+    permalink: Option<bool>,
 }
 
 /// The episodes (items with an enclosure) of a feed by GUID (the
@@ -57,6 +59,10 @@ fn episodes(bytes: &[u8]) -> BTreeMap<String, Seen> {
                 .and_then(parse_duration)
                 .map(|d| d.round() as u64)
                 .filter(|d| *d > 0),
+            permalink: item
+                .guid()
+                .filter(|g| !g.value().trim().is_empty())
+                .map(|g| g.is_permalink()),
         };
         // Duplicate GUIDs: the first is kept (as the import does).
         out.entry(guid).or_insert(seen);
@@ -135,12 +141,15 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
             let same_type = o.mime.is_empty() || o.mime == n.mime;
             // An item without a title is titled from its text.
             let same_title = o.title.is_none() || o.title == n.title;
+            // An item without a GUID is known by its enclosure URL.
+            let same_permalink = o.permalink.is_none() || o.permalink == n.permalink;
             // An item without a date is dated from the channel's.
             let same_instant = o.instant.is_none() || o.instant == n.instant;
             if o.url != n.url
                 || o.length != n.length
                 || !same_type
                 || !same_instant
+                || !same_permalink
                 || !same_title
                 || o.duration != n.duration
             {

@@ -448,7 +448,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
         .guid(Some(
             GuidBuilder::default()
                 .value(clean(&e.guid))
-                .permalink(false)
+                .permalink(e.guid_permalink)
                 .build(),
         ))
         .pub_date(Some(e.date.to_rfc2822()))

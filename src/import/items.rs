@@ -180,12 +180,11 @@ fn read_item(
             item.name()
         ));
     }
-    item.guid = match raw
-        .guid()
-        .map(|g| g.value())
-        .filter(|g| !g.trim().is_empty())
-    {
-        Some(g) => g.to_string(),
+    item.guid = match raw.guid().filter(|g| !g.value().trim().is_empty()) {
+        Some(g) => {
+            item.guid_permalink = g.is_permalink();
+            g.value().to_string()
+        }
         None => match &item.enclosure {
             Some(e) => {
                 report.fixed(format!(

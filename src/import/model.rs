@@ -45,6 +45,9 @@ pub struct Item {
     pub date: Option<DateTime<FixedOffset>>,
     /// The GUID, byte for byte (the enclosure URL when the feed has none).
     pub guid: String,
+    /// Whether the feed marked the GUID as a permalink (`isPermaLink`,
+    /// true when the attribute is left out).
+    pub guid_permalink: bool,
     pub episode: Option<u32>,
     pub season: Option<u32>,
     /// `trailer` or `bonus` (`full` is the default and not written).

@@ -199,6 +199,12 @@ pub fn episode(p: &Planned<'_>) -> String {
             q(&item.guid)
         );
     }
+    if item.guid_permalink && !item.guid.is_empty() {
+        let _ = writeln!(
+            t,
+            "guid_permalink = true   # the old feed marked the GUID isPermaLink"
+        );
+    }
     if let Some(n) = item.episode {
         let _ = writeln!(t, "episode = {n}");
     }
@@ -373,6 +379,10 @@ mod tests {
         assert_eq!(f.credits.len(), 1);
         assert!(f.extra.get("imported").is_some());
         // A `+++` line in the notes stays in the body.
-        assert!(src.body.trim_start().starts_with("Notes\n\n+++"), "{}", src.body);
+        assert!(
+            src.body.trim_start().starts_with("Notes\n\n+++"),
+            "{}",
+            src.body
+        );
     }
 }

@@ -560,6 +560,7 @@ impl EpisodeContext<'_> {
             summary,
             guid,
             guid_pinned,
+            guid_permalink: front.guid_permalink,
             explicit: front.explicit.unwrap_or(config.explicit),
             draft: front.draft,
             scheduled,

@@ -161,6 +161,8 @@ pub struct Episode {
     pub guid: String,
     /// Whether the front matter sets `guid` (else it is derived from the slug).
     pub guid_pinned: bool,
+    /// Whether the feed marks the GUID as a permalink (`guid_permalink`).
+    pub guid_permalink: bool,
     pub explicit: bool,
     pub draft: bool,
     /// Dated after "now" (only present with `--drafts`).
@@ -201,6 +203,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
@@ -222,6 +225,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
