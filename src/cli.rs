@@ -28,6 +28,18 @@ pub enum Command {
     /// Create a new site that builds at once.
     Init(InitArgs),
     /// Bring an existing show: make a new site from its published feed.
+    ///
+    /// Reads the show's feed (a file, or its http(s):// address) and writes
+    /// a new site that builds at once: the settings in podcast.toml and one
+    /// Markdown file per episode, each keeping its GUID, date, title, notes
+    /// and audio, so that podcast apps see the same episodes after the move.
+    /// By default the audio stays where it is: each episode records its
+    /// enclosure's address, size, type and duration in an `[enclosure]`
+    /// table. `--download-audio` copies the files into the media folder
+    /// instead. What the feed got wrong, and how it was worked around, is
+    /// listed at the end; an item that cannot be used is an error naming it.
+    /// After `podsmith build`, `podsmith check --against SOURCE` confirms
+    /// that no GUID, enclosure or date changed. See docs/import.md.
     Import(ImportArgs),
     /// Create a new episode file with the next number.
     New(NewArgs),
@@ -400,15 +412,6 @@ impl EjectArgs {
 }
 
 /// `podsmith import SOURCE DIR`.
-///
-/// Reads the show's feed and writes a new site that builds at once: the
-/// settings in podcast.toml and one Markdown file per episode, each with
-/// its GUID, date, title, notes and audio kept, so that podcast apps see
-/// the same episodes after the move. By default the audio stays where it
-/// is (each episode records its enclosure's address, size, type and
-/// duration in an `[enclosure]` table); `--download-audio` copies it into
-/// the media folder instead. Problems in the feed that were worked around
-/// are listed at the end. See docs/import.md for a whole move.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  podsmith import https://feeds.example.com/show.xml my-show\n  podsmith import old-feed.xml my-show --download-audio"

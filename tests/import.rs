@@ -343,8 +343,7 @@ fn what_real_feeds_get_wrong_does_not_stop_an_import() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(files.len(), 3, "{files:?}");
-    let first =
-        std::fs::read_to_string(site.join("content/episodes/001-b-bold-b-title.md")).unwrap();
+    let first = std::fs::read_to_string(site.join("content/episodes/001-bold-title.md")).unwrap();
     assert!(
         first.contains("date = 2026-03-01T08:00:00-05:00"),
         "{first}"

@@ -38,7 +38,9 @@ pub fn plan<'a>(show: &'a mut Show, report: &mut Report) -> Vec<Planned<'a>> {
             }
         }
         let number = item.episode.unwrap_or(i as u32 + 1);
-        let base = episode_file_stem(number, &item.title);
+        // A title's HTML (kept in the title, as apps show it) stays out of
+        // the file name.
+        let base = episode_file_stem(number, &super::html::plain_text(&item.title));
         let mut stem = base.clone();
         let mut k = 2;
         while !stems.insert(stem.clone()) {
