@@ -110,10 +110,10 @@ fn served_feed(base: &str) -> String {
 <itunes:owner><itunes:name>Host</itunes:name><itunes:email>host@example.org</itunes:email></itunes:owner>
 <itunes:category text="Technology"/>
 <item><title>Episode A</title><guid isPermaLink="false">guid-a</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0100</pubDate>
-<enclosure url="{base}/a.mp3" length="{n}" type="audio/mpeg"/><itunes:duration>6</itunes:duration>
+<enclosure url="{base}/a.mp3" length="{n}" type="audio/mpeg"/><itunes:duration>6</itunes:duration><itunes:image href="{base}/art-a.png"/>
 <podcast:chapters url="{base}/a-chapters.json" type="application/json+chapters"/></item>
 <item><title>Episode B</title><guid isPermaLink="false">guid-b</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0100</pubDate>
-<enclosure url="{base}/b.mp3" length="{wrong}" type="audio/mpeg"/><itunes:duration>6</itunes:duration></item>
+<enclosure url="{base}/b.mp3" length="{wrong}" type="audio/mpeg"/><itunes:duration>6</itunes:duration><itunes:image href="{base}/cover.png"/></item>
 </channel></rss>"#,
         wrong = n + 1
     )
@@ -127,6 +127,7 @@ fn server() -> Server {
     files.insert("/a.mp3".to_string(), SAMPLE_MP3.to_vec());
     files.insert("/b.mp3".to_string(), SAMPLE_MP3.to_vec());
     files.insert("/cover.png".to_string(), COVER_PNG.to_vec());
+    files.insert("/art-a.png".to_string(), COVER_PNG.to_vec());
     files.insert(
         "/a-chapters.json".to_string(),
         br#"{"version":"1.2.0","chapters":[{"startTime":0,"title":"Start"},{"startTime":2.5,"title":"Middle","url":"https://example.org/m"}]}"#.to_vec(),
@@ -172,6 +173,17 @@ fn import_from_a_url_keeps_remote_audio_and_fetches_cover_and_chapters() {
     assert!(
         a.contains("title = \"Middle\"") && a.contains("start = 2.5"),
         "{a}"
+    );
+    // Episode art is downloaded; art that is the show's cover is not again.
+    assert!(a.contains("image = \"art/0001.png\""), "{a}");
+    assert_eq!(
+        std::fs::read(site.join("static/art/0001.png")).unwrap(),
+        COVER_PNG
+    );
+    let b = std::fs::read_to_string(site.join("content/episodes/002-episode-b.md")).unwrap();
+    assert!(
+        !b.contains("image = ") && !site.join("static/art/0002.png").exists(),
+        "{b}"
     );
     // Remote audio builds, using the recorded facts.
     let out = podsmith(&["build", "--root", "site"], tmp.path());

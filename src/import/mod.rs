@@ -8,6 +8,7 @@
 //! [`write`] writes the site's files, [`download`] fetches the audio with
 //! `--download-audio`, and [`report`] lists what was worked around.
 
+pub mod art;
 pub mod channel;
 pub mod clean;
 pub mod dates;
@@ -79,7 +80,7 @@ pub fn run(options: &ImportOptions) -> Result<Imported> {
     let cover = match (&show.image_url, options.offline) {
         (Some(url), false) if fetch::is_url(url) => match fetch::get(&agent, url) {
             Ok(bytes) => {
-                let rel = format!("cover.{}", image_extension(&bytes));
+                let rel = format!("cover.{}", art::image_extension(&bytes));
                 write_bytes(&static_dir.join(&rel), &bytes)?;
                 Some(rel)
             }
@@ -91,7 +92,15 @@ pub fn run(options: &ImportOptions) -> Result<Imported> {
         _ => None,
     };
     let settings = write::settings(&show, options.source.trim(), cover.as_deref(), &mut report);
+    let art = if options.offline {
+        Default::default()
+    } else {
+        art::episode_art(&agent, &show, &static_dir, &mut report)
+    };
     let mut planned = write::plan(&mut show, &mut report);
+    for p in &mut planned {
+        p.image = p.item.image_url.as_ref().and_then(|u| art.get(u)).cloned();
+    }
     let media_dir = dir.join("static").join("media");
     mkdir(&media_dir)?;
     if options.download_audio {
@@ -212,16 +221,6 @@ pub fn chapters_json(bytes: &[u8]) -> Option<Vec<(f64, String, Option<String>)>>
             })
             .collect(),
     )
-}
-
-fn image_extension(bytes: &[u8]) -> &'static str {
-    if bytes.starts_with(b"\x89PNG") {
-        "png"
-    } else if bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        "webp"
-    } else {
-        "jpg"
-    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<()> {

@@ -13,6 +13,8 @@ pub struct Planned<'a> {
     pub item: &'a Item,
     pub stem: String,
     pub audio: Option<String>,
+    /// The episode art's path under `static/`, when it was downloaded.
+    pub image: Option<String>,
 }
 
 /// The items, oldest first, with their file stems (unique) and episode
@@ -51,6 +53,7 @@ pub fn plan<'a>(show: &'a mut Show, report: &mut Report) -> Vec<Planned<'a>> {
             item,
             stem,
             audio: None,
+            image: None,
         });
     }
     out
@@ -222,6 +225,9 @@ pub fn episode(p: &Planned<'_>) -> String {
     if let Some(summary) = &item.summary {
         let _ = writeln!(t, "summary = {}", q(summary));
     }
+    if let Some(rel) = &p.image {
+        let _ = writeln!(t, "image = {}", q(rel));
+    }
     let mut extra = toml::Table::new();
     let mut set = |key: &str, value: toml::Value| {
         extra.insert(key.into(), value);
@@ -275,7 +281,7 @@ pub fn episode(p: &Planned<'_>) -> String {
     if let (Some(url), true) = (&item.chapters_url, item.chapters.is_empty()) {
         set("chapters_url", toml::Value::String(url.clone()));
     }
-    if let Some(url) = &item.image_url {
+    if let (Some(url), None) = (&item.image_url, &p.image) {
         set("image_url", toml::Value::String(url.clone()));
     }
     if !item.transcripts.is_empty() {
@@ -361,6 +367,7 @@ mod tests {
             item: &item,
             stem: "003-x".into(),
             audio: None,
+            image: None,
         };
         let text = episode(&planned);
         let src = parse_source::<EpisodeFront>(&text, Path::new("003-x.md"), "key").unwrap();
