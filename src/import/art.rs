@@ -58,19 +58,18 @@ pub fn episode_art(
     let done: Mutex<Vec<(String, Result<String, String>)>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..4.min(jobs.len()) {
-            scope.spawn(|| loop {
-                let Some(&(url, n)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
-                let outcome = super::fetch::get(agent, url).and_then(|bytes| {
-                    let rel = format!("{ART_DIR}/{n:04}.{}", image_extension(&bytes));
-                    std::fs::write(static_dir.join(&rel), &bytes)
-                        .map(|()| rel)
-                        .map_err(|e| e.to_string())
-                });
-                bar.inc(1);
-                if let Ok(mut d) = done.lock() {
-                    d.push((url.to_string(), outcome));
+            scope.spawn(|| {
+                while let Some(&(url, n)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = super::fetch::get(agent, url).and_then(|bytes| {
+                        let rel = format!("{ART_DIR}/{n:04}.{}", image_extension(&bytes));
+                        std::fs::write(static_dir.join(&rel), &bytes)
+                            .map(|()| rel)
+                            .map_err(|e| e.to_string())
+                    });
+                    bar.inc(1);
+                    if let Ok(mut d) = done.lock() {
+                        d.push((url.to_string(), outcome));
+                    }
                 }
             });
         }
