@@ -428,7 +428,7 @@ pub struct ImportArgs {
     /// against the feed).
     #[arg(long)]
     pub download_audio: bool,
-    /// Do not fetch the cover art or chapter files named in the feed.
+    /// Do not fetch the cover art, episode art or chapter files named in the feed.
     #[arg(long)]
     pub offline: bool,
 }

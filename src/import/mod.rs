@@ -5,8 +5,9 @@
 //! [`fetch`] reads the feed, [`clean`] repairs what real feeds get wrong
 //! at the XML level, [`channel`] and [`items`] read it (the `rss` crate)
 //! into a [`model::Show`], [`html`] turns show notes into Markdown,
-//! [`write`] writes the site's files, [`download`] fetches the audio with
-//! `--download-audio`, and [`report`] lists what was worked around.
+//! [`art`] downloads cover and episode art, [`write`] writes the site's
+//! files, [`download`] fetches the audio with `--download-audio`, and
+//! [`report`] lists what was worked around.
 
 pub mod art;
 pub mod channel;
@@ -38,8 +39,8 @@ pub struct ImportOptions {
     pub dir: PathBuf,
     /// Download every enclosure into the media folder.
     pub download_audio: bool,
-    /// Make no request for cover art or chapters (the feed's own address
-    /// and `--download-audio` still are fetched).
+    /// Make no request for cover art, episode art or chapters (the feed's
+    /// own address and `--download-audio` still are fetched).
     pub offline: bool,
 }
 
