@@ -115,10 +115,13 @@ fn read_item(
         ));
     }
     item.notes = html::to_markdown(notes_html);
+    // The summary is the feed's `description`: a host's subtitle unless it
+    // is cut short (`…`), else podsmith's default, the notes' first
+    // paragraph (`itunes:summary` is mostly the whole notes again).
     item.summary = it
-        .and_then(|i| i.subtitle().or(i.summary()))
+        .and_then(|i| i.subtitle())
         .map(html::plain_text)
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty() && !s.ends_with('…') && !s.ends_with("..."));
     item.link = raw
         .link()
         .map(|l| l.trim().to_string())
