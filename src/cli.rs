@@ -27,6 +27,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site that builds at once.
     Init(InitArgs),
+    /// Bring an existing show: make a new site from its published feed.
+    ///
+    /// Reads the show's feed (a file, or its http(s):// address) and writes
+    /// a new site that builds at once: the settings in podcast.toml and one
+    /// Markdown file per episode, each keeping its GUID, date, title, notes
+    /// and audio, so that podcast apps see the same episodes after the move.
+    /// By default the audio stays where it is: each episode records its
+    /// enclosure's address, size, type and duration in an `[enclosure]`
+    /// table. `--download-audio` copies the files into the media folder
+    /// instead. What the feed got wrong, and how it was worked around, is
+    /// listed at the end; an item that cannot be used is an error naming it.
+    /// After `podsmith build`, `podsmith check --against SOURCE` confirms
+    /// that no GUID, enclosure or date changed. See docs/import.md.
+    Import(ImportArgs),
     /// Create a new episode file with the next number.
     New(NewArgs),
     /// Serve the site locally, rebuilding and reloading on every change.
@@ -45,6 +59,7 @@ impl Cli {
             Command::Build(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::Init(args) => args.run(),
+            Command::Import(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Tag(args) => args.run(),
@@ -186,10 +201,12 @@ impl TagArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub root: RootArg,
-    /// A published feed (e.g. downloaded from the live site) to compare
-    /// with: changed GUIDs or enclosure URLs and removed episodes are errors.
+    /// A published feed, a file or its http(s):// address, to compare
+    /// with: changed GUIDs or enclosure URLs and removed episodes are
+    /// errors; changed types, dates, titles and durations, and episodes
+    /// the published feed does not have, are warnings.
     #[arg(long, value_name = "OLD.xml")]
-    pub against: Option<PathBuf>,
+    pub against: Option<String>,
 }
 
 impl CheckArgs {
@@ -218,20 +235,31 @@ impl CheckArgs {
         let mut diagnostics = site.load_warnings().to_vec();
         diagnostics.extend(site.feed_rules.iter().cloned());
         if let Some(against) = &self.against {
-            let old = std::fs::read(against).map_err(|e| Error::io(against, "read", e))?;
-            if crate::feed::stability::parse(&old[..]).is_none() {
-                diagnostics.push(
-                    Diagnostic::error(against.clone(), "this is not a readable RSS feed")
+            let against_path = PathBuf::from(against.trim());
+            // Read as `import` reads a feed: real feeds' XML mistakes repaired.
+            let old = crate::import::fetch::read_source(against)?;
+            let old = crate::import::clean::clean(&old, &mut Vec::new()).into_bytes();
+            match crate::feed::stability::parse(&old[..]) {
+                None => diagnostics.push(
+                    Diagnostic::error(against_path, "this is not a readable RSS feed")
                         .help("pass the published feed.xml (e.g. downloaded with curl -o old.xml)"),
-                );
-            } else {
-                diagnostics.extend(crate::feed::stability::check(
-                    &site,
-                    &old[..],
-                    &new_feed[..],
-                    against,
-                    false,
-                ));
+                ),
+                Some(old_summary) => {
+                    diagnostics.extend(crate::feed::stability::check(
+                        &site,
+                        &old[..],
+                        &new_feed[..],
+                        &against_path,
+                        false,
+                    ));
+                    if let Some(new_summary) = crate::feed::stability::parse(&new_feed[..]) {
+                        diagnostics.extend(
+                            crate::feed::promise::differences(&old_summary, &new_summary)
+                                .into_iter()
+                                .map(|m| Diagnostic::warning(against_path.clone(), m)),
+                        );
+                    }
+                }
             }
         }
         diagnostics.extend(site.notices());
@@ -393,6 +421,43 @@ impl EjectArgs {
     }
 }
 
+/// `podsmith import SOURCE DIR`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  podsmith import https://feeds.example.com/show.xml my-show\n  podsmith import old-feed.xml my-show --download-audio"
+)]
+pub struct ImportArgs {
+    /// The show's feed: a file, or its http(s):// address.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Folder of the new site (created; must be empty if it exists).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Download every episode's audio into the media folder (4 at a time,
+    /// resumable by running the import again, each file's size checked
+    /// against the feed).
+    #[arg(long)]
+    pub download_audio: bool,
+    /// Do not fetch the cover art, episode art or chapter files named in the feed.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl ImportArgs {
+    pub fn run(&self) -> Result<()> {
+        let started = Instant::now();
+        let imported = crate::import::run(&crate::import::ImportOptions {
+            source: self.source.clone(),
+            dir: self.dir.clone(),
+            download_audio: self.download_audio,
+            offline: self.offline,
+        })?;
+        let outcome = crate::import::print(&imported, &self.dir);
+        eprintln!("({} ms)", started.elapsed().as_millis());
+        outcome
+    }
+}
+
 /// `podsmith init DIR`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
@@ -481,16 +546,7 @@ impl NewArgs {
         let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
         let number = next_episode_number(&dir);
-        let slug = match crate::slug::slugify(&self.title) {
-            s if s.is_empty() => "episode".to_string(),
-            s => s
-                .chars()
-                .take(60)
-                .collect::<String>()
-                .trim_end_matches('-')
-                .to_string(),
-        };
-        let stem = format!("{number:03}-{slug}");
+        let stem = episode_file_stem(number, &self.title);
         let path = dir.join(format!("{stem}.md"));
         // Check everything before writing anything.
         let audio = match &self.audio {
@@ -553,6 +609,22 @@ impl NewArgs {
         }
         Ok(())
     }
+}
+
+/// The file stem `podsmith new` gives an episode: its number (three
+/// digits at least) and its title's slug, at most 60 characters
+/// (`007-cookies-and-consent`). `podsmith import` names files the same way.
+pub fn episode_file_stem(number: u32, title: &str) -> String {
+    let slug = match crate::slug::slugify(title) {
+        s if s.is_empty() => "episode".to_string(),
+        s => s
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string(),
+    };
+    format!("{number:03}-{slug}")
 }
 
 /// Checks a `--date` and returns it as TOML: a date stays a date, a date and
@@ -648,7 +720,7 @@ fn next_episode_number(dir: &Path) -> u32 {
 /// `text` as a TOML basic string on one line: quotes, backslashes and
 /// control characters (newlines too) escaped, so that no line of it can
 /// end the front matter (a `+++` line) and it reads back as `text`.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -62,6 +62,10 @@ pub struct Config {
     /// `podcast:locked`: other platforms must not import the feed.
     #[serde(default)]
     pub locked: bool,
+    /// Moving the feed away: the new feed's address, written as
+    /// `itunes:new-feed-url` so apps follow the show there (see docs/import.md).
+    #[serde(default)]
+    pub new_feed_url: Option<String>,
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
@@ -259,6 +263,18 @@ impl Config {
                     format!("`[media] base_url` = {media_url:?} {why}"),
                     "write where the audio is served from, e.g. \"https://media.example.org/show/\", or remove it",
                 )),
+            }
+        }
+        if let Some(url) = &self.new_feed_url {
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || url.trim().chars().any(char::is_whitespace)
+            {
+                problems.push(err(
+                    &["new_feed_url"],
+                    format!("`new_feed_url` = {url:?} is not an http(s):// address"),
+                    "write the full address of the show's new feed, e.g. new_feed_url = \"https://new.example.org/feed.xml\", or remove it",
+                ));
             }
         }
         if self.episodes_per_page == 0 {

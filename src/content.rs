@@ -124,6 +124,10 @@ pub struct EpisodeFront {
     /// Path of the audio file, relative to the media folder.
     #[serde(default)]
     pub audio: Option<Spanned<String>>,
+    /// Remote audio: the enclosure's recorded facts, used instead of a
+    /// local file (see [`EnclosureFront`]).
+    #[serde(default)]
+    pub enclosure: Option<Spanned<EnclosureFront>>,
     /// Plain text for listings and the feed.
     #[serde(default)]
     pub summary: Option<String>,
@@ -135,6 +139,11 @@ pub struct EpisodeFront {
     pub explicit: Option<bool>,
     #[serde(default)]
     pub guid: Option<Spanned<String>>,
+    /// Publish `guid` with `isPermaLink="true"` (an imported episode whose
+    /// old feed did so: some apps, gPodder among them, read such a GUID as
+    /// an address, so the attribute is part of its identity).
+    #[serde(default)]
+    pub guid_permalink: bool,
     #[serde(default)]
     pub episode_type: EpisodeType,
     #[serde(default)]
@@ -209,6 +218,24 @@ pub struct Feedback {
     /// Markdown: the listener's own words.
     #[serde(default)]
     pub quote: Option<Spanned<String>>,
+}
+
+/// `[enclosure]`: audio that is not on local disk (e.g. an imported
+/// episode's file, still on its old host). `build` publishes these facts
+/// as they are written and never measures or guesses them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnclosureFront {
+    /// The audio's public `http(s)://` address (the enclosure URL).
+    pub url: String,
+    /// Its size in bytes (the enclosure `length`).
+    pub length: u64,
+    /// Its MIME type, e.g. `audio/mpeg` (the enclosure `type`).
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// Its duration (`itunes:duration`); left out of the feed when not known.
+    #[serde(default)]
+    pub duration: Option<Timestamp>,
 }
 
 /// `[[chapters]]` as written.

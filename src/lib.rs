@@ -15,6 +15,7 @@ pub mod error;
 pub mod feed;
 pub mod feed_settings;
 pub mod fingerprint;
+pub mod import;
 pub mod markdown;
 pub mod output;
 pub mod render;

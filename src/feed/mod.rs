@@ -11,6 +11,7 @@ pub mod image;
 pub mod item_extras;
 pub mod p20;
 pub mod persons;
+pub mod promise;
 pub mod rules;
 pub mod stability;
 pub mod xml;
@@ -298,6 +299,7 @@ fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
     let image = image_url(site);
 
     let mut itunes = ITunesChannelExtensionBuilder::default();
+    itunes.new_feed_url(config.new_feed_url.as_ref().map(|u| clean(u.trim())));
     itunes
         .author(Some(clean(&config.author)).filter(|a| !a.trim().is_empty()))
         .categories(
@@ -489,7 +491,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str
         .guid(Some(
             GuidBuilder::default()
                 .value(clean(&e.guid))
-                .permalink(false)
+                .permalink(e.guid_permalink)
                 .build(),
         ))
         .pub_date(Some(e.date.to_rfc2822()))
@@ -502,7 +504,11 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str
         ))
         .itunes_ext(Some(
             ITunesItemExtensionBuilder::default()
-                .duration(Some(whole_seconds(audio.info.duration).to_string()))
+                // Remote audio without a recorded duration has none.
+                .duration(
+                    (!audio.recorded || whole_seconds(audio.info.duration) > 0)
+                        .then(|| whole_seconds(audio.info.duration).to_string()),
+                )
                 .episode(e.number.map(|n| n.to_string()))
                 .season(e.season.map(|n| n.to_string()))
                 .episode_type(Some(e.episode_type.as_str().to_string()))

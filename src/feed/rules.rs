@@ -629,26 +629,39 @@ pub fn check(site: &Site) -> Findings {
             ));
         }
         if let Some(audio) = &e.audio {
-            if audio.info.size == 0 {
+            if audio.info.size == 0 && audio.recorded {
+                out.push(warn(
+                    format!("the recorded enclosure length of {} is 0", audio.url),
+                    "apps use the length to show download sizes; write the file's size in bytes as `length` in `[enclosure]`",
+                ));
+            } else if audio.info.size == 0 {
                 out.push(err(
                     format!("the audio file {} is empty (0 bytes)", audio.rel),
                     "export the audio again",
                 ));
             }
             if super::whole_seconds(audio.info.duration) == 0 {
-                out.push(warn(
-                    format!(
-                        "the duration of {} is unknown: itunes:duration will be 0",
-                        audio.rel
-                    ),
-                    "re-export the audio so its length can be read",
-                ));
+                if audio.recorded {
+                    out.push(warn(
+                        format!("no duration is recorded for {}: the feed has no itunes:duration for it", audio.url),
+                        "write it as `duration` in `[enclosure]`, e.g. duration = \"1:02:03\"",
+                    ));
+                } else {
+                    out.push(warn(
+                        format!(
+                            "the duration of {} is unknown: itunes:duration will be 0",
+                            audio.rel
+                        ),
+                        "re-export the audio so its length can be read",
+                    ));
+                }
             }
             if !APPLE_MIME_TYPES.contains(&audio.info.mime.as_str()) {
                 out.push(warn(
                     format!(
                         "{} is {}, which Apple Podcasts does not accept",
-                        audio.rel, audio.info.mime
+                        audio.name(),
+                        audio.info.mime
                     ),
                     "publish MP3 (audio/mpeg) or AAC (.m4a)",
                 ));
@@ -657,7 +670,7 @@ pub fn check(site: &Site) -> Findings {
                 out.push(warn(
                     format!(
                         "the audio file name {:?} has spaces or non-ASCII letters",
-                        audio.rel
+                        audio.name()
                     ),
                     "rename it with a-z, 0-9, - and _ only; some apps mangle other names",
                 ));

@@ -211,7 +211,8 @@ impl Site {
         let used: std::collections::HashSet<&Path> = site
             .iter()
             .flat_map(|site| &site.episodes)
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .filter_map(|e| e.audio.as_ref().filter(|a| !a.recorded))
+            .map(|a| a.path.as_path())
             .collect();
         cache.retain(|path| used.contains(path) || path.is_file());
         if let Err(e) = cache.save() {
@@ -408,8 +409,22 @@ impl EpisodeContext<'_> {
             config.base_url,
             crate::slug::encode_segment(&slug)
         );
-        let audio = match &front.audio {
-            Some(audio) => match self.audio(src, audio) {
+        let audio = match (&front.audio, &front.enclosure) {
+            (Some(audio), Some(_)) => {
+                errors.push(
+                    src.error_at(audio, "this episode has both `audio` and `[enclosure]`")
+                        .help("keep `audio` for a file in the media folder, or `[enclosure]` for remote audio, not both"),
+                );
+                None
+            }
+            (None, Some(enclosure)) => match recorded_audio(src, enclosure) {
+                Ok(audio) => Some(audio),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            (Some(audio), None) => match self.audio(src, audio) {
                 Ok((audio, mut w)) => {
                     warnings.append(&mut w);
                     Some(audio)
@@ -419,7 +434,7 @@ impl EpisodeContext<'_> {
                     None
                 }
             },
-            None => {
+            (None, None) => {
                 warnings.push(
                     Diagnostic::warning(
                         src.path.clone(),
@@ -611,6 +626,7 @@ impl EpisodeContext<'_> {
             summary,
             guid,
             guid_pinned,
+            guid_permalink: front.guid_permalink,
             explicit: front.explicit.unwrap_or(config.explicit),
             draft: front.draft,
             scheduled,
@@ -664,7 +680,8 @@ impl EpisodeContext<'_> {
                 .help(format!(
                     "put the file in {} and write its name, e.g. audio = \"001-hello.mp3\"; to serve \
                      the audio from another host, keep the file here too and set `[media] base_url` \
-                     in podcast.toml (remote audio for imported shows is planned)",
+                     in podcast.toml, or remove `audio` and record the remote file's facts in an \
+                     `[enclosure]` table (url, length, type, duration; see docs/import.md)",
                     display_path(&media_dir)
                 )));
         }
@@ -710,14 +727,18 @@ impl EpisodeContext<'_> {
                 rel: rel.to_string(),
                 url,
                 info,
+                recorded: false,
             },
             warnings,
         ))
     }
 
     /// The transcripts beside the audio, one per format, each checked (a
-    /// malformed one is an error naming its line).
+    /// malformed one is an error naming its line). Remote audio has none.
     fn transcripts(&self, audio: &EpisodeAudio) -> Result<Vec<Transcript>> {
+        if audio.recorded {
+            return Ok(Vec::new());
+        }
         let stem = audio
             .rel
             .rsplit_once('.')
@@ -844,6 +865,47 @@ pub fn media_url(config: &Config, rel: &str) -> String {
         Some(base) => format!("{base}{}", encode_path(rel)),
         None => format!("{}media/{}", config.base_url, encode_path(rel)),
     }
+}
+
+/// Remote audio from an episode's `[enclosure]` record, checked for what
+/// a feed needs (an `http(s)://` URL and a type) and otherwise published
+/// as written.
+fn recorded_audio(
+    src: &Source<EpisodeFront>,
+    enclosure: &toml::Spanned<crate::content::EnclosureFront>,
+) -> std::result::Result<EpisodeAudio, Diagnostic> {
+    let e = enclosure.get_ref();
+    let url = e.url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || url.chars().any(char::is_whitespace)
+    {
+        return Err(src
+            .error_at(
+                enclosure,
+                format!("`[enclosure]` url = {url:?} is not an http(s):// address"),
+            )
+            .help("write the audio's full public address, as the published feed had it"));
+    }
+    if e.mime.trim().is_empty() {
+        return Err(src
+            .error_at(enclosure, "`[enclosure]` type is empty")
+            .help("write the audio's MIME type, e.g. type = \"audio/mpeg\""));
+    }
+    Ok(EpisodeAudio {
+        path: PathBuf::new(),
+        rel: String::new(),
+        url: url.to_string(),
+        info: AudioInfo {
+            size: e.length,
+            mime: e.mime.trim().to_string(),
+            duration: e.duration.map_or(0.0, |d| d.0),
+            tags: Default::default(),
+            chapters: Vec::new(),
+            warnings: Vec::new(),
+        },
+        recorded: true,
+    })
 }
 
 /// The chapters in the audio file's tags. Their text comes from the file,

@@ -89,6 +89,32 @@ impl Site {
                 )),
             );
         }
+        let mut remote = 0;
+        for e in self.episodes.iter() {
+            if let Some(audio) = e.audio.as_ref().filter(|a| a.recorded) {
+                remote += 1;
+                notices.push(Diagnostic::warning(
+                    e.source.clone(),
+                    format!(
+                        "remote audio, published as recorded in `[enclosure]`: {}",
+                        audio.url
+                    ),
+                ));
+            }
+        }
+        if remote > 0 {
+            notices.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "{remote} episode{} rel{} on recorded facts (size, type, duration) instead of measured audio files",
+                        if remote == 1 { "" } else { "s" },
+                        if remote == 1 { "ies" } else { "y" }
+                    ),
+                )
+                .help("to measure them, put each file in the media folder, set `audio` and remove `[enclosure]` (podsmith import --download-audio does this for a whole show)"),
+            );
+        }
         for path in self.unused_media() {
             notices.push(Diagnostic::warning(path, "no episode uses this audio file"));
         }
@@ -145,6 +171,8 @@ pub struct Episode {
     pub guid: String,
     /// Whether the front matter sets `guid` (else it is derived from the slug).
     pub guid_pinned: bool,
+    /// Whether the feed marks the GUID as a permalink (`guid_permalink`).
+    pub guid_permalink: bool,
     pub explicit: bool,
     pub draft: bool,
     /// Dated after "now" (only present with `--drafts`).
@@ -189,6 +217,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
@@ -211,6 +240,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
@@ -259,16 +289,34 @@ pub struct EpisodeExtras {
     pub integrity: Vec<String>,
 }
 
-/// An episode's audio file.
+/// An episode's audio: a file in the media folder, or remote audio
+/// described by the `[enclosure]` facts recorded in its front matter.
 #[derive(Debug, Clone, Hash)]
 pub struct EpisodeAudio {
-    /// Where the file is on disk.
+    /// Where the file is on disk (empty for recorded remote audio).
     pub path: PathBuf,
-    /// Its path relative to the media folder, with `/`.
+    /// Its path relative to the media folder, with `/` (empty for recorded
+    /// remote audio).
     pub rel: String,
     /// Its public, absolute URL.
     pub url: String,
+    /// Size, type and duration: measured from the file, or as recorded.
     pub info: AudioInfo,
+    /// Whether `info` is the front matter's `[enclosure]` record (remote
+    /// audio, published as written) rather than measured from a file.
+    pub recorded: bool,
+}
+
+impl EpisodeAudio {
+    /// How messages name the audio: its path in the media folder, or its
+    /// URL for remote audio.
+    pub fn name(&self) -> &str {
+        if self.recorded {
+            &self.url
+        } else {
+            &self.rel
+        }
+    }
 }
 
 /// A transcript file beside the audio (`.vtt`, `.srt`, `.json`, `.html`).

@@ -52,7 +52,8 @@ pub fn files_to_publish(site: &Site, out_dir: &Path) -> Result<Vec<Published>> {
     places.static_files(&mut files, &mut errors);
     if site.config.site_serves_media() {
         for episode in &site.episodes {
-            let Some(audio) = &episode.audio else {
+            // Remote audio (`[enclosure]`) is not on disk: nothing to copy.
+            let Some(audio) = episode.audio.as_ref().filter(|a| !a.recorded) else {
                 continue;
             };
             files.insert(media_rel(&audio.rel), audio.path.clone());
