@@ -36,6 +36,10 @@ pub enum Command {
     /// Work with the built-in theme (copy it into the site to edit it).
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Build, then upload what changed to [deploy] target (S3, a folder, ssh) and tell apps.
+    Deploy(DeployArgs),
+    /// Print web server settings for the built site (types, CORS, caching, feed redirect).
+    HostConfig(HostConfigArgs),
 }
 
 impl Cli {
@@ -49,6 +53,8 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Tag(args) => args.run(),
             Command::Theme(ThemeCommand::Eject(args)) => args.run(),
+            Command::Deploy(args) => args.run(),
+            Command::HostConfig(args) => args.run(),
         }
     }
 }
@@ -80,6 +86,11 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self) -> Result<()> {
+        self.build_and_report().map(drop)
+    }
+
+    /// Builds and prints what the build did; returns the output folder.
+    pub fn build_and_report(&self) -> Result<PathBuf> {
         let started = Instant::now();
         let root = &self.root.root;
         let options = BuildOptions {
@@ -117,6 +128,103 @@ impl BuildArgs {
             display_path(&options.out),
             started.elapsed().as_millis()
         );
+        if let Some(next) = next_scheduled(site, chrono::Utc::now()) {
+            println!("{next}");
+        }
+        Ok(options.out)
+    }
+}
+
+/// When the next scheduled (future-dated, not draft) episode becomes due,
+/// as a line for `build`'s output: a timer can build again then.
+pub fn next_scheduled(
+    site: &crate::site::Site,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<String> {
+    let next = site
+        .held_back
+        .iter()
+        .filter(|h| !h.draft && h.date > now)
+        .min_by_key(|h| h.date)?;
+    let wait = next.date.with_timezone(&chrono::Utc) - now;
+    let (hours, minutes) = (wait.num_hours(), wait.num_minutes() % 60);
+    let wait = match hours {
+        0 => format!("{minutes} min"),
+        h if h < 48 => format!("{h} h {minutes} min"),
+        h => format!("{} days", h / 24),
+    };
+    Some(format!(
+        "Next scheduled episode: {:?} is due at {} (in {wait}); build again then to publish it.",
+        next.title,
+        next.date
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+    ))
+}
+
+/// `podsmith deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Print what would be uploaded, kept and deleted, and change nothing
+    /// (the site is still built into public/).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm intended changes to published episodes (as for `build`).
+    #[arg(long)]
+    pub accept_feed_changes: bool,
+}
+
+impl DeployArgs {
+    pub fn run(&self) -> Result<()> {
+        let root = &self.root.root;
+        let config = crate::config::Config::load(root)?;
+        let url = crate::deploy::target_url(&config, &root.join(crate::config::CONFIG_FILE))?;
+        // A failed build deploys nothing.
+        let out = BuildArgs {
+            root: self.root.clone(),
+            out: None,
+            drafts: false,
+            accept_feed_changes: self.accept_feed_changes,
+        }
+        .build_and_report()?;
+        let report = crate::deploy::run(&config, &url, &out, self.dry_run)?;
+        if report.feed_changed {
+            for outcome in crate::deploy::notify::after_deploy(&config) {
+                match outcome.result {
+                    Ok(_) => println!("{outcome}"),
+                    Err(_) => eprintln!("{outcome}"),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `podsmith host-config SERVER`.
+#[derive(Debug, Args)]
+pub struct HostConfigArgs {
+    /// The web server or host to configure.
+    #[arg(value_enum)]
+    pub server: crate::host_config::Server,
+    /// The feed's old path on this host (e.g. /podcast/rss): adds a
+    /// permanent redirect from it to the feed.
+    #[arg(long, value_name = "PATH")]
+    pub redirect_from: Option<String>,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl HostConfigArgs {
+    pub fn run(&self) -> Result<()> {
+        let config = crate::config::Config::load(&self.root.root)?;
+        let site = crate::host_config::HostSite {
+            base_path: crate::host_config::base_path(&config.base_url),
+            feed_url: config.feed_url(),
+            redirect_from: self.redirect_from.clone(),
+        };
+        print!("{}", crate::host_config::snippet(self.server, &site));
         Ok(())
     }
 }
@@ -190,10 +298,24 @@ pub struct CheckArgs {
     /// with: changed GUIDs or enclosure URLs and removed episodes are errors.
     #[arg(long, value_name = "OLD.xml")]
     pub against: Option<PathBuf>,
+    /// Check a deployed show instead, as apps get it: the feed, every
+    /// enclosure (HEAD and a byte range: status, length, type, redirects),
+    /// the cover, chapters and transcripts (types, CORS).
+    #[arg(long, value_name = "FEED_URL", conflicts_with = "against")]
+    pub remote: Option<String>,
+    /// With --remote: check only the newest N episodes.
+    #[arg(long, value_name = "N", requires = "remote")]
+    pub sample: Option<usize>,
+    /// With --remote: each request's time limit, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20, requires = "remote")]
+    pub timeout: u64,
 }
 
 impl CheckArgs {
     pub fn run(&self) -> Result<()> {
+        if let Some(url) = &self.remote {
+            return check_remote(url, self.sample, self.timeout);
+        }
         let root = &self.root.root;
         // A missing cover, which stops a build, is one problem among the
         // feed rules' here.
@@ -253,6 +375,28 @@ impl CheckArgs {
         }
         Ok(())
     }
+}
+
+/// `check --remote`: prints the table; fails when a row failed.
+fn check_remote(url: &str, sample: Option<usize>, timeout: u64) -> Result<()> {
+    let rows = crate::remote_check::run(&crate::remote_check::RemoteOptions {
+        feed_url: url.to_string(),
+        sample,
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        parallel: 8,
+    })?;
+    print!("{}", crate::remote_check::table(&rows));
+    let failed = rows.iter().filter(|r| r.failed()).count();
+    let warned = rows.iter().filter(|r| !r.warnings.is_empty()).count();
+    println!(
+        "Checked {} address{}: {failed} failed, {warned} with warnings",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "es" }
+    );
+    if failed > 0 {
+        return Err(Error::reported());
+    }
+    Ok(())
 }
 
 /// `podsmith theme ...`.

@@ -39,6 +39,12 @@ pub struct Config {
     pub media: MediaConfig,
     #[serde(default)]
     pub output: OutputConfig,
+    /// `[feed]`: telling apps about new episodes (WebSub, Podping).
+    #[serde(default)]
+    pub feed: FeedConfig,
+    /// `[deploy]`: where `podsmith deploy` uploads the site.
+    #[serde(default)]
+    pub deploy: crate::deploy::DeployConfig,
     #[serde(default)]
     pub funding: Vec<Funding>,
     /// Credits that apply to every episode.
@@ -114,6 +120,19 @@ pub struct OutputConfig {
     /// the same files, and editing one edits the other.
     #[serde(default)]
     pub hard_links: bool,
+}
+
+/// `[feed]`: how apps learn about a new episode.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// A WebSub hub: the feed names it (`<atom:link rel="hub">`) and
+    /// `deploy` pings it.
+    #[serde(default)]
+    pub websub_hub: Option<String>,
+    /// `<podcast:podping usesPodping="true"/>`, and `deploy` notifies Podping.
+    #[serde(default)]
+    pub podping: bool,
 }
 
 /// `[[funding]]`: a way to support the show.
@@ -274,6 +293,18 @@ impl Config {
                     "use an https:// or mailto: address",
                 ));
             }
+        }
+        if let Some(hub) = &self.feed.websub_hub {
+            if !(hub.starts_with("https://") || hub.starts_with("http://")) {
+                problems.push(err(
+                    &["feed", "websub_hub"],
+                    format!("`[feed] websub_hub` = {hub:?} is not an http(s) address"),
+                    "write the hub's address, e.g. \"https://pubsubhubbub.appspot.com/\"",
+                ));
+            }
+        }
+        for (keys, problem) in self.deploy.problems() {
+            problems.push(err(&keys, problem.0, &problem.1));
         }
         if problems.is_empty() {
             Ok(())

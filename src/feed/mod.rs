@@ -341,6 +341,12 @@ fn channel(site: &Site) -> Result<Channel> {
     for person in channel_persons(site) {
         push(&mut podcast, person);
     }
+    if config.feed.podping {
+        push(
+            &mut podcast,
+            ext("podping", "", &[("usesPodping", Some("true"))]),
+        );
+    }
 
     let mut namespaces = BTreeMap::new();
     for (prefix, uri) in [
@@ -366,12 +372,19 @@ fn channel(site: &Site) -> Result<Channel> {
         .pub_date(newest.clone())
         .last_build_date(newest)
         .atom_ext(Some(AtomExtension {
-            links: vec![Link {
+            links: std::iter::once(Link {
                 href: config.feed_url(),
                 rel: "self".into(),
                 mime_type: Some("application/rss+xml".into()),
                 ..Link::default()
-            }],
+            })
+            // WebSub: where apps subscribe for pushes (`deploy` pings it).
+            .chain(config.feed.websub_hub.iter().map(|hub| Link {
+                href: hub.clone(),
+                rel: "hub".into(),
+                ..Link::default()
+            }))
+            .collect(),
         }))
         .itunes_ext(Some(itunes.build()))
         .extensions(extensions);
