@@ -7,6 +7,10 @@
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
+#   - openssh-server and rsync, for the deploy-over-ssh test (the test starts
+#     its own sshd on a free port; the system's sshd is not enabled here)
+#   - s3s-fs (cargo install, a pinned version), an S3-compatible server the
+#     S3 deploy test starts on 127.0.0.1
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
 set -euo pipefail
@@ -54,6 +58,24 @@ if command -v faketime >/dev/null 2>&1; then
     log "faketime already present"
 else
     apt_install faketime
+fi
+
+# --- openssh-server and rsync for the deploy-over-ssh test ---------------------
+if [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; then
+    log "sshd and rsync already present"
+else
+    apt_install openssh-server rsync
+fi
+
+# --- s3s-fs: an S3-compatible server for the S3 deploy test (0.14.1: the
+# newest release that builds with Rust 1.92-1.95) ------------------------------
+s3s_version=0.14.1
+if command -v s3s-fs >/dev/null 2>&1 && s3s-fs --version 2>/dev/null | grep -q "$s3s_version"; then
+    log "s3s-fs $s3s_version already present"
+else
+    log "cargo install s3s-fs $s3s_version"
+    cargo install --locked --version "$s3s_version" --features binary s3s-fs
+    installed+=("cargo: s3s-fs $s3s_version")
 fi
 
 # --- Python venv ----------------------------------------------------------------
@@ -137,6 +159,9 @@ check_tool() {
 check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
+check_tool sshd sh -c '/usr/sbin/sshd -V 2>&1 || true'
+check_tool rsync rsync --version
+check_tool s3s-fs s3s-fs --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then

@@ -207,7 +207,21 @@ impl Target for SshTarget {
                 .iter()
                 .map(|rel| shell_quote(&format!("{}{rel}", self.path)))
                 .collect();
-            let command = format!("rm -f -- {}", paths.join(" "));
+            // Folders left empty go too (up to the site's folder, which
+            // keeps the manifest).
+            let dirs: std::collections::BTreeSet<String> = chunk
+                .iter()
+                .filter_map(|rel| rel.rsplit_once('/').map(|(dir, _)| dir))
+                .map(|dir| shell_quote(&format!("{}{dir}", self.path)))
+                .collect();
+            let mut command = format!("rm -f -- {}", paths.join(" "));
+            if !dirs.is_empty() {
+                let dirs: Vec<String> = dirs.into_iter().collect();
+                command.push_str(&format!(
+                    " && {{ rmdir -p --ignore-fail-on-non-empty -- {} 2>/dev/null || true; }}",
+                    dirs.join(" ")
+                ));
+            }
             let out = self.remote(&command, None).map_err(|e| {
                 tool_error("ssh", &self.describe(), "reach the server", &e.to_string())
             })?;
