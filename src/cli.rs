@@ -530,8 +530,15 @@ impl EjectArgs {
 /// `podsmith init DIR`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Folder of the new site (created; must be empty if it exists).
-    pub dir: PathBuf,
+    /// Folder of the new site (created; must be empty if it exists). With
+    /// --ci, an existing site's folder (default: the current one) gets
+    /// only the workflow.
+    pub dir: Option<PathBuf>,
+    /// Also write a CI workflow that builds, checks and deploys on every
+    /// push and every hour: github (.github/workflows/) or forgejo
+    /// (.forgejo/workflows/, Codeberg).
+    #[arg(long, value_enum, value_name = "FORGE")]
+    pub ci: Option<crate::ci::Forge>,
 }
 
 /// The files of a new site, from the built-in starter.
@@ -552,7 +559,21 @@ const STARTER_FILES: &[(&str, &[u8])] = &[
 
 impl InitArgs {
     pub fn run(&self) -> Result<()> {
-        let dir = &self.dir;
+        let dir = match (&self.dir, self.ci) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(_)) => PathBuf::from("."),
+            (None, None) => {
+                return Err(Diagnostic::error(None, "name the new site's folder")
+                    .help("e.g. podsmith init my-show")
+                    .into())
+            }
+        };
+        let dir = &dir;
+        if let Some(forge) = self.ci {
+            if dir.join(crate::config::CONFIG_FILE).is_file() {
+                return write_workflow(dir, forge);
+            }
+        }
         if dir.exists() {
             let mut entries =
                 std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read the folder", e))?;
@@ -577,11 +598,33 @@ impl InitArgs {
             };
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))?;
         }
+        if let Some(forge) = self.ci {
+            write_workflow(dir, forge)?;
+        }
         let shown = display_path(dir);
         println!("Created a new show in {shown}.");
         println!("Next: edit {shown}/podcast.toml, then `cd {shown} && podsmith new \"My first episode\"` and `podsmith build`.");
         Ok(())
     }
+}
+
+/// Writes the CI workflow for `forge` into the site `dir` (never over a file).
+fn write_workflow(dir: &Path, forge: crate::ci::Forge) -> Result<()> {
+    let path = dir.join(forge.path());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
+    }
+    if path.exists() || path.is_symlink() {
+        return Err(Diagnostic::error(path, "a workflow is already there")
+            .help("init never overwrites files; move it away to write podsmith's")
+            .into());
+    }
+    write_new(&path, &forge.workflow())?;
+    println!(
+        "Wrote {}: it builds, checks and deploys on every push and every hour; add your [deploy] target's secrets in the forge's settings.",
+        display_path(&path)
+    );
+    Ok(())
 }
 
 /// `podsmith new "TITLE"`.

@@ -7,6 +7,7 @@
 //! [`output`] (staging folder, swapped in on success). [`cli`] drives it.
 
 pub mod audio;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod content;
