@@ -180,7 +180,9 @@ impl DeployArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
         let config = crate::config::Config::load(root)?;
-        let url = crate::deploy::target_url(&config, &root.join(crate::config::CONFIG_FILE))?;
+        let settings = root.join(crate::config::CONFIG_FILE);
+        let url = crate::deploy::target_url(&config, &settings)?;
+        crate::deploy::check_target_place(&url, root, &settings)?;
         // A failed build deploys nothing.
         let out = BuildArgs {
             root: self.root.clone(),

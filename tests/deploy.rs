@@ -204,6 +204,20 @@ fn deploy_without_a_target_says_how_to_name_one() {
         text.contains("podcast.toml") && text.contains("ftp:"),
         "{text}"
     );
+    // A folder inside the site (its output folder too) is refused.
+    for inside in ["public", "deployed"] {
+        site.write(
+            "podcast.toml",
+            &format!(
+                "{BASIC_CONFIG}\n[deploy]\ntarget = \"file://{}/\"\n",
+                site.path(inside).display()
+            ),
+        );
+        let (ok, text) = deploy(&site, &[], &[]);
+        assert!(!ok, "{text}");
+        assert!(text.contains("inside the site's folder"), "{text}");
+        assert!(!site.path(inside).join(".podsmith-deploy.json").exists());
+    }
 }
 
 #[test]

@@ -115,6 +115,49 @@ pub fn target_url(config: &crate::config::Config, settings: &Path) -> Result<Tar
     TargetUrl::parse(text).map_err(|why| Diagnostic::error(settings.to_path_buf(), why).into())
 }
 
+/// Refuses a `file://` target inside the site's folder (its output
+/// folder included) or one that holds the site: a deploy there would write
+/// among the sources, or delete them.
+pub fn check_target_place(url: &TargetUrl, site_root: &Path, settings: &Path) -> Result<()> {
+    let TargetUrl::File(target) = url else {
+        return Ok(());
+    };
+    // The target may not exist yet: resolve its nearest existing folder.
+    let resolve = |path: &Path| -> std::path::PathBuf {
+        let mut existing = path.to_path_buf();
+        let mut rest = Vec::new();
+        while !existing.exists() {
+            match (
+                existing.file_name().map(|n| n.to_owned()),
+                existing.parent(),
+            ) {
+                (Some(name), Some(parent)) => {
+                    rest.push(name);
+                    existing = parent.to_path_buf();
+                }
+                _ => break,
+            }
+        }
+        let mut real = existing.canonicalize().unwrap_or(existing);
+        real.extend(rest.iter().rev());
+        real
+    };
+    let (target, site) = (resolve(target), resolve(site_root));
+    if target.starts_with(&site) || site.starts_with(&target) {
+        return Err(Diagnostic::error(
+            settings.to_path_buf(),
+            format!(
+                "`[deploy] target` {} is {} the site's folder",
+                target.display(),
+                if target.starts_with(&site) { "inside" } else { "a folder holding" }
+            ),
+        )
+        .help("deploy to a folder outside the site, e.g. the web server's document root (file:///srv/www/show/)")
+        .into());
+    }
+    Ok(())
+}
+
 /// Prints the plan (`--dry-run`).
 fn print_plan(plan: &Plan, target: &str) {
     println!("Plan for {target}:");
