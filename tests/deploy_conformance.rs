@@ -95,7 +95,7 @@ fn built(site: &FixtureSite) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
-/// What the bucket holds under `prefix`: key → (ETag, type, caching).
+/// What the bucket holds under `prefix`: key → (time and ETag, type, caching).
 fn listing(
     rt: &tokio::runtime::Runtime,
     store: &AmazonS3,
@@ -119,7 +119,13 @@ fn listing(
             let kind = attr(&Attribute::ContentType);
             let cache = attr(&Attribute::CacheControl);
             let rel = meta.location.as_ref()[prefix.len() + 1..].to_string();
-            objects.insert(rel, (meta.e_tag.unwrap_or_default(), kind, cache));
+            // When and what was stored: a new upload changes the time.
+            let stored = format!(
+                "{} {}",
+                got.meta.last_modified.to_rfc3339(),
+                got.meta.e_tag.clone().unwrap_or_default()
+            );
+            objects.insert(rel, (stored, kind, cache));
         }
         objects
     })
@@ -216,7 +222,9 @@ fn deploys_to_an_s3_compatible_bucket() {
     assert!(text.contains("Nothing to upload"), "{text}");
     assert_eq!(listing(&rt, &store, "show"), objects);
 
-    // One episode edited: exactly the files whose bytes changed are new.
+    // One episode edited: exactly the files whose bytes changed are new
+    // (a second later, so that a new upload has a new time).
+    std::thread::sleep(Duration::from_millis(1100));
     site.write(
         "content/episodes/002-two.md",
         &episode("Two", 2, "two.mp3").replace("Notes for Two.", "Edited."),
