@@ -222,14 +222,20 @@ fn deploy_without_a_target_says_how_to_name_one() {
 
 #[test]
 fn pings_websub_and_podping_after_the_feed_changed() {
-    let server = TestServer::start(|r| {
+    let target = tempfile::tempdir().unwrap();
+    // Each ping must come once the new feed is up at the target.
+    let live_feed = target.path().join("www/feed.xml");
+    let server = TestServer::start(move |r| {
+        let feed = std::fs::read_to_string(&live_feed).unwrap_or_default();
+        if !feed.contains("one.mp3") {
+            return Response::new(500, "pinged before the feed was up");
+        }
         if r.path.starts_with("/hub") {
             Response::new(204, "")
         } else {
             Response::new(200, "Success!")
         }
     });
-    let target = tempfile::tempdir().unwrap();
     let hub = format!("http://127.0.0.1:{}/hub", server.port);
     let extra = format!("\n[feed]\nwebsub_hub = \"{hub}\"\npodping = true\n");
     let site = site_to(&target.path().join("www"), &extra);
