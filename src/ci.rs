@@ -3,6 +3,10 @@
 //! goes out soon after it is due), with the released podsmith from
 //! crates.io. Credentials come from the forge's secrets.
 
+use crate::error::{display_path, Diagnostic, Error, Result};
+use crate::site::Site;
+use std::path::Path;
+
 /// The forges podsmith writes a workflow for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Forge {
@@ -78,4 +82,47 @@ jobs:
 "#
         )
     }
+}
+
+/// Writes the CI workflow for `forge` into the site `dir` (never over a file).
+pub fn write_workflow(dir: &Path, forge: Forge) -> Result<()> {
+    let path = dir.join(forge.path());
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
+    }
+    if path.exists() || path.is_symlink() {
+        return Err(Diagnostic::error(path, "a workflow is already there")
+            .help("init never overwrites files; move it away to write podsmith's")
+            .into());
+    }
+    std::fs::write(&path, forge.workflow()).map_err(|e| Error::io(&path, "write", e))?;
+    println!(
+        "Wrote {}: it builds, checks and deploys on every push and every hour; add your [deploy] target's secrets in the forge's settings.",
+        display_path(&path)
+    );
+    Ok(())
+}
+
+/// When the next scheduled (future-dated, not draft) episode becomes due,
+/// as a line for `build`'s output: a timer can build again then.
+pub fn next_scheduled(site: &Site, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    let next = site
+        .held_back
+        .iter()
+        .filter(|h| !h.draft && h.date > now)
+        .min_by_key(|h| h.date)?;
+    let wait = next.date.with_timezone(&chrono::Utc) - now;
+    let (hours, minutes) = (wait.num_hours(), wait.num_minutes() % 60);
+    let wait = match hours {
+        0 => format!("{minutes} min"),
+        h if h < 48 => format!("{h} h {minutes} min"),
+        h => format!("{} days", h / 24),
+    };
+    Some(format!(
+        "Next scheduled episode: {:?} is due at {} (in {wait}); build again then to publish it.",
+        next.title,
+        next.date
+            .with_timezone(&chrono::Utc)
+            .format("%Y-%m-%dT%H:%M:%SZ")
+    ))
 }

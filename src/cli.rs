@@ -128,38 +128,11 @@ impl BuildArgs {
             display_path(&options.out),
             started.elapsed().as_millis()
         );
-        if let Some(next) = next_scheduled(site, chrono::Utc::now()) {
+        if let Some(next) = crate::ci::next_scheduled(site, chrono::Utc::now()) {
             println!("{next}");
         }
         Ok(options.out)
     }
-}
-
-/// When the next scheduled (future-dated, not draft) episode becomes due,
-/// as a line for `build`'s output: a timer can build again then.
-pub fn next_scheduled(
-    site: &crate::site::Site,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Option<String> {
-    let next = site
-        .held_back
-        .iter()
-        .filter(|h| !h.draft && h.date > now)
-        .min_by_key(|h| h.date)?;
-    let wait = next.date.with_timezone(&chrono::Utc) - now;
-    let (hours, minutes) = (wait.num_hours(), wait.num_minutes() % 60);
-    let wait = match hours {
-        0 => format!("{minutes} min"),
-        h if h < 48 => format!("{h} h {minutes} min"),
-        h => format!("{} days", h / 24),
-    };
-    Some(format!(
-        "Next scheduled episode: {:?} is due at {} (in {wait}); build again then to publish it.",
-        next.title,
-        next.date
-            .with_timezone(&chrono::Utc)
-            .format("%Y-%m-%dT%H:%M:%SZ")
-    ))
 }
 
 /// `podsmith deploy`.
@@ -179,28 +152,16 @@ pub struct DeployArgs {
 impl DeployArgs {
     pub fn run(&self) -> Result<()> {
         let root = &self.root.root;
-        let config = crate::config::Config::load(root)?;
-        let settings = root.join(crate::config::CONFIG_FILE);
-        let url = crate::deploy::target_url(&config, &settings)?;
-        crate::deploy::check_target_place(&url, root, &settings)?;
-        // A failed build deploys nothing.
-        let out = BuildArgs {
-            root: self.root.clone(),
-            out: None,
-            drafts: false,
-            accept_feed_changes: self.accept_feed_changes,
-        }
-        .build_and_report()?;
-        let report = crate::deploy::run(&config, &url, &out, self.dry_run)?;
-        if report.feed_changed {
-            for outcome in crate::deploy::notify::after_deploy(&config) {
-                match outcome.result {
-                    Ok(_) => println!("{outcome}"),
-                    Err(_) => eprintln!("{outcome}"),
-                }
+        crate::deploy::command(root, self.dry_run, || {
+            // A failed build deploys nothing.
+            BuildArgs {
+                root: self.root.clone(),
+                out: None,
+                drafts: false,
+                accept_feed_changes: self.accept_feed_changes,
             }
-        }
-        Ok(())
+            .build_and_report()
+        })
     }
 }
 
@@ -316,7 +277,7 @@ pub struct CheckArgs {
 impl CheckArgs {
     pub fn run(&self) -> Result<()> {
         if let Some(url) = &self.remote {
-            return check_remote(url, self.sample, self.timeout);
+            return crate::remote_check::command(url, self.sample, self.timeout);
         }
         let root = &self.root.root;
         // A missing cover, which stops a build, is one problem among the
@@ -377,28 +338,6 @@ impl CheckArgs {
         }
         Ok(())
     }
-}
-
-/// `check --remote`: prints the table; fails when a row failed.
-fn check_remote(url: &str, sample: Option<usize>, timeout: u64) -> Result<()> {
-    let rows = crate::remote_check::run(&crate::remote_check::RemoteOptions {
-        feed_url: url.to_string(),
-        sample,
-        timeout: std::time::Duration::from_secs(timeout.max(1)),
-        parallel: 8,
-    })?;
-    print!("{}", crate::remote_check::table(&rows));
-    let failed = rows.iter().filter(|r| r.failed()).count();
-    let warned = rows.iter().filter(|r| !r.warnings.is_empty()).count();
-    println!(
-        "Checked {} address{}: {failed} failed, {warned} with warnings",
-        rows.len(),
-        if rows.len() == 1 { "" } else { "es" }
-    );
-    if failed > 0 {
-        return Err(Error::reported());
-    }
-    Ok(())
 }
 
 /// `podsmith theme ...`.
@@ -573,7 +512,7 @@ impl InitArgs {
         let dir = &dir;
         if let Some(forge) = self.ci {
             if dir.join(crate::config::CONFIG_FILE).is_file() {
-                return write_workflow(dir, forge);
+                return crate::ci::write_workflow(dir, forge);
             }
         }
         if dir.exists() {
@@ -601,32 +540,13 @@ impl InitArgs {
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))?;
         }
         if let Some(forge) = self.ci {
-            write_workflow(dir, forge)?;
+            crate::ci::write_workflow(dir, forge)?;
         }
         let shown = display_path(dir);
         println!("Created a new show in {shown}.");
         println!("Next: edit {shown}/podcast.toml, then `cd {shown} && podsmith new \"My first episode\"` and `podsmith build`.");
         Ok(())
     }
-}
-
-/// Writes the CI workflow for `forge` into the site `dir` (never over a file).
-fn write_workflow(dir: &Path, forge: crate::ci::Forge) -> Result<()> {
-    let path = dir.join(forge.path());
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create the folder", e))?;
-    }
-    if path.exists() || path.is_symlink() {
-        return Err(Diagnostic::error(path, "a workflow is already there")
-            .help("init never overwrites files; move it away to write podsmith's")
-            .into());
-    }
-    write_new(&path, &forge.workflow())?;
-    println!(
-        "Wrote {}: it builds, checks and deploys on every push and every hour; add your [deploy] target's secrets in the forge's settings.",
-        display_path(&path)
-    );
-    Ok(())
 }
 
 /// `podsmith new "TITLE"`.

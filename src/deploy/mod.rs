@@ -115,6 +115,31 @@ pub fn target_url(config: &crate::config::Config, settings: &Path) -> Result<Tar
     TargetUrl::parse(text).map_err(|why| Diagnostic::error(settings.to_path_buf(), why).into())
 }
 
+/// `podsmith deploy`: checks the target, builds with `build` (which
+/// prints what it did and returns the output folder), deploys, and tells
+/// the apps when the feed changed.
+pub fn command(
+    root: &Path,
+    dry_run: bool,
+    build: impl FnOnce() -> Result<std::path::PathBuf>,
+) -> Result<()> {
+    let config = crate::config::Config::load(root)?;
+    let settings = root.join(crate::config::CONFIG_FILE);
+    let url = target_url(&config, &settings)?;
+    check_target_place(&url, root, &settings)?;
+    let out = build()?;
+    let report = run(&config, &url, &out, dry_run)?;
+    if report.feed_changed {
+        for outcome in notify::after_deploy(&config) {
+            match outcome.result {
+                Ok(_) => println!("{outcome}"),
+                Err(_) => eprintln!("{outcome}"),
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Refuses a `file://` target inside the site's folder (its output
 /// folder included) or one that holds the site: a deploy there would write
 /// among the sources, or delete them.

@@ -349,6 +349,28 @@ pub fn table(rows: &[Row]) -> String {
     out
 }
 
+/// `podsmith check --remote`: prints the table; fails when a row failed.
+pub fn command(url: &str, sample: Option<usize>, timeout: u64) -> crate::error::Result<()> {
+    let rows = run(&RemoteOptions {
+        feed_url: url.to_string(),
+        sample,
+        timeout: std::time::Duration::from_secs(timeout.max(1)),
+        parallel: 8,
+    })?;
+    print!("{}", table(&rows));
+    let failed = rows.iter().filter(|r| r.failed()).count();
+    let warned = rows.iter().filter(|r| !r.warnings.is_empty()).count();
+    println!(
+        "Checked {} address{}: {failed} failed, {warned} with warnings",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "es" }
+    );
+    if failed > 0 {
+        return Err(crate::error::Error::reported());
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::same_type;
