@@ -319,3 +319,26 @@ fn a_failed_ping_is_a_warning_never_a_failed_deploy() {
     );
     assert!(target.path().join("www/feed.xml").exists());
 }
+
+#[test]
+fn a_tampered_manifest_cannot_delete_outside_the_target() {
+    let target = tempfile::tempdir().unwrap();
+    let dest = target.path().join("www");
+    let victim = target.path().join("victim.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let site = site_to(&dest, "");
+    deploy_ok(&site);
+    let manifest = dest.join(".podsmith-deploy.json");
+    let text = read(&manifest).replacen(
+        "\"files\": {",
+        "\"files\": {\n    \"../victim.txt\": {\"hash\": \"x\", \"size\": 7},",
+        1,
+    );
+    std::fs::write(&manifest, text).unwrap();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode("One", 1, "one.mp3").replace("Notes for One.", "Changed."),
+    );
+    deploy_ok(&site);
+    assert_eq!(read(&victim), "keep me");
+}

@@ -28,9 +28,18 @@ pub struct Manifest {
 
 impl Manifest {
     /// Reads a manifest; an unreadable one counts as empty (everything is
-    /// uploaded again, nothing deleted that it would have named).
+    /// uploaded again, nothing deleted that it would have named). Paths
+    /// that could lead out of the target (`..`, absolute, backslashes) are
+    /// dropped: the manifest lives at the target, where others may edit
+    /// it, and a deploy deletes what it names.
     pub fn parse(bytes: &[u8]) -> Option<Manifest> {
-        serde_json::from_slice(bytes).ok()
+        let mut manifest: Manifest = serde_json::from_slice(bytes).ok()?;
+        manifest.files.retain(|rel, _| {
+            crate::config::safe_relative_path(rel).is_ok()
+                && rel.split('/').all(|seg| !seg.is_empty() && seg != ".")
+                && rel != MANIFEST_FILE
+        });
+        Some(manifest)
     }
 
     /// The bytes written to the target (sorted keys: the same state gives
@@ -316,6 +325,22 @@ mod tests {
         assert_eq!(order, ["media/two.mp3", "index.html", "feed.xml"]);
         assert_eq!(plan.keep, [file("media/one.mp3", "a1")]);
         assert_eq!(plan.delete, [("old/index.html".to_string(), 3)]);
+    }
+
+    #[test]
+    fn manifest_paths_stay_inside_the_target() {
+        let text = br#"{"files": {
+            "../outside": {"hash": "a", "size": 1},
+            "/etc/passwd": {"hash": "a", "size": 1},
+            "a//b": {"hash": "a", "size": 1},
+            "a\\b": {"hash": "a", "size": 1},
+            ".podsmith-deploy.json": {"hash": "a", "size": 1},
+            "media/ok.mp3": {"hash": null, "size": 1}
+        }}"#;
+        let manifest = Manifest::parse(text).unwrap();
+        let kept: Vec<&String> = manifest.files.keys().collect();
+        assert_eq!(kept, ["media/ok.mp3"]);
+        assert!(Manifest::parse(b"not json").is_none());
     }
 
     #[test]
