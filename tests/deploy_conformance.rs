@@ -249,6 +249,40 @@ fn deploys_to_an_s3_compatible_bucket() {
         .any(|k| k.as_str() == "episodes/002-two/index.html"));
     assert!(!expected.iter().any(|k| k.ends_with(".mp3")));
     assert_eq!(changed, expected);
+
+    // A deploy stopped before the feed: the new audio and pages are up, the
+    // bucket still serves the old feed; the next deploy finishes.
+    let get = |key: &str| {
+        rt.block_on(async {
+            match store.get(&ObjectPath::from(key)).await {
+                Ok(got) => Some(got.bytes().await.unwrap().to_vec()),
+                Err(object_store::Error::NotFound { .. }) => None,
+                Err(e) => panic!("{key}: {e}"),
+            }
+        })
+    };
+    site.write_bytes("static/media/three.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/003-three.md",
+        &episode("Three", 3, "three.mp3"),
+    );
+    let out = Command::new(common::bin())
+        .arg("deploy")
+        .envs(env)
+        .env("PODSMITH_FAILPOINT", "deploy-after-pages")
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the failpoint did not stop the deploy"
+    );
+    assert!(get("show/media/three.mp3").is_some());
+    assert!(get("show/episodes/003-three/index.html").is_some());
+    assert_eq!(get("show/feed.xml").unwrap(), second["feed.xml"]);
+    let text = deploy(&site, &env);
+    assert!(text.contains("uploaded 1 file "), "{text}");
+    assert_eq!(get("show/feed.xml").unwrap(), built(&site)["feed.xml"]);
 }
 
 /// `ssh-keygen` into `dir`; returns the private key's path.
