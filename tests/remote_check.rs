@@ -92,6 +92,8 @@ enum Fault {
     NoRanges,
     /// The audio is served 10 bytes short of what the feed says.
     WrongLength,
+    /// The feed is served as HTML.
+    FeedAsHtml,
 }
 
 /// A static server for `public/`, with `fault` for the audio.
@@ -112,6 +114,7 @@ fn bad_server(listener: std::net::TcpListener, public: PathBuf, fault: Fault) ->
             return Response::new(404, "not found");
         };
         let kind = match Path::new(&rel).extension().and_then(|e| e.to_str()) {
+            Some("xml") if matches!(fault, Fault::FeedAsHtml) => "text/html",
             Some("xml") => "application/rss+xml",
             Some("mp3") => "audio/mpeg",
             Some("png") => "image/png",
@@ -197,4 +200,15 @@ fn too_many_redirects_and_a_missing_feed_fail() {
     let (ok, text) = check_remote(&format!("http://127.0.0.1:{}/feed.xml", server.port));
     assert!(!ok);
     assert!(text.contains("answered HTTP 404"), "{text}");
+}
+
+#[test]
+fn a_feed_served_as_html_fails() {
+    let (ok, text, _) = check_against(Fault::FeedAsHtml);
+    assert!(!ok, "passed:\n{text}");
+    assert!(
+        text.lines().next().unwrap().starts_with("FAIL  feed"),
+        "{text}"
+    );
+    assert!(text.contains("Content-Type is \"text/html\""), "{text}");
 }
