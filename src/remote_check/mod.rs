@@ -308,14 +308,22 @@ pub fn run(options: &RemoteOptions) -> crate::error::Result<Vec<Row>> {
     Ok(runtime.block_on(async {
         let (feed, linked) = check_feed(&fetcher, &options.feed_url, options.sample).await;
         let mut rows = vec![feed];
+        // Shown on a terminal only; cleared before the table.
+        let progress = indicatif::ProgressBar::new(linked.len() as u64);
+        progress.set_style(
+            indicatif::ProgressStyle::with_template("checking [{bar:30}] {pos}/{len} addresses")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
         let checks = linked.iter().enumerate().map(|(i, link)| {
-            let fetcher = &fetcher;
+            let (fetcher, progress) = (&fetcher, &progress);
             async move {
                 let row = if link.what == "enclosure" {
                     check_enclosure(fetcher, link).await
                 } else {
                     check_file(fetcher, link).await
                 };
+                progress.inc(1);
                 (i, row)
             }
         });
@@ -323,6 +331,7 @@ pub fn run(options: &RemoteOptions) -> crate::error::Result<Vec<Row>> {
             .buffer_unordered(options.parallel.max(1))
             .collect()
             .await;
+        progress.finish_and_clear();
         found.sort_by_key(|(i, _)| *i);
         rows.extend(found.into_iter().map(|(_, row)| row));
         rows
