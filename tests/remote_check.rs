@@ -82,7 +82,7 @@ fn a_site_served_by_podsmith_serve_passes() {
             "no passing {what} row:\n{text}"
         );
     }
-    assert!(text.contains("0 failed"), "{text}");
+    assert!(text.contains("0 failed, 0 with warnings"), "{text}");
 }
 
 /// How the test's server misbehaves.
@@ -211,4 +211,8 @@ fn a_feed_served_as_html_fails() {
         "{text}"
     );
     assert!(text.contains("Content-Type is \"text/html\""), "{text}");
+    assert!(
+        text.contains("web players on other sites cannot read the feed"),
+        "{text}"
+    );
 }

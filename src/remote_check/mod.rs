@@ -81,7 +81,14 @@ fn same_type(declared: &str, served: &str) -> bool {
 /// Fetches and parses the feed; the row, and the files it names.
 async fn check_feed(fetcher: &Fetcher, url: &str, sample: Option<usize>) -> (Row, Vec<Linked>) {
     let mut row = Row::new("feed", url);
-    let fetched = match fetcher.fetch(reqwest::Method::GET, url, &[]).await {
+    let fetched = match fetcher
+        .fetch(
+            reqwest::Method::GET,
+            url,
+            &[("origin", "https://player.example")],
+        )
+        .await
+    {
         Ok(f) => f,
         Err(e) => {
             row.errors.push(e);
@@ -93,6 +100,11 @@ async fn check_feed(fetcher: &Fetcher, url: &str, sample: Option<usize>) -> (Row
         row.errors
             .push(format!("answered HTTP {} (apps need 200)", fetched.status));
         return (row, Vec::new());
+    }
+    if fetched.header("access-control-allow-origin").is_none() {
+        row.warnings.push(
+            "no Access-Control-Allow-Origin: web players on other sites cannot read the feed (see `podsmith host-config`)".into(),
+        );
     }
     let kind = fetched.header("content-type").unwrap_or_default();
     if !base_type(&kind).contains("xml") {
