@@ -127,6 +127,10 @@ fn deploys_only_changes_and_deletes_stale_files_last() {
     // An episode removed: its page and audio are deleted (after the upload).
     std::fs::remove_file(site.path("content/episodes/002-two.md")).unwrap();
     std::fs::remove_file(site.path("static/media/two.mp3")).unwrap();
+    let (ok, plan) = deploy(&site, &["--dry-run", "--accept-feed-changes"], &[]);
+    assert!(ok, "{plan}");
+    assert!(plan.contains("delete    25.9 KB  media/two.mp3"), "{plan}");
+    assert!(dest.join("media/two.mp3").exists(), "--dry-run deleted");
     let text = deploy(&site, &["--accept-feed-changes"], &[]);
     assert!(text.0, "{}", text.1);
     assert!(text.1.contains("deleted"), "{}", text.1);
