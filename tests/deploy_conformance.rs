@@ -371,6 +371,54 @@ fn deploys_over_ssh_with_rsync() {
     let text = deploy(&site, &env);
     assert!(text.contains("Nothing to upload"), "{text}");
 
+    // Stopped before the feed (the process aborts, as if killed): the old
+    // feed stays, and no ssh connection of its outlives it.
+    let old_feed = std::fs::read(www.join("feed.xml")).unwrap();
+    site.write(
+        "content/episodes/001-one.md",
+        &episode("One", 1, "one.mp3").replace("Notes for One.", "Edited."),
+    );
+    let out = Command::new(common::bin())
+        .arg("deploy")
+        .envs(env)
+        .env("PODSMITH_FAILPOINT", "deploy-after-pages")
+        .current_dir(site.root())
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "the failpoint did not stop the deploy"
+    );
+    assert!(
+        std::fs::read_to_string(www.join("episodes/001-one/index.html"))
+            .unwrap()
+            .contains("Edited.")
+    );
+    assert_eq!(std::fs::read(www.join("feed.xml")).unwrap(), old_feed);
+    let ours = || {
+        let ps = Command::new("ps")
+            .args(["-eo", "pid,args"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&ps.stdout)
+            .lines()
+            .filter(|l| l.contains(&*known.to_string_lossy()))
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !ours().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        ours(),
+        Vec::<String>::new(),
+        "ssh outlived the stopped deploy"
+    );
+    let text = deploy(&site, &env);
+    assert!(text.contains("uploaded 1 file "), "{text}");
+    assert_eq!(deployed(&www), built(&site));
+
     std::fs::remove_file(site.path("content/episodes/002-two.md")).unwrap();
     let out = Command::new(common::bin())
         .args(["deploy", "--accept-feed-changes"])

@@ -20,6 +20,31 @@ pub struct SshTarget {
     port: Option<u16>,
     /// Absolute, ends with `/`.
     path: String,
+    /// One ssh connection the deploy's commands share (`None` until the
+    /// first command, or when it could not be made: then each command
+    /// connects on its own).
+    master: Option<Master>,
+    tried_master: bool,
+}
+
+/// An ssh connection in master mode (`ssh -M`), started by the deploy and
+/// stopped when it ends, so that its many short commands share one login
+/// instead of each making its own. Its remote command reads our end of a
+/// pipe, so however podsmith ends (even killed), the pipe closes and the
+/// connection ends with it.
+struct Master {
+    child: std::process::Child,
+    stdin: Option<std::process::ChildStdin>,
+    socket: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Master {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// `text` quoted for a POSIX shell (the remote side of ssh runs one).
@@ -44,7 +69,57 @@ impl SshTarget {
             host,
             port,
             path,
+            master: None,
+            tried_master: false,
         }
+    }
+
+    /// Starts the shared connection, once; without it, commands connect
+    /// on their own.
+    fn start_master(&mut self) {
+        if self.tried_master {
+            return;
+        }
+        self.tried_master = true;
+        let Ok(dir) = tempfile::Builder::new().prefix("podsmith-ssh-").tempdir() else {
+            return;
+        };
+        let socket = dir.path().join("c");
+        // Unix sockets' paths are short (about 100 bytes).
+        if socket.as_os_str().len() > 90 {
+            return;
+        }
+        let words = self.ssh_words();
+        let child = Command::new(&words[0])
+            .args(&words[1..])
+            .args(["-M", "-o", "ControlPersist=no", "-S"])
+            .arg(&socket)
+            .arg("--")
+            .arg(self.login())
+            .arg("cat >/dev/null")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(mut child) = child else {
+            return;
+        };
+        let stdin = child.stdin.take();
+        let mut master = Master {
+            child,
+            stdin,
+            socket,
+            _dir: dir,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        while !master.socket.exists() {
+            let exited = matches!(master.child.try_wait(), Ok(Some(_)) | Err(_));
+            if exited || std::time::Instant::now() > deadline {
+                return; // dropped: stopped, and commands connect on their own
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        self.master = Some(master);
     }
 
     /// `user@host` or `host`.
@@ -65,6 +140,10 @@ impl SshTarget {
         words.extend(["-o".into(), "BatchMode=yes".into()]);
         if let Some(port) = self.port {
             words.extend(["-p".into(), port.to_string()]);
+        }
+        if let Some(master) = &self.master {
+            words.extend(["-o".into(), "ControlMaster=no".into(), "-S".into()]);
+            words.push(master.socket.to_string_lossy().into_owned());
         }
         words
     }
@@ -110,6 +189,7 @@ impl Target for SshTarget {
     }
 
     fn read_manifest(&mut self) -> Result<Option<Vec<u8>>> {
+        self.start_master();
         let file = shell_quote(&format!("{}{MANIFEST_FILE}", self.path));
         let out = self
             .remote(&format!("if [ -f {file} ]; then cat {file}; fi"), None)
