@@ -346,14 +346,14 @@ pub enum ThemeCommand {
     /// Copy the built-in theme, or one file of it, into the site to edit.
     ///
     /// Templates go to the site's templates/ folder, the stylesheet, script
-    /// and icon to static/. A copied file replaces the built-in one from
+    /// and icon to static/, the label tables (English, German) to i18n/. A copied file replaces the built-in one from
     /// the next build on, so a site with the whole theme copied builds the
     /// same pages. Existing files are never overwritten: if one is in the
     /// way, nothing is written.
     ///
     /// Examples: `podsmith theme eject` (everything),
     /// `podsmith theme eject components/player.html` (one component),
-    /// `podsmith theme eject style.css`.
+    /// `podsmith theme eject style.css`, `podsmith theme eject i18n/de.toml`.
     Eject(EjectArgs),
 }
 
@@ -361,8 +361,9 @@ pub enum ThemeCommand {
 #[derive(Debug, Args)]
 pub struct EjectArgs {
     /// The file to copy: a template (`episode.html`,
-    /// `components/player.html`) or asset (`style.css`, `podsmith.js`,
-    /// `favicon.svg`); default: every file of the theme.
+    /// `components/player.html`), asset (`style.css`, `podsmith.js`,
+    /// `favicon.svg`) or label table (`i18n/en.toml`, `i18n/de.toml`);
+    /// default: every file of the theme.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
     #[command(flatten)]
@@ -378,7 +379,8 @@ struct ThemeFile {
     bytes: &'static [u8],
 }
 
-/// Every file of the built-in theme, templates first.
+/// Every file of the built-in theme: templates, assets, then the label
+/// tables (`i18n/LANG.toml`).
 fn theme_files() -> Vec<ThemeFile> {
     let templates = render::BUILTIN_TEMPLATES
         .iter()
@@ -392,7 +394,15 @@ fn theme_files() -> Vec<ThemeFile> {
         rel: format!("static/{rel}"),
         bytes,
     });
-    templates.chain(assets).collect()
+    let strings = render::BUILTIN_STRINGS.iter().map(|(lang, text)| {
+        let rel = format!("{}/{lang}.toml", render::STRINGS_DIR);
+        ThemeFile {
+            name: rel.clone(),
+            rel,
+            bytes: text.as_bytes(),
+        }
+    });
+    templates.chain(assets).chain(strings).collect()
 }
 
 impl EjectArgs {

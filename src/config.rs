@@ -39,9 +39,6 @@ pub struct Config {
     pub media: MediaConfig,
     #[serde(default)]
     pub output: OutputConfig,
-    /// `[feed]`: telling apps about new episodes (WebSub, Podping).
-    #[serde(default)]
-    pub feed: FeedConfig,
     /// `[deploy]`: where `podsmith deploy` uploads the site.
     #[serde(default)]
     pub deploy: crate::deploy::DeployConfig,
@@ -71,10 +68,28 @@ pub struct Config {
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: value-for-value payments (`podcast:value`); see
+    /// [`crate::value`].
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
+    /// `[feed]`: the feed's further Podcasting 2.0 and Apple tags; see
+    /// [`crate::feed_settings`].
+    #[serde(default)]
+    pub feed: crate::feed_settings::FeedSettings,
+    /// `[[podroll]]`: shows this one recommends (`podcast:podroll`).
+    #[serde(default)]
+    pub podroll: Vec<crate::value::RemoteItem>,
+    /// `[[feeds]]`: feeds of the show in other audio formats.
+    #[serde(default)]
+    pub feeds: Vec<crate::feed_settings::FeedVariant>,
     /// Problems found while reading the settings that do not stop a build
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The settings text as read (control characters removed), so later
+    /// checks can point at a setting's line without reading the file again.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
@@ -122,19 +137,6 @@ pub struct OutputConfig {
     pub hard_links: bool,
 }
 
-/// `[feed]`: how apps learn about a new episode.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct FeedConfig {
-    /// A WebSub hub: the feed names it (`<atom:link rel="hub">`) and
-    /// `deploy` pings it.
-    #[serde(default)]
-    pub websub_hub: Option<String>,
-    /// `<podcast:podping usesPodping="true"/>`, and `deploy` notifies Podping.
-    #[serde(default)]
-    pub podping: bool,
-}
-
 /// `[[funding]]`: a way to support the show.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -163,6 +165,19 @@ pub struct Credit {
     pub work: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
+    /// A picture of the person, an http(s) URL (`podcast:person img`).
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// Checks a credit's `image`: an absolute http(s) address.
+pub fn check_image_url(url: &str) -> std::result::Result<(), String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || u.len() < 9 {
+        return Err("must be an absolute http(s) address of a picture".into());
+    }
+    check_link(u)
 }
 
 /// How apps should order the show.
@@ -209,6 +224,7 @@ impl Config {
         config.media.dir_at = locate_media_dir(&text);
         config.validate(path, &text)?;
         config.warnings = control_warnings(path, found);
+        config.text = text.into_owned();
         Ok(config)
     }
 
@@ -291,6 +307,32 @@ impl Config {
                     &[table, &i.to_string(), "url"],
                     format!("`[[{table}]] url` = {url:?}: {why}"),
                     "use an https:// or mailto: address",
+                ));
+            }
+        }
+        for p in crate::feed_settings::show_problems(&self.feed, &self.podroll)
+            .into_iter()
+            .chain(crate::feed_settings::variant_problems(&self.feeds))
+        {
+            let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
+            problems.push(err(&keys, p.message, p.help));
+        }
+        if let Some(value) = &self.value {
+            for p in crate::value::problems(value, None) {
+                let mut keys = vec!["value"];
+                keys.extend(p.keys.iter().map(String::as_str));
+                problems.push(err(&keys, p.message, p.help));
+            }
+        }
+        for (i, credit) in self.credits.iter().enumerate() {
+            if let Some(Err(why)) = credit.image.as_deref().map(check_image_url) {
+                problems.push(err(
+                    &["credits", &i.to_string(), "image"],
+                    format!(
+                        "`[[credits]] image` = {:?} {why}",
+                        credit.image.as_deref().unwrap_or("")
+                    ),
+                    "write e.g. image = \"https://example.org/people/ada.jpg\"",
                 ));
             }
         }

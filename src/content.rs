@@ -84,6 +84,16 @@ impl<F> Source<F> {
             .unwrap_or_default()
     }
 
+    /// An error about the front matter value at `keys` (table names, keys
+    /// and array indexes), pointing at its line when it is found.
+    pub fn error_at_keys(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.path.clone(), message);
+        match crate::config::locate(&self.front_text, keys) {
+            Some((line, column)) => d.at(line + 1, column),
+            None => d,
+        }
+    }
+
     /// An error about the front matter value at `span`.
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.front_text, spanned.span().start);
@@ -143,6 +153,25 @@ pub struct EpisodeFront {
     /// Free-form values for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: replaces the show's `[value]` for this episode.
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
+    /// Other formats of the audio, files in the media folder
+    /// (`podcast:alternateEnclosure`).
+    #[serde(default)]
+    pub alternate_audio: Vec<Spanned<String>>,
+    /// `[[soundbites]]`: highlights (`podcast:soundbite`).
+    #[serde(default)]
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    /// The episode's `podcast:license`.
+    #[serde(default)]
+    pub license: Option<crate::feed_settings::License>,
+    /// What the episode is about, as a place (`podcast:location`).
+    #[serde(default)]
+    pub location: Option<crate::feed_settings::Location>,
+    /// Where listeners comment, e.g. a Mastodon post (`podcast:socialInteract`).
+    #[serde(default)]
+    pub comments_url: Option<String>,
 }
 
 /// `full`, `trailer` or `bonus`.

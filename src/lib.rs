@@ -12,8 +12,10 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod deploy;
+pub mod emit;
 pub mod error;
 pub mod feed;
+pub mod feed_settings;
 pub mod fingerprint;
 pub mod host_config;
 pub mod markdown;
@@ -25,6 +27,8 @@ pub mod site;
 pub mod slug;
 pub mod tag;
 mod text;
+pub mod transcript;
+pub mod value;
 
 use config::Config;
 use error::Result;
@@ -127,7 +131,7 @@ pub fn render_with(
     // Each episode's template value is made once, for its pages and its
     // feed item. Side by side: each part is parallel inside, but has serial
     // stretches.
-    let values = render::EpisodeValues::new(site, out);
+    let values = render::EpisodeValues::new(site, theme, out);
     let staging = out.staging();
     let (pages, (feed, files)) = rayon::join(
         || timed("pages", || theme.render_site(site, out, options, &values)),

@@ -59,7 +59,8 @@ pub enum Phase {
     Assets,
     /// HTML pages and the sitemap.
     Pages,
-    /// The podcast feed.
+    /// The podcast feeds: `feed.xml` last, after its pages (`feed-page-N.xml`),
+    /// the archive (`feed-all.xml`) and the other formats' feeds.
     Feed,
 }
 
@@ -67,7 +68,9 @@ impl Phase {
     /// The phase of the output file `rel`.
     pub fn of(rel: &str) -> Phase {
         let lower = rel.to_ascii_lowercase();
-        if lower == crate::feed::FEED_FILE {
+        if lower == crate::feed::FEED_FILE
+            || (lower.starts_with("feed-") && lower.ends_with(".xml") && !lower.contains('/'))
+        {
             Phase::Feed
         } else if lower.ends_with(".html") || lower == "sitemap.xml" {
             Phase::Pages
@@ -101,7 +104,7 @@ pub fn content_type(rel: &str) -> &'static str {
     if let Some(audio) = crate::audio::audio_extension(path) {
         return audio.mime;
     }
-    if rel == crate::feed::FEED_FILE {
+    if Phase::of(rel) == Phase::Feed {
         return "application/rss+xml; charset=utf-8";
     }
     if rel.ends_with(crate::feed::CHAPTERS_FILE) {
@@ -238,8 +241,10 @@ impl Plan {
                 _ => plan.upload.push(file.clone()),
             }
         }
+        // The main feed last of all: what it links (its pages) is up first.
+        let order = |f: &LocalFile| (Phase::of(&f.rel), f.rel == crate::feed::FEED_FILE);
         plan.upload
-            .sort_by(|a, b| (Phase::of(&a.rel), &a.rel).cmp(&(Phase::of(&b.rel), &b.rel)));
+            .sort_by(|a, b| (order(a), &a.rel).cmp(&(order(b), &b.rel)));
         let wanted: std::collections::BTreeSet<&str> =
             local.iter().map(|f| f.rel.as_str()).collect();
         plan.delete = remote
@@ -301,6 +306,7 @@ mod tests {
     fn feed_goes_last_and_stale_files_are_deleted() {
         let local = [
             file("feed.xml", "f2"),
+            file("feed-page-1.xml", "p1"),
             file("index.html", "i2"),
             file("media/two.mp3", "a2"),
             file("media/one.mp3", "a1"),
@@ -322,7 +328,10 @@ mod tests {
         }
         let plan = Plan::new(&local, &remote);
         let order: Vec<&str> = plan.upload.iter().map(|f| f.rel.as_str()).collect();
-        assert_eq!(order, ["media/two.mp3", "index.html", "feed.xml"]);
+        assert_eq!(
+            order,
+            ["media/two.mp3", "index.html", "feed-page-1.xml", "feed.xml"]
+        );
         assert_eq!(plan.keep, [file("media/one.mp3", "a1")]);
         assert_eq!(plan.delete, [("old/index.html".to_string(), 3)]);
     }
@@ -348,6 +357,14 @@ mod tests {
         assert_eq!(
             content_type("feed.xml"),
             "application/rss+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("feed-all.xml"),
+            "application/rss+xml; charset=utf-8"
+        );
+        assert_eq!(
+            content_type("sitemap.xml"),
+            "application/xml; charset=utf-8"
         );
         assert_eq!(content_type("media/a.MP3"), "audio/mpeg");
         assert_eq!(content_type("media/a.m4a"), "audio/mp4");

@@ -373,14 +373,9 @@ pub fn cover_error(root: &Path, config: &Config) -> Option<Diagnostic> {
     Some(config_diagnostic(
         Diagnostic::error(root.join(CONFIG_FILE), problem)
             .help("put a square 1400–3000 px JPEG or PNG under static/, or correct `image`"),
-        &config_text(root),
+        &config.text,
         &["image"],
     ))
-}
-
-/// podcast.toml's text, for pointing at settings (empty if unreadable).
-fn config_text(root: &Path) -> String {
-    std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
 }
 
 /// `d` pointing at the value of the setting at `keys` in podcast.toml's
@@ -411,8 +406,7 @@ pub struct Findings {
 pub fn check(site: &Site) -> Findings {
     let config = &site.config;
     let toml_path = site.root.join(CONFIG_FILE);
-    let toml_text = config_text(&site.root);
-    let at = |d: Diagnostic, keys: &[&str]| config_diagnostic(d, &toml_text, keys);
+    let at = |d: Diagnostic, keys: &[&str]| config_diagnostic(d, &config.text, keys);
     let cfg_err = |keys: &[&str], msg: String, help: &str| {
         at(Diagnostic::error(toml_path.clone(), msg).help(help), keys)
     };
@@ -482,7 +476,7 @@ pub fn check(site: &Site) -> Findings {
             }
         }
     }
-    let raw: Option<toml::Table> = toml_text.parse().ok().filter(|_| !toml_text.is_empty());
+    let raw: Option<toml::Table> = config.text.parse().ok().filter(|_| !config.text.is_empty());
     if raw.as_ref().is_some_and(|t| !t.contains_key("explicit")) {
         out.push(cfg_warn(
             &[],
@@ -698,11 +692,30 @@ pub fn check(site: &Site) -> Findings {
         out.push(cfg_warn(
             &["feed_limit"],
             format!(
-                "`feed_limit` leaves {} older episode(s) out of the feed; Apple removes them from the show",
+                "`feed_limit` moves {} older episode(s) out of feed.xml onto its older pages (feed-page-2.xml…, and feed-all.xml); Apple reads feed.xml only and removes them from the show",
                 with_audio - in_feed
             ),
             "remove `feed_limit` to keep every episode in apps",
         ));
+    }
+    for (i, variant) in config.feeds.iter().enumerate() {
+        let ext = format!(".{}", variant.prefer.trim().to_ascii_lowercase());
+        let any = site
+            .episodes
+            .iter()
+            .flat_map(|e| &e.extras.alternates)
+            .any(|a| a.rel.to_ascii_lowercase().ends_with(&ext));
+        if !any {
+            out.push(cfg_warn(
+                &["feeds", &i.to_string(), "prefer"],
+                format!(
+                    "no episode has a {:?} file in `alternate_audio`, so feed-{}.xml is the same as feed.xml",
+                    variant.prefer,
+                    variant.name.trim()
+                ),
+                "add the files (alternate_audio = [\"050.opus\"]) or remove this [[feeds]]",
+            ));
+        }
     }
     Findings {
         problems: out,

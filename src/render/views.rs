@@ -117,6 +117,10 @@ pub(super) struct EpisodeView<'a> {
     extra: &'a toml::Table,
     /// The picture for link previews: the episode's image, else the show's cover.
     share_image_url: Option<String>,
+    /// Show "Support with a tip": the episode is in the feed, takes value-for-value payments
+    /// (its own `[value]` or the show's) and the show opts in
+    /// (`[value] tip_line = true`).
+    value_tip: bool,
     /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
     /// and `&` are `\u` escapes); emit it with `| safe`.
     json_ld: String,
@@ -208,7 +212,7 @@ pub(super) struct SupporterView<'a> {
 }
 
 impl<'a> EpisodeView<'a> {
-    pub(super) fn new(e: &'a Episode, site: &'a Site) -> Self {
+    pub(super) fn new(e: &'a Episode, site: &'a Site, dates: &Dates) -> Self {
         let mut feedback_names: Vec<&str> = Vec::new();
         for f in &e.feedback {
             if !feedback_names.contains(&f.from.as_str()) {
@@ -217,6 +221,14 @@ impl<'a> EpisodeView<'a> {
         }
         let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
         let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
+        let show_value = site.config.value.as_ref();
+        let value_tip = show_value.is_some_and(|v| v.tip_line)
+            && e.audio.is_some()
+            && e.extras
+                .value
+                .as_ref()
+                .or(show_value)
+                .is_some_and(|v| !v.recipients.is_empty());
         EpisodeView {
             slug: &e.slug,
             url: &e.url,
@@ -225,7 +237,7 @@ impl<'a> EpisodeView<'a> {
             season: e.season,
             episode_type: e.episode_type.as_str(),
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             summary: &e.summary,
             content: &e.notes_html,
@@ -282,22 +294,23 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            transcript_url: e.transcripts.first().map(|t| t.url.as_str()),
             extra: &e.extra,
             share_image_url,
+            value_tip,
             json_ld,
         }
     }
 }
 
 impl<'a> EpisodeLink<'a> {
-    pub(super) fn new(e: &'a Episode) -> Self {
+    pub(super) fn new(e: &'a Episode, dates: &Dates) -> Self {
         EpisodeLink {
             title: &e.title,
             url: &e.url,
             number: e.number,
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             duration_display: e
                 .audio
@@ -326,8 +339,47 @@ fn seconds_text(seconds: f64) -> String {
     }
 }
 
-fn date_display(e: &Episode) -> String {
-    e.date.format("%-d %B %Y").to_string()
+/// How dates are shown to readers ("6 October 2026", "6. Oktober 2026"):
+/// the strings table's `date_format` with `{day}`, `{month}` and `{year}`,
+/// and its month names `month_1` to `month_12`.
+pub(crate) struct Dates {
+    pattern: String,
+    months: [String; 12],
+}
+
+impl Dates {
+    /// The format from `label` (a key's text in the show's language).
+    pub(super) fn new(label: impl Fn(&str) -> Option<String>) -> Self {
+        const ENGLISH: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        Dates {
+            pattern: label("date_format").unwrap_or_else(|| "{day} {month} {year}".into()),
+            months: std::array::from_fn(|i| {
+                label(&format!("month_{}", i + 1)).unwrap_or_else(|| ENGLISH[i].into())
+            }),
+        }
+    }
+
+    /// `date` as the show's language writes it.
+    pub(super) fn show(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        use chrono::Datelike;
+        self.pattern
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", &self.months[date.month0() as usize])
+            .replace("{year}", &date.year().to_string())
+    }
 }
 
 /// "4.2 MB", in decimal units as podcast apps show them.

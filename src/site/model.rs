@@ -101,7 +101,17 @@ impl Site {
         let used: std::collections::HashSet<&Path> = self
             .episodes
             .iter()
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .flat_map(|e| {
+                e.audio
+                    .iter()
+                    .chain(&e.extras.alternates)
+                    .map(|a| a.path.as_path())
+            })
+            .chain(
+                self.held_back
+                    .iter()
+                    .flat_map(|h| h.media.iter().map(PathBuf::as_path)),
+            )
             .collect();
         let mut unused: Vec<PathBuf> = walkdir::WalkDir::new(&media_dir)
             .sort_by_file_name()
@@ -150,7 +160,11 @@ pub struct Episode {
     /// Whether the chapters came from the audio file's ID3 tags.
     pub chapters_from_file: bool,
     pub tags: Vec<TagRef>,
-    pub transcript: Option<Transcript>,
+    /// Transcript files beside the audio, one per format found (in
+    /// [`crate::transcript::FORMATS`] order; the first is the page's link).
+    pub transcripts: Vec<Transcript>,
+    /// Podcasting 2.0 settings of this episode (see [`EpisodeExtras`]).
+    pub extras: EpisodeExtras,
     pub extra: toml::Table,
     /// A hash of every other field (its [`Hash`]), so that renderers can
     /// tell an episode that did not change between two builds; 0 when not
@@ -186,8 +200,9 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra,
+            extras,
             fingerprint: _,
         } = self;
         (source, slug, url, title, date, number, season, episode_type).hash(state);
@@ -206,8 +221,9 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra.to_string(),
+            extras,
         )
             .hash(state);
     }
@@ -225,6 +241,24 @@ impl Hash for Chapter {
     }
 }
 
+/// An episode's Podcasting 2.0 settings beyond the core tags (kept apart
+/// so they are easy to find and to extend).
+#[derive(Debug, Clone, Default, Hash)]
+pub struct EpisodeExtras {
+    /// The episode's own `[value]`, replacing the show's.
+    pub value: Option<crate::value::Value>,
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    pub license: Option<crate::feed_settings::License>,
+    pub location: Option<crate::feed_settings::Location>,
+    /// `comments_url` with its protocol (`activitypub`, `atproto`).
+    pub comments: Option<(String, &'static str)>,
+    /// The other formats of the audio (`alternate_audio`), measured.
+    pub alternates: Vec<EpisodeAudio>,
+    /// With `[feed] integrity`: the SRI hash of the main audio, then of
+    /// each alternate, in order.
+    pub integrity: Vec<String>,
+}
+
 /// An episode's audio file.
 #[derive(Debug, Clone, Hash)]
 pub struct EpisodeAudio {
@@ -237,12 +271,14 @@ pub struct EpisodeAudio {
     pub info: AudioInfo,
 }
 
-/// A transcript file beside the audio (`.vtt` or `.srt`).
+/// A transcript file beside the audio (`.vtt`, `.srt`, `.json`, `.html`).
 #[derive(Debug, Clone, Hash)]
 pub struct Transcript {
     pub rel: String,
     pub url: String,
     pub mime: &'static str,
+    /// Timed captions (`rel="captions"`).
+    pub captions: bool,
 }
 
 /// A listener's message, with its Markdown rendered.
@@ -300,6 +336,9 @@ pub struct HeldBack {
     pub date: DateTime<FixedOffset>,
     /// `true`: `draft = true`; `false`: dated in the future.
     pub draft: bool,
+    /// The media files it names (`audio`), which it uses though it is not
+    /// published yet.
+    pub media: Vec<PathBuf>,
 }
 
 /// The GUID of an episode without a pinned `guid`: a UUIDv5 of its slug, so

