@@ -36,15 +36,11 @@ pub fn snippet(server: Server, site: &HostSite) -> String {
         Server::Nginx => {
             let mut s = format!(
                 "# podsmith: serve the site at {base} (inside your `server {{ ... }}` block).
-# Types nginx's mime.types lacks for podcasts.
-types {{
-    application/rss+xml  xml;
-    text/vtt             vtt;
-    application/x-subrip srt;
-    audio/mp4            m4a m4b;
-    audio/ogg            ogg oga opus;
-}}
-location = {feed} {{
+# nginx answers byte ranges by itself. A `types` block would replace all of
+# mime.types, so each location below sets its own type instead.
+# The feed, and its pages and other formats (feed-page-2.xml, feed-all.xml...).
+location ~ ^{base}feed[^/]*\\.xml$ {{
+    types {{ }} default_type \"application/rss+xml; charset=utf-8\";
     add_header Access-Control-Allow-Origin \"*\" always;
     add_header Cache-Control \"public, max-age=300\";
 }}
@@ -52,15 +48,31 @@ location ~* ^{base}.*\\.(html|xml)$ {{
     add_header Cache-Control \"public, max-age=300\";
 }}
 # Chapters and transcripts: web players on other sites fetch them.
-location ~* ^{base}.*(chapters\\.json|\\.vtt|\\.srt)$ {{
+location ~* ^{base}.*chapters\\.json$ {{
+    types {{ }} default_type application/json+chapters;
     add_header Access-Control-Allow-Origin \"*\" always;
     add_header Cache-Control \"public, max-age=3600\";
 }}
-location ~* ^{base}.*\\.json$ {{
-    default_type application/json;
+location ~* ^{base}.*\\.vtt$ {{
+    types {{ }} default_type \"text/vtt; charset=utf-8\";
+    add_header Access-Control-Allow-Origin \"*\" always;
+    add_header Cache-Control \"public, max-age=3600\";
 }}
-# Audio and images: long caching; nginx answers byte ranges by itself.
-location ~* ^{base}.*\\.(mp3|m4a|m4b|ogg|oga|opus|png|jpe?g|webp)$ {{
+location ~* ^{base}.*\\.srt$ {{
+    types {{ }} default_type application/x-subrip;
+    add_header Access-Control-Allow-Origin \"*\" always;
+    add_header Cache-Control \"public, max-age=3600\";
+}}
+# Audio and images: long caching.
+location ~* ^{base}.*\\.(m4a|m4b)$ {{
+    types {{ }} default_type audio/mp4;
+    add_header Cache-Control \"public, max-age=2592000\";
+}}
+location ~* ^{base}.*\\.(ogg|oga|opus)$ {{
+    types {{ }} default_type audio/ogg;
+    add_header Cache-Control \"public, max-age=2592000\";
+}}
+location ~* ^{base}.*\\.(mp3|png|jpe?g|webp)$ {{
     add_header Cache-Control \"public, max-age=2592000\";
 }}
 "
@@ -76,7 +88,7 @@ location ~* ^{base}.*\\.(mp3|m4a|m4b|ogg|oga|opus|png|jpe?g|webp)$ {{
             let mut s = format!(
                 "# podsmith: inside your site block, e.g. `example.org {{ ... }}`.
 # Caddy answers byte ranges and knows .mp3; it needs the podcast types below.
-@feed path {feed}
+@feed path {base}feed*.xml
 header @feed Content-Type \"application/rss+xml; charset=utf-8\"
 header @feed Access-Control-Allow-Origin \"*\"
 @pages path {base}*.html {base} {feed} {base}sitemap.xml
@@ -117,7 +129,7 @@ AddCharset utf-8 .html .xml .vtt .css .js
 <FilesMatch \"^chapters\\.json$\">
     ForceType application/json+chapters
 </FilesMatch>
-<FilesMatch \"(^feed\\.xml|^chapters\\.json|\\.vtt|\\.srt)$\">
+<FilesMatch \"(^feed[^/]*\\.xml|^chapters\\.json|\\.vtt|\\.srt)$\">
     Header set Access-Control-Allow-Origin \"*\"
 </FilesMatch>
 <FilesMatch \"\\.(html|xml)$\">
