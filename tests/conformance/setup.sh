@@ -10,6 +10,7 @@
 #   - faketime, for the build-on-another-day test
 #   - openssh-server and rsync, for the deploy-over-ssh test (the test starts
 #     its own sshd on a free port; the system's sshd is not enabled here)
+#   - nginx-light, for the host-config test (the test starts its own nginx)
 #   - s3s-fs (cargo install, a pinned version), an S3-compatible server the
 #     S3 deploy test starts on 127.0.0.1
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
@@ -66,6 +67,14 @@ if [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; then
     log "sshd and rsync already present"
 else
     apt_install openssh-server rsync
+fi
+
+# --- nginx for the host-config test (the test starts its own; the system's
+# nginx service is not started here) -------------------------------------------
+if [ -x /usr/sbin/nginx ]; then
+    log "nginx already present"
+else
+    apt_install nginx-light
 fi
 
 # --- s3s-fs: an S3-compatible server for the S3 deploy test (0.14.1: the
@@ -161,6 +170,7 @@ check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
 check_tool sshd sh -c '/usr/sbin/sshd -V 2>&1 || true'
 check_tool rsync rsync --version
+check_tool nginx sh -c '/usr/sbin/nginx -v 2>&1'
 check_tool s3s-fs s3s-fs --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
 check_tool podcast-partytime node -e "require('$vnu_dir/node_modules/podcast-partytime'); console.log('podcast-partytime', require('$vnu_dir/node_modules/podcast-partytime/package.json').version)"
