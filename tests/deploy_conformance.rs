@@ -348,7 +348,14 @@ fn deploys_over_ssh_with_rsync() {
         "target = \"ssh://{user}@127.0.0.1:{port}{}/\"\n",
         www.display()
     ));
-    let env = [("PODSMITH_SSH_COMMAND", ssh_command.as_str())];
+    // podsmith's temporary folders (the ssh connection's socket) in the
+    // test's own, so that the aborted deploy below leaves nothing behind.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let env = [
+        ("PODSMITH_SSH_COMMAND", ssh_command.as_str()),
+        ("TMPDIR", tmp.to_str().unwrap()),
+    ];
 
     let text = deploy(&site, &env);
     assert!(text.contains("Deployed to ssh://"), "{text}");
