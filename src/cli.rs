@@ -50,6 +50,10 @@ pub enum Command {
     /// Work with the built-in theme (copy it into the site to edit it).
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Build, then upload what changed to [deploy] target (S3, a folder, ssh) and tell apps.
+    Deploy(DeployArgs),
+    /// Print web server settings for the built site (types, CORS, caching, feed redirect).
+    HostConfig(HostConfigArgs),
 }
 
 impl Cli {
@@ -64,6 +68,8 @@ impl Cli {
             Command::Serve(args) => args.run(),
             Command::Tag(args) => args.run(),
             Command::Theme(ThemeCommand::Eject(args)) => args.run(),
+            Command::Deploy(args) => args.run(),
+            Command::HostConfig(args) => args.run(),
         }
     }
 }
@@ -95,6 +101,11 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self) -> Result<()> {
+        self.build_and_report().map(drop)
+    }
+
+    /// Builds and prints what the build did; returns the output folder.
+    pub fn build_and_report(&self) -> Result<PathBuf> {
         let started = Instant::now();
         let root = &self.root.root;
         let options = BuildOptions {
@@ -132,6 +143,66 @@ impl BuildArgs {
             display_path(&options.out),
             started.elapsed().as_millis()
         );
+        if let Some(next) = crate::ci::next_scheduled(site, chrono::Utc::now()) {
+            println!("{next}");
+        }
+        Ok(options.out)
+    }
+}
+
+/// `podsmith deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Print what would be uploaded, kept and deleted, and change nothing
+    /// (the site is still built into public/).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm intended changes to published episodes (as for `build`).
+    #[arg(long)]
+    pub accept_feed_changes: bool,
+}
+
+impl DeployArgs {
+    pub fn run(&self) -> Result<()> {
+        let root = &self.root.root;
+        crate::deploy::command(root, self.dry_run, || {
+            // A failed build deploys nothing.
+            BuildArgs {
+                root: self.root.clone(),
+                out: None,
+                drafts: false,
+                accept_feed_changes: self.accept_feed_changes,
+            }
+            .build_and_report()
+        })
+    }
+}
+
+/// `podsmith host-config SERVER`.
+#[derive(Debug, Args)]
+pub struct HostConfigArgs {
+    /// The web server or host to configure.
+    #[arg(value_enum)]
+    pub server: crate::host_config::Server,
+    /// The feed's old path on this host (e.g. /podcast/rss): adds a
+    /// permanent redirect from it to the feed.
+    #[arg(long, value_name = "PATH")]
+    pub redirect_from: Option<String>,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl HostConfigArgs {
+    pub fn run(&self) -> Result<()> {
+        let config = crate::config::Config::load(&self.root.root)?;
+        let site = crate::host_config::HostSite {
+            base_path: crate::host_config::base_path(&config.base_url),
+            feed_url: config.feed_url(),
+            redirect_from: self.redirect_from.clone(),
+        };
+        print!("{}", crate::host_config::snippet(self.server, &site));
         Ok(())
     }
 }
@@ -207,10 +278,24 @@ pub struct CheckArgs {
     /// the published feed does not have, are warnings.
     #[arg(long, value_name = "OLD.xml")]
     pub against: Option<String>,
+    /// Check a deployed show instead, as apps get it: the feed, every
+    /// enclosure (HEAD and a byte range: status, length, type, redirects),
+    /// the cover, chapters and transcripts (types, CORS).
+    #[arg(long, value_name = "FEED_URL", conflicts_with = "against")]
+    pub remote: Option<String>,
+    /// With --remote: check only the newest N episodes.
+    #[arg(long, value_name = "N", requires = "remote")]
+    pub sample: Option<usize>,
+    /// With --remote: each request's time limit, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20, requires = "remote")]
+    pub timeout: u64,
 }
 
 impl CheckArgs {
     pub fn run(&self) -> Result<()> {
+        if let Some(url) = &self.remote {
+            return crate::remote_check::command(url, self.sample, self.timeout);
+        }
         let root = &self.root.root;
         // A missing cover, which stops a build, is one problem among the
         // feed rules' here.
@@ -461,8 +546,15 @@ impl ImportArgs {
 /// `podsmith init DIR`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Folder of the new site (created; must be empty if it exists).
-    pub dir: PathBuf,
+    /// Folder of the new site (created; must be empty if it exists). With
+    /// --ci, an existing site's folder (default: the current one) gets
+    /// only the workflow.
+    pub dir: Option<PathBuf>,
+    /// Also write a CI workflow that builds, checks and deploys on every
+    /// push and every hour: github (.github/workflows/) or forgejo
+    /// (.forgejo/workflows/, Codeberg).
+    #[arg(long, value_enum, value_name = "FORGE")]
+    pub ci: Option<crate::ci::Forge>,
 }
 
 /// The files of a new site, from the built-in starter.
@@ -483,7 +575,21 @@ const STARTER_FILES: &[(&str, &[u8])] = &[
 
 impl InitArgs {
     pub fn run(&self) -> Result<()> {
-        let dir = &self.dir;
+        let dir = match (&self.dir, self.ci) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(_)) => PathBuf::from("."),
+            (None, None) => {
+                return Err(Diagnostic::error(None, "name the new site's folder")
+                    .help("e.g. podsmith init my-show")
+                    .into())
+            }
+        };
+        let dir = &dir;
+        if let Some(forge) = self.ci {
+            if dir.join(crate::config::CONFIG_FILE).is_file() {
+                return crate::ci::write_workflow(dir, forge);
+            }
+        }
         if dir.exists() {
             let mut entries =
                 std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read the folder", e))?;
@@ -507,6 +613,9 @@ impl InitArgs {
                 bytes.to_vec()
             };
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))?;
+        }
+        if let Some(forge) = self.ci {
+            crate::ci::write_workflow(dir, forge)?;
         }
         let shown = display_path(dir);
         println!("Created a new show in {shown}.");

@@ -39,6 +39,9 @@ pub struct Config {
     pub media: MediaConfig,
     #[serde(default)]
     pub output: OutputConfig,
+    /// `[deploy]`: where `podsmith deploy` uploads the site.
+    #[serde(default)]
+    pub deploy: crate::deploy::DeployConfig,
     #[serde(default)]
     pub funding: Vec<Funding>,
     /// Credits that apply to every episode.
@@ -348,6 +351,18 @@ impl Config {
                     "write e.g. image = \"https://example.org/people/ada.jpg\"",
                 ));
             }
+        }
+        if let Some(hub) = &self.feed.websub_hub {
+            if !(hub.starts_with("https://") || hub.starts_with("http://")) {
+                problems.push(err(
+                    &["feed", "websub_hub"],
+                    format!("`[feed] websub_hub` = {hub:?} is not an http(s) address"),
+                    "write the hub's address, e.g. \"https://pubsubhubbub.appspot.com/\"",
+                ));
+            }
+        }
+        for (keys, problem) in self.deploy.problems() {
+            problems.push(err(&keys, problem.0, &problem.1));
         }
         if problems.is_empty() {
             Ok(())

@@ -39,6 +39,13 @@ pub struct FeedSettings {
     /// enclosure; each build then reads those audio files whole.
     #[serde(default)]
     pub integrity: bool,
+    /// A WebSub hub: the feed names it (`<atom:link rel="hub">`) and
+    /// `deploy` pings it.
+    #[serde(default)]
+    pub websub_hub: Option<String>,
+    /// `<podcast:podping usesPodping="true"/>`, and `deploy` notifies Podping.
+    #[serde(default)]
+    pub podping: bool,
 }
 
 /// `[feed] block`: everyone, or some platforms by their slug.

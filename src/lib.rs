@@ -7,17 +7,21 @@
 //! [`output`] (staging folder, swapped in on success). [`cli`] drives it.
 
 pub mod audio;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod deploy;
 pub mod emit;
 pub mod error;
 pub mod feed;
 pub mod feed_settings;
 pub mod fingerprint;
+pub mod host_config;
 pub mod import;
 pub mod markdown;
 pub mod output;
+pub mod remote_check;
 pub mod render;
 pub mod serve;
 pub mod site;

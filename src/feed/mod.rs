@@ -357,6 +357,12 @@ fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
     for tag in p20::channel_tags(site, &episodes) {
         push(&mut podcast, tag);
     }
+    if config.feed.podping {
+        push(
+            &mut podcast,
+            ext("podping", "", &[("usesPodping", Some("true"))]),
+        );
+    }
 
     let mut namespaces = BTreeMap::new();
     for (prefix, uri) in [
@@ -385,7 +391,23 @@ fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
         .pub_date(newest.clone())
         .last_build_date(newest)
         .atom_ext(Some(AtomExtension {
-            links: file.links.clone(),
+            links: file
+                .links
+                .iter()
+                .cloned()
+                // WebSub: where apps subscribe for pushes (`deploy` pings it).
+                .chain(
+                    config
+                        .feed
+                        .websub_hub
+                        .iter()
+                        .map(|hub| rss::extension::atom::Link {
+                            href: hub.clone(),
+                            rel: "hub".into(),
+                            ..rss::extension::atom::Link::default()
+                        }),
+                )
+                .collect(),
         }))
         .itunes_ext(Some(itunes.build()))
         .extensions(extensions);

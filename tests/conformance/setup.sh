@@ -8,6 +8,11 @@
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
+#   - openssh-server and rsync, for the deploy-over-ssh test (the test starts
+#     its own sshd on a free port; the system's sshd is not enabled here)
+#   - nginx-light, for the host-config test (the test starts its own nginx)
+#   - s3s-fs (cargo install, a pinned version), an S3-compatible server the
+#     S3 deploy test starts on 127.0.0.1
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
 set -euo pipefail
@@ -55,6 +60,32 @@ if command -v faketime >/dev/null 2>&1; then
     log "faketime already present"
 else
     apt_install faketime
+fi
+
+# --- openssh-server and rsync for the deploy-over-ssh test ---------------------
+if [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; then
+    log "sshd and rsync already present"
+else
+    apt_install openssh-server rsync
+fi
+
+# --- nginx for the host-config test (the test starts its own; the system's
+# nginx service is not started here) -------------------------------------------
+if [ -x /usr/sbin/nginx ]; then
+    log "nginx already present"
+else
+    apt_install nginx-light
+fi
+
+# --- s3s-fs: an S3-compatible server for the S3 deploy test (0.14.1: the
+# newest release that builds with Rust 1.92-1.95) ------------------------------
+s3s_version=0.14.1
+if command -v s3s-fs >/dev/null 2>&1 && s3s-fs --version 2>/dev/null | grep -q "$s3s_version"; then
+    log "s3s-fs $s3s_version already present"
+else
+    log "cargo install s3s-fs $s3s_version"
+    cargo install --locked --version "$s3s_version" --features binary s3s-fs
+    installed+=("cargo: s3s-fs $s3s_version")
 fi
 
 # --- Python venv ----------------------------------------------------------------
@@ -137,6 +168,10 @@ check_tool() {
 check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
+check_tool sshd sh -c '/usr/sbin/sshd -V 2>&1 || true'
+check_tool rsync rsync --version
+check_tool nginx sh -c '/usr/sbin/nginx -v 2>&1'
+check_tool s3s-fs s3s-fs --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
 check_tool podcast-partytime node -e "require('$vnu_dir/node_modules/podcast-partytime'); console.log('podcast-partytime', require('$vnu_dir/node_modules/podcast-partytime/package.json').version)"
 check_tool feedsmith node -e "require('$vnu_dir/node_modules/feedsmith'); console.log('feedsmith', require('$vnu_dir/node_modules/feedsmith/package.json').version)"
