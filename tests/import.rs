@@ -511,3 +511,103 @@ fn an_unusable_item_is_an_error_naming_it_and_the_rest_is_imported() {
     let out = podsmith(&["build", "--root", "site"], tmp.path());
     assert!(out.status.success(), "{}", text(&out));
 }
+
+const NODE_A: &str = "03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a";
+
+/// A feed with value-for-value blocks: the channel's (a node and a
+/// Lightning address), an item's with a time split paying a remote item,
+/// and an item's with a node address that is not one.
+fn value_feed() -> String {
+    let n = SAMPLE_MP3.len();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:p="https://podcastindex.org/namespace/1.0">
+<channel><title>Value Show</title><link>https://old.example.org/</link><description>Paid in sats.</description>
+<p:value type="lightning" method="keysend" suggested="0.00000005000">
+  <p:valueRecipient name="Host" type="node" address="{NODE_A}" split="90" customKey="696969" customValue="abc"/>
+  <p:valueRecipient name="App" type="lnaddress" address="app@example.com" split="10" fee="true"/>
+</p:value>
+<item><title>Split</title><guid isPermaLink="false">g-split</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="https://cdn.example.org/split.mp3" length="{n}" type="audio/mpeg"/><itunes:duration>600</itunes:duration>
+<p:value type="lightning" method="keysend">
+  <p:valueRecipient name="Host" type="node" address="{NODE_A}" split="100"/>
+  <p:valueTimeSplit startTime="60" duration="237.5" remoteStartTime="3" remotePercentage="95">
+    <p:remoteItem feedGuid="917393e3-1b1e-5cef-ace4-edaa54e1f810" itemGuid="song-1"/>
+  </p:valueTimeSplit>
+</p:value></item>
+<item><title>Bad node</title><guid isPermaLink="false">g-bad</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="https://cdn.example.org/bad.mp3" length="{n}" type="audio/mpeg"/>
+<p:value type="lightning" method="keysend"><p:valueRecipient name="Typo" type="node" address="03abc" split="100"/></p:value></item>
+</channel></rss>"#
+    )
+}
+
+#[test]
+fn podcast_value_becomes_value_settings_and_is_published_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("feed.xml"), value_feed()).unwrap();
+    let out = podsmith(&["import", "feed.xml", "site", "--offline"], tmp.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    // The bad block is reported and left out; the import goes on.
+    assert!(
+        t.contains("item 2 (\"Bad node\"): its podcast:value is left out")
+            && t.contains("\"03abc\" is not a Lightning node address"),
+        "{t}"
+    );
+    let site = tmp.path().join("site");
+    let config = std::fs::read_to_string(site.join("podcast.toml")).unwrap();
+    assert!(
+        config.contains("[value]") && !config.contains("imported_value"),
+        "{config}"
+    );
+    let split = std::fs::read_to_string(site.join("content/episodes/001-split.md")).unwrap();
+    assert!(
+        split.contains("[[value.time_splits]]") && !split.contains("[extra.imported.value]"),
+        "{split}"
+    );
+    let bad = std::fs::read_to_string(site.join("content/episodes/002-bad-node.md")).unwrap();
+    assert!(!bad.contains("value"), "{bad}");
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    let value = |ext: &rss::extension::ExtensionMap| {
+        ext.get("podcast")
+            .and_then(|m| m.get("value"))
+            .and_then(|v| v.first())
+            .cloned()
+    };
+    let v = value(channel.extensions()).expect("the channel's podcast:value");
+    assert_eq!(v.attrs().get("suggested").unwrap(), "0.00000005000");
+    let recipients = &v.children()["valueRecipient"];
+    assert_eq!(recipients.len(), 2);
+    let host = &recipients[0];
+    assert_eq!(host.attrs()["address"], NODE_A);
+    assert_eq!(host.attrs()["split"], "90");
+    assert_eq!(host.attrs()["customKey"], "696969");
+    assert_eq!(host.attrs()["customValue"], "abc");
+    assert_eq!(recipients[1].attrs()["fee"], "true");
+    assert_eq!(recipients[1].attrs()["type"], "lnaddress");
+    let item = |guid: &str| {
+        channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .unwrap()
+            .clone()
+    };
+    let iv = value(item("g-split").extensions()).expect("the item's podcast:value");
+    let ts = &iv.children()["valueTimeSplit"][0];
+    assert_eq!(ts.attrs()["startTime"], "60");
+    assert_eq!(ts.attrs()["duration"], "237.5");
+    assert_eq!(ts.attrs()["remoteStartTime"], "3");
+    assert_eq!(ts.attrs()["remotePercentage"], "95");
+    let remote = &ts.children()["remoteItem"][0];
+    assert_eq!(
+        remote.attrs()["feedGuid"],
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    );
+    assert_eq!(remote.attrs()["itemGuid"], "song-1");
+    assert!(value(item("g-bad").extensions()).is_none());
+}

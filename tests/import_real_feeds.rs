@@ -70,6 +70,38 @@ fn episodes(bytes: &[u8]) -> BTreeMap<String, Seen> {
     out
 }
 
+/// An extension element as text: its name, attributes (sorted) and
+/// children, so that two feeds' blocks compare whatever their order.
+fn canonical(e: &rss::extension::Extension) -> String {
+    let attrs: BTreeMap<&String, &String> = e.attrs().iter().collect();
+    let mut children: Vec<String> = e.children().values().flatten().map(canonical).collect();
+    children.sort();
+    format!("<{} {attrs:?}>{}</>", e.name(), children.join(""))
+}
+
+/// Every `podcast:value` block of a feed: the channel's (key `""`) and
+/// each item's, by GUID.
+fn values(bytes: &[u8]) -> BTreeMap<String, String> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let of = |ext: &rss::extension::ExtensionMap| {
+        ext.get("podcast")
+            .and_then(|m| m.get("value"))
+            .and_then(|v| v.first())
+            .map(canonical)
+    };
+    let mut out = BTreeMap::new();
+    if let Some(v) = of(channel.extensions()) {
+        out.insert(String::new(), v);
+    }
+    for item in channel.items() {
+        if let (Some(v), Some(g)) = (of(item.extensions()), item.guid()) {
+            out.insert(g.value().trim().to_string(), v);
+        }
+    }
+    out
+}
+
 fn run(args: &[&str], dir: &Path) -> (bool, String) {
     let out = Command::new(common::bin())
         .args(args)
@@ -102,6 +134,7 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
     let feeds = feeds();
     assert!(feeds.len() >= 15, "only {} real feeds", feeds.len());
     let mut failures = Vec::new();
+    let mut value_feeds = 0;
     for feed in &feeds {
         let name = feed.file_stem().unwrap().to_string_lossy().into_owned();
         let tmp = tempfile::tempdir().unwrap();
@@ -156,6 +189,18 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
                 failures.push(format!("{name}: {guid}:\n old {o:?}\n new {n:?}"));
             }
         }
+        // The value-for-value blocks are the same (channel and items).
+        let old_values = values(&std::fs::read(feed).unwrap());
+        let new_values = values(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        if old_values != new_values {
+            failures.push(format!(
+                "{name}: podcast:value differs:\n old {old_values:#?}\n new {new_values:#?}"
+            ));
+        }
+        if name.starts_with("sovereign") {
+            value_feeds += 1;
+            assert!(old_values.len() > 1, "{name}: {old_values:?}");
+        }
         let (_, text) = run(
             &[
                 "check",
@@ -180,4 +225,5 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert_eq!(value_feeds, 1, "the fixture with podcast:value was not checked");
 }

@@ -1,7 +1,7 @@
 //! Each `<item>` of the feed as an [`Item`], with what real feeds get
 //! wrong worked around and listed in the [`Report`].
 
-use super::channel::{elements, funding, persons, text, value, yes_no, Prefixes};
+use super::channel::{elements, funding, persons, text, yes_no, Prefixes};
 use super::dates::{parse_date, parse_duration};
 use super::html;
 use super::model::{Enclosure, Item};
@@ -252,7 +252,8 @@ fn read_item(
         .collect();
     item.credits = persons(ext, prefixes);
     item.funding = funding(ext, prefixes, report);
-    item.value = value(ext, prefixes);
+    let seconds = item.enclosure.as_ref().and_then(|e| e.duration);
+    item.value = super::value::read(ext, prefixes, &item.name(), seconds, report);
     item
 }
 

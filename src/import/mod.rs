@@ -19,6 +19,7 @@ pub mod html;
 pub mod items;
 pub mod model;
 pub mod report;
+pub mod value;
 pub mod write;
 
 use crate::content::{CONTENT_DIR, EPISODES_DIR};

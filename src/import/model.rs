@@ -21,7 +21,8 @@ pub struct Show {
     pub credits: Vec<Person>,
     pub podcast_guid: Option<String>,
     pub locked: Option<bool>,
-    pub value: Option<toml::Table>,
+    /// `podcast:value`, as podsmith's `[value]` (only when it passes the checks).
+    pub value: Option<crate::value::Value>,
     pub new_feed_url: Option<String>,
     /// The channel's `<link>`: the old site.
     pub link: Option<String>,
@@ -66,7 +67,8 @@ pub struct Item {
     pub transcripts: Vec<(String, String)>,
     pub credits: Vec<Person>,
     pub funding: Vec<(String, String)>,
-    pub value: Option<toml::Table>,
+    /// `podcast:value`, as the episode's `[value]`.
+    pub value: Option<crate::value::Value>,
     pub link: Option<String>,
 }
 

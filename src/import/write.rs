@@ -149,13 +149,7 @@ pub fn settings(show: &Show, source: &str, image: Option<&str>, report: &mut Rep
     }
     write_credits(&mut t, &show.credits);
     if let Some(value) = &show.value {
-        let mut extra = toml::Table::new();
-        extra.insert("imported_value".into(), toml::Value::Table(value.clone()));
-        let _ = writeln!(
-            t,
-            "\n# The feed's podcast:value, kept as recorded (podsmith does not write it yet)."
-        );
-        append_table(&mut t, "extra", extra);
+        t.push_str(&super::value::to_toml(value));
     }
     t
 }
@@ -275,6 +269,9 @@ pub fn episode(p: &Planned<'_>) -> String {
         }
     }
     write_credits(&mut t, &item.credits);
+    if let Some(value) = &item.value {
+        t.push_str(&super::value::to_toml(value));
+    }
     if let Some(link) = &item.link {
         set("link", toml::Value::String(link.clone()));
     }
@@ -309,9 +306,6 @@ pub fn episode(p: &Planned<'_>) -> String {
             })
             .collect();
         set("funding", toml::Value::Array(list));
-    }
-    if let Some(value) = &item.value {
-        set("value", toml::Value::Table(value.clone()));
     }
     if !extra.is_empty() {
         let mut outer = toml::Table::new();
