@@ -611,3 +611,187 @@ fn podcast_value_becomes_value_settings_and_is_published_again() {
     assert_eq!(remote.attrs()["itemGuid"], "song-1");
     assert!(value(item("g-bad").extensions()).is_none());
 }
+
+const VTT: &str = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n";
+
+/// A served feed whose items list transcripts: A's audio downloads whole,
+/// B's is one byte short (so B keeps remote audio and recorded
+/// transcripts).
+fn transcript_server() -> (Server, String) {
+    let mut files = HashMap::new();
+    files.insert("/a.mp3".to_string(), SAMPLE_MP3.to_vec());
+    files.insert("/b.mp3".to_string(), SAMPLE_MP3.to_vec());
+    files.insert("/a.vtt".to_string(), VTT.as_bytes().to_vec());
+    // Malformed: `->` for `-->`.
+    files.insert(
+        "/a.srt".to_string(),
+        b"1\n00:00:00,000 -> 00:00:02,000\nHi\n".to_vec(),
+    );
+    files.insert("/a.txt".to_string(), b"Hello.".to_vec());
+    let media = Server::start(files);
+    let n = SAMPLE_MP3.len();
+    let base = &media.base;
+    let feed = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Transcribed</title><link>https://old.example.org/</link><description>Words.</description><language>en</language>
+<item><title>A</title><guid isPermaLink="false">g-a</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="{base}/a.mp3" length="{n}" type="audio/mpeg"/>
+<podcast:transcript url="{base}/a.vtt" type="text/vtt" rel="captions"/>
+<podcast:transcript url="{base}/a.srt" type="application/x-subrip" rel="captions"/>
+<podcast:transcript url="{base}/a.txt" type="text/plain"/></item>
+<item><title>B</title><guid isPermaLink="false">g-b</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="{base}/b.mp3" length="{wrong}" type="audio/mpeg"/>
+<podcast:transcript url="{base}/b.vtt" type="text/vtt" language="de" rel="captions"/>
+<podcast:transcript url="{base}/b.txt" type="text/plain" rel="chapters"/>
+<podcast:transcript url="ftp://old.example.org/b.srt" type="application/x-subrip"/></item>
+</channel></rss>"#,
+        wrong = n + 1
+    );
+    (media, feed)
+}
+
+#[test]
+fn transcripts_are_downloaded_beside_the_audio_or_recorded_with_remote_audio() {
+    let (server, feed) = transcript_server();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("feed.xml"), feed).unwrap();
+    let out = podsmith(
+        &["import", "feed.xml", "site", "--download-audio"],
+        tmp.path(),
+    );
+    let t = text(&out);
+    let site = tmp.path().join("site");
+    // A: the WebVTT file is beside the audio; the malformed SubRip file
+    // and the plain text one are reported and left out.
+    assert_eq!(
+        std::fs::read_to_string(site.join("static/media/001-a.vtt")).unwrap(),
+        VTT
+    );
+    assert!(!site.join("static/media/001-a.srt").exists(), "{t}");
+    assert!(
+        t.contains("a.srt: it is not a valid srt file")
+            && t.contains("a.txt (text/plain) is not a format podsmith publishes"),
+        "{t}"
+    );
+    assert!(!server.requests().iter().any(|r| r.starts_with("/b.vtt")));
+    // B keeps remote audio, and its transcripts as recorded; the ftp one
+    // and the unknown rel are reported and left out.
+    let b = std::fs::read_to_string(site.join("content/episodes/002-b.md")).unwrap();
+    assert!(
+        b.contains(&format!(
+            "[[enclosure.transcripts]]\nurl = \"{}/b.vtt\"\ntype = \"text/vtt\"\nlanguage = \"de\"\nrel = \"captions\"\n",
+            server.base
+        )),
+        "{b}"
+    );
+    assert!(!b.contains("ftp:") && !b.contains("chapters"), "{b}");
+    assert!(
+        t.contains("rel = \"chapters\" is not \"captions\": that attribute is left out")
+            && t.contains("is not an http(s):// address: the transcript is left out"),
+        "{t}"
+    );
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    let transcripts = |guid: &str| -> Vec<Vec<(String, String)>> {
+        let item = channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .unwrap();
+        item.extensions()["podcast"]["transcript"]
+            .iter()
+            .map(|e| {
+                let mut a: Vec<(String, String)> = e
+                    .attrs()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                a.sort();
+                a
+            })
+            .collect()
+    };
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    // A's is the new site's copy, published like any other transcript.
+    assert_eq!(
+        transcripts("g-a"),
+        [vec![
+            pair("language", "en"),
+            pair("rel", "captions"),
+            pair("type", "text/vtt"),
+            pair("url", "https://old.example.org/media/001-a.vtt"),
+        ]]
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("public/media/001-a.vtt")).unwrap(),
+        VTT
+    );
+    assert_eq!(
+        transcripts("g-b"),
+        [
+            vec![
+                pair("language", "de"),
+                pair("rel", "captions"),
+                pair("type", "text/vtt"),
+                pair("url", &format!("{}/b.vtt", server.base)),
+            ],
+            vec![
+                pair("type", "text/plain"),
+                pair("url", &format!("{}/b.txt", server.base)),
+            ]
+        ]
+    );
+    let page = std::fs::read_to_string(site.join("public/episodes/002-b/index.html")).unwrap();
+    assert!(
+        page.contains(&format!("{}/b.vtt", server.base)),
+        "the page links the transcript"
+    );
+}
+
+#[test]
+fn recorded_transcripts_are_strict() {
+    let site = FixtureSite::new(BASIC_CONFIG);
+    let episode = |extra: &str| {
+        format!("+++\ntitle = \"Remote\"\ndate = 2026-01-01T08:00:00Z\nguid = \"r-1\"\n\n[enclosure]\nurl = \"https://cdn.example.org/r.mp3\"\nlength = 1234\ntype = \"audio/mpeg\"\n\n[[enclosure.transcripts]]\nurl = \"https://cdn.example.org/r.vtt\"\ntype = \"text/vtt\"\n{extra}+++\nNotes.\n")
+    };
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("lang = \"en\"\n"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:14:1") && err.contains("lang"),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("rel = \"chapters\"\n"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:14:") && err.contains("is not \"captions\""),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("language = \"en\"\n").replace("https://cdn.example.org/r.vtt", "r.vtt"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:12:") && err.contains("not an http(s)://"),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("language = \"en\"\nrel = \"captions\"\n"),
+    );
+    site.build_ok();
+    let feed = site.read_out("feed.xml");
+    assert!(
+        feed.contains("<podcast:transcript language=\"en\" rel=\"captions\" type=\"text/vtt\" url=\"https://cdn.example.org/r.vtt\">"),
+        "{feed}"
+    );
+}

@@ -102,6 +102,27 @@ fn values(bytes: &[u8]) -> BTreeMap<String, String> {
     out
 }
 
+/// Every item's `podcast:transcript` elements, by GUID.
+fn transcripts(bytes: &[u8]) -> BTreeMap<String, Vec<String>> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let mut out = BTreeMap::new();
+    for item in channel.items() {
+        let list: Vec<String> = item
+            .extensions()
+            .get("podcast")
+            .and_then(|m| m.get("transcript"))
+            .into_iter()
+            .flatten()
+            .map(canonical)
+            .collect();
+        if let (false, Some(g)) = (list.is_empty(), item.guid()) {
+            out.insert(g.value().trim().to_string(), list);
+        }
+    }
+    out
+}
+
 fn run(args: &[&str], dir: &Path) -> (bool, String) {
     let out = Command::new(common::bin())
         .args(args)
@@ -135,6 +156,7 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
     assert!(feeds.len() >= 15, "only {} real feeds", feeds.len());
     let mut failures = Vec::new();
     let mut value_feeds = 0;
+    let mut transcribed = 0;
     for feed in &feeds {
         let name = feed.file_stem().unwrap().to_string_lossy().into_owned();
         let tmp = tempfile::tempdir().unwrap();
@@ -197,6 +219,15 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
                 "{name}: podcast:value differs:\n old {old_values:#?}\n new {new_values:#?}"
             ));
         }
+        // So are the transcripts (remote audio: recorded, published as is).
+        let old_transcripts = transcripts(&std::fs::read(feed).unwrap());
+        let new_transcripts = transcripts(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        if old_transcripts != new_transcripts {
+            failures.push(format!(
+                "{name}: podcast:transcript differs:\n old {old_transcripts:#?}\n new {new_transcripts:#?}"
+            ));
+        }
+        transcribed += old_transcripts.len();
         if name.starts_with("sovereign") {
             value_feeds += 1;
             assert!(old_values.len() > 1, "{name}: {old_values:?}");
@@ -225,5 +256,12 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-    assert_eq!(value_feeds, 1, "the fixture with podcast:value was not checked");
+    assert_eq!(
+        value_feeds, 1,
+        "the fixture with podcast:value was not checked"
+    );
+    assert!(
+        transcribed >= 2,
+        "only {transcribed} items with transcripts checked"
+    );
 }

@@ -458,6 +458,21 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str
             ),
         );
     }
+    for t in &e.extras.remote_transcripts {
+        push(
+            &mut podcast,
+            ext(
+                "transcript",
+                "",
+                &[
+                    ("url", Some(t.url.trim())),
+                    ("type", Some(t.mime.trim())),
+                    ("language", t.language.as_deref().map(str::trim)),
+                    ("rel", t.rel.as_deref().map(str::trim)),
+                ],
+            ),
+        );
+    }
     for person in item_persons(site, e) {
         push(&mut podcast, person);
     }

@@ -242,14 +242,7 @@ fn read_item(
             item.chapters.push((start, title, url));
         }
     }
-    item.transcripts = elements(ext, &prefixes.podcast, "transcript")
-        .into_iter()
-        .filter_map(|t| {
-            let url = t.attrs().get("url")?.trim().to_string();
-            let mime = t.attrs().get("type").cloned().unwrap_or_default();
-            Some((url, mime))
-        })
-        .collect();
+    item.transcripts = super::transcripts::read(ext, prefixes, &item.name(), report);
     item.credits = persons(ext, prefixes);
     item.funding = funding(ext, prefixes, report);
     let seconds = item.enclosure.as_ref().and_then(|e| e.duration);

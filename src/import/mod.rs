@@ -19,6 +19,7 @@ pub mod html;
 pub mod items;
 pub mod model;
 pub mod report;
+pub mod transcripts;
 pub mod value;
 pub mod write;
 
@@ -109,6 +110,7 @@ pub fn run(options: &ImportOptions) -> Result<Imported> {
         for failure in download::download_all(&mut planned, &media_dir) {
             report.unusable(failure, "run the import again to retry (finished files are kept), or fix the episode by hand");
         }
+        transcripts::download(&agent, &planned, &media_dir, &mut report);
     }
     write_file(&dir.join(crate::config::CONFIG_FILE), &settings)?;
     write_file(&dir.join(".gitignore"), "/public\n/.podsmith-*\n")?;

@@ -63,8 +63,8 @@ pub struct Item {
     pub chapters: Vec<(f64, String, Option<String>)>,
     /// A `podcast:chapters` JSON file's address, fetched when reachable.
     pub chapters_url: Option<String>,
-    /// Address and type.
-    pub transcripts: Vec<(String, String)>,
+    /// `podcast:transcript`s that can be published as recorded.
+    pub transcripts: Vec<crate::transcript::RemoteTranscript>,
     pub credits: Vec<Person>,
     pub funding: Vec<(String, String)>,
     /// `podcast:value`, as the episode's `[value]`.

@@ -102,14 +102,12 @@ fn recipient(r: &Extension) -> Result<Recipient, String> {
 }
 
 fn time_split(t: &Extension) -> Result<TimeSplit, String> {
-    let remote_item = children(t, "remoteItem")
-        .next()
-        .map(|i| RemoteItem {
-            feed_guid: attr(i, "feedGuid").unwrap_or_default(),
-            item_guid: attr(i, "itemGuid"),
-            feed_url: attr(i, "feedUrl"),
-            medium: attr(i, "medium"),
-        });
+    let remote_item = children(t, "remoteItem").next().map(|i| RemoteItem {
+        feed_guid: attr(i, "feedGuid").unwrap_or_default(),
+        item_guid: attr(i, "itemGuid"),
+        feed_url: attr(i, "feedUrl"),
+        medium: attr(i, "medium"),
+    });
     Ok(TimeSplit {
         start: number(t, "startTime")?.ok_or("a valueTimeSplit has no startTime")?,
         duration: number(t, "duration")?.ok_or("a valueTimeSplit has no duration")?,

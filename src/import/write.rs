@@ -246,6 +246,20 @@ pub fn episode(p: &Planned<'_>) -> String {
                     let _ = writeln!(t, "duration = {d}");
                 }
             }
+            for tr in &item.transcripts {
+                let _ = write!(
+                    t,
+                    "\n[[enclosure.transcripts]]\nurl = {}\ntype = {}\n",
+                    q(&tr.url),
+                    q(&tr.mime)
+                );
+                if let Some(language) = &tr.language {
+                    let _ = writeln!(t, "language = {}", q(language));
+                }
+                if let Some(rel) = &tr.rel {
+                    let _ = writeln!(t, "rel = {}", q(rel));
+                }
+            }
         }
         (_, None) => {}
     }
@@ -280,19 +294,6 @@ pub fn episode(p: &Planned<'_>) -> String {
     }
     if let (Some(url), None) = (&item.image_url, &p.image) {
         set("image_url", toml::Value::String(url.clone()));
-    }
-    if !item.transcripts.is_empty() {
-        let list = item
-            .transcripts
-            .iter()
-            .map(|(url, mime)| {
-                let mut t = toml::Table::new();
-                t.insert("url".into(), toml::Value::String(url.clone()));
-                t.insert("type".into(), toml::Value::String(mime.clone()));
-                toml::Value::Table(t)
-            })
-            .collect();
-        set("transcripts", toml::Value::Array(list));
     }
     if !item.funding.is_empty() {
         let list = item
@@ -353,7 +354,12 @@ mod tests {
                 role: "guest".into(),
                 url: None,
             }],
-            transcripts: vec![("https://example.org/t.vtt".into(), "text/vtt".into())],
+            transcripts: vec![crate::transcript::RemoteTranscript {
+                url: "https://example.org/t.vtt".into(),
+                mime: "text/vtt".into(),
+                language: Some("en".into()),
+                rel: Some("captions".into()),
+            }],
             link: Some("https://old.example.org/3".into()),
             ..Item::default()
         };
@@ -377,6 +383,7 @@ mod tests {
             ("https://cdn.example.org/a.mp3?x=1&y=2", 123, "audio/mpeg")
         );
         assert_eq!(e.duration.map(|d| d.0), Some(3723.5));
+        assert_eq!(e.transcripts, item.transcripts);
         assert_eq!(f.chapters.len(), 2);
         assert_eq!(f.chapters[0].get_ref().title, "Chapter 1");
         assert_eq!(f.credits.len(), 1);

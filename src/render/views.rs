@@ -294,7 +294,11 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcripts.first().map(|t| t.url.as_str()),
+            transcript_url: e
+                .transcripts
+                .first()
+                .map(|t| t.url.as_str())
+                .or_else(|| e.extras.remote_transcripts.first().map(|t| t.url.trim())),
             extra: &e.extra,
             share_image_url,
             value_tip,

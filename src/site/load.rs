@@ -607,6 +607,23 @@ impl EpisodeContext<'_> {
                     }),
             );
         }
+        let remote_transcripts = front
+            .enclosure
+            .as_ref()
+            .map(|e| e.get_ref().transcripts.clone())
+            .unwrap_or_default();
+        for (i, key, message, help) in crate::transcript::remote_problems(&remote_transcripts) {
+            found.push(crate::value::Problem {
+                keys: vec![
+                    "enclosure".into(),
+                    "transcripts".into(),
+                    i.to_string(),
+                    key.into(),
+                ],
+                message,
+                help,
+            });
+        }
         if !found.is_empty() {
             return Err(Error::many(found.into_iter().map(|p| {
                 let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
@@ -655,6 +672,7 @@ impl EpisodeContext<'_> {
                 }),
                 integrity,
                 alternates,
+                remote_transcripts,
             },
             fingerprint: 0,
         };
