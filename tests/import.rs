@@ -795,3 +795,118 @@ fn recorded_transcripts_are_strict() {
         "{feed}"
     );
 }
+
+#[test]
+fn a_remote_image_is_published_as_is_reported_by_check_and_not_embedded_by_tag() {
+    let remote = "https://cdn.example.org/art/cover.jpg?v=2";
+    let site = FixtureSite::new(
+        &BASIC_CONFIG.replace("image = \"cover.png\"", &format!("image = \"{remote}\"")),
+    );
+    site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/001-one.md",
+        &common::episode("One", 1, "one.mp3"),
+    );
+    site.write(
+        "content/episodes/002-two.md",
+        "+++\ntitle = \"Two\"\ndate = 2026-01-02T08:00:00Z\nguid = \"guid-2\"\nimage = \"https://cdn.example.org/art/two.png\"\n\n[enclosure]\nurl = \"https://cdn.example.org/two.mp3\"\nlength = 1\ntype = \"audio/mpeg\"\n+++\nNotes.\n",
+    );
+    site.build_ok();
+    let feed = site.read_out("feed.xml");
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    assert_eq!(channel.itunes_ext().unwrap().image(), Some(remote));
+    assert_eq!(channel.image().unwrap().url(), remote);
+    let item_image = |guid: &str| {
+        channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .and_then(|i| i.itunes_ext()?.image().map(str::to_string))
+    };
+    assert_eq!(item_image("guid-1").as_deref(), Some(remote));
+    assert_eq!(
+        item_image("guid-2").as_deref(),
+        Some("https://cdn.example.org/art/two.png")
+    );
+    let index = site.read_out("index.html");
+    assert!(
+        index.contains("src=\"https://cdn.example.org/art/cover.jpg?v=2\""),
+        "{index}"
+    );
+    // check says what it cannot check, for the show and the episode.
+    let out = site.run(&["check"]);
+    let t = text(&out);
+    assert!(
+        t.contains("the cover art is a remote image (https://cdn.example.org/art/cover.jpg?v=2): podsmith cannot check its size")
+            && t.contains("002-two.md: the episode's image is a remote image"),
+        "{t}"
+    );
+    // tag skips it, saying so, and tags the rest.
+    let out = site.run(&["tag"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains(
+            "cover art not embedded: https://cdn.example.org/art/cover.jpg?v=2 is a remote image"
+        ),
+        "{t}"
+    );
+    let tag = id3::Tag::read_from_path(site.path("static/media/one.mp3")).unwrap();
+    assert_eq!(tag.pictures().count(), 0);
+    assert_eq!(
+        id3::TagLike::title(&tag),
+        Some("One"),
+        "the other frames are written"
+    );
+    // A local image keeps every check: a missing file stops the build.
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace("image = \"cover.png\"", "image = \"missing.png\""),
+    );
+    let err = site.build_err();
+    assert!(err.contains("missing.png"), "{err}");
+    // A remote address with a space is refused, naming the line.
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace(
+            "image = \"cover.png\"",
+            "image = \"https://cdn.example.org/a b.jpg\"",
+        ),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("podcast.toml:6:") && err.contains("no spaces"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cover_art_that_cannot_be_downloaded_is_recorded_as_a_remote_image() {
+    let s = Server::start(HashMap::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = served_feed(&s.base);
+    std::fs::write(tmp.path().join("feed.xml"), feed).unwrap();
+    let out = podsmith(&["import", "feed.xml", "site"], tmp.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("recorded as a remote image"), "{t}");
+    let site = tmp.path().join("site");
+    let config = std::fs::read_to_string(site.join("podcast.toml")).unwrap();
+    let cover = format!("{}/cover.png", s.base);
+    assert!(
+        config.contains(&format!("\nimage = \"{cover}\"\n")),
+        "{config}"
+    );
+    let a = std::fs::read_to_string(site.join("content/episodes/001-episode-a.md")).unwrap();
+    assert!(
+        a.contains(&format!("image = \"{}/art-a.png\"", s.base)) && !a.contains("image_url"),
+        "{a}"
+    );
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    assert!(
+        feed.contains(&format!("<itunes:image href=\"{cover}\"")),
+        "{feed}"
+    );
+}

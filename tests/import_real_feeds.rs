@@ -123,6 +123,22 @@ fn transcripts(bytes: &[u8]) -> BTreeMap<String, Vec<String>> {
     out
 }
 
+/// The channel's `itunes:image` (key `""`) and each item's own, by GUID.
+fn images(bytes: &[u8]) -> BTreeMap<String, String> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let mut out = BTreeMap::new();
+    if let Some(i) = channel.itunes_ext().and_then(|i| i.image()) {
+        out.insert(String::new(), i.trim().to_string());
+    }
+    for item in channel.items() {
+        if let (Some(i), Some(g)) = (item.itunes_ext().and_then(|i| i.image()), item.guid()) {
+            out.insert(g.value().trim().to_string(), i.trim().to_string());
+        }
+    }
+    out
+}
+
 fn run(args: &[&str], dir: &Path) -> (bool, String) {
     let out = Command::new(common::bin())
         .args(args)
@@ -228,6 +244,17 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
             ));
         }
         transcribed += old_transcripts.len();
+        // The cover and each item's own art (offline: remote images, the
+        // same addresses; an item without art gets the show's).
+        let new_images = images(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        for (key, url) in images(&std::fs::read(feed).unwrap()) {
+            if new_images.get(&key) != Some(&url) {
+                failures.push(format!(
+                    "{name}: itunes:image of {key:?}: old {url:?}, new {:?}",
+                    new_images.get(&key)
+                ));
+            }
+        }
         if name.starts_with("sovereign") {
             value_feeds += 1;
             assert!(old_values.len() > 1, "{name}: {old_values:?}");

@@ -96,13 +96,10 @@ pub fn chapters_url(episode: &Episode) -> String {
 
 /// The absolute URL of the show's cover art.
 pub fn image_url(site: &Site) -> Option<String> {
-    site.config.image.as_ref().map(|i| {
-        format!(
-            "{}{}",
-            site.config.base_url,
-            crate::slug::encode_path(i.trim())
-        )
-    })
+    site.config
+        .image
+        .as_ref()
+        .map(|i| crate::config::image_address(&site.config.base_url, i))
 }
 
 /// Whether `c` may appear in an XML 1.0 document.

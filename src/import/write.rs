@@ -13,7 +13,8 @@ pub struct Planned<'a> {
     pub item: &'a Item,
     pub stem: String,
     pub audio: Option<String>,
-    /// The episode art's path under `static/`, when it was downloaded.
+    /// The episode art: its path under `static/` when it was downloaded,
+    /// else its address (a remote image).
     pub image: Option<String>,
 }
 
@@ -102,13 +103,24 @@ pub fn settings(show: &Show, source: &str, image: Option<&str>, report: &mut Rep
         (Some(rel), _) => {
             let _ = writeln!(t, "image = {}", q(rel));
         }
+        (None, Some(url)) if usable_remote_image(url) => {
+            let _ = writeln!(
+                t,
+                "# A remote image: the cover art was not downloaded. Save it under static/\n# and set image = \"cover.jpg\" to have podsmith check it.\nimage = {}",
+                q(url.trim())
+            );
+            report.fixed(format!(
+                "the cover art {url} was not downloaded: recorded as a remote image"
+            ));
+        }
         (None, Some(url)) => {
             let _ = writeln!(
                 t,
-                "# The cover art could not be downloaded; it is at {url}\n# Save it under static/ and set: image = \"cover.jpg\""
+                "# The cover art could not be used; the feed names it {}",
+                q(url)
             );
             report.fixed(format!(
-                "the cover art {url} was not downloaded: podcast.toml says where it is"
+                "the cover art {url:?} is not an http(s):// address: left out"
             ));
         }
         (None, None) => {}
@@ -152,6 +164,14 @@ pub fn settings(show: &Show, source: &str, image: Option<&str>, report: &mut Rep
         t.push_str(&super::value::to_toml(value));
     }
     t
+}
+
+/// Whether an image address can be recorded as a remote `image` (the
+/// checks `build` makes of one).
+pub fn usable_remote_image(url: &str) -> bool {
+    crate::config::is_remote_image(url)
+        && crate::config::check_image_url(url).is_ok()
+        && !url.trim().contains(char::is_whitespace)
 }
 
 fn write_credits(t: &mut String, credits: &[Person]) {

@@ -330,7 +330,7 @@ fn site_image_url(config: &crate::config::Config) -> Option<String> {
     config
         .image
         .as_ref()
-        .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+        .map(|i| crate::config::image_address(&config.base_url, i))
 }
 
 /// Seconds as short text: "75", "62.5", "0".

@@ -445,7 +445,26 @@ impl EpisodeContext<'_> {
                 None
             }
         };
+        let image_remote = front
+            .image
+            .as_ref()
+            .is_some_and(|i| crate::config::is_remote_image(i.get_ref()));
         let image_url = match &front.image {
+            Some(image) if image_remote => match crate::config::check_image_url(image.get_ref()) {
+                Ok(()) if !image.get_ref().trim().contains(char::is_whitespace) => {
+                    Some(image.get_ref().trim().to_string())
+                }
+                Ok(()) => {
+                    errors.push(
+                        src.error_at(image, "`image`: a remote image's address has no spaces"),
+                    );
+                    None
+                }
+                Err(why) => {
+                    errors.push(src.error_at(image, format!("`image`: {why}")));
+                    None
+                }
+            },
             Some(image) => match safe_relative_path(image.get_ref()) {
                 Ok(()) if self.root.join("static").join(image.get_ref()).is_file() => Some(
                     format!("{}{}", config.base_url, encode_path(image.get_ref())),
@@ -673,6 +692,7 @@ impl EpisodeContext<'_> {
                 integrity,
                 alternates,
                 remote_transcripts,
+                image_remote,
             },
             fingerprint: 0,
         };

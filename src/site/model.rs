@@ -285,6 +285,9 @@ pub struct EpisodeExtras {
     /// Remote audio's recorded transcripts (`[[enclosure.transcripts]]`),
     /// published after any local ones.
     pub remote_transcripts: Vec<crate::transcript::RemoteTranscript>,
+    /// Whether `image_url` is a recorded remote image (an `http(s)://`
+    /// `image`), not a file under `static/`.
+    pub image_remote: bool,
     /// The other formats of the audio (`alternate_audio`), measured.
     pub alternates: Vec<EpisodeAudio>,
     /// With `[feed] integrity`: the SRI hash of the main audio, then of
