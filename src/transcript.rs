@@ -387,6 +387,39 @@ mod tests {
     use super::*;
 
     #[test]
+    fn formats_of_types_and_names() {
+        let ext = |m: &str, u: &str| format_of(m, u).map(|f| f.ext);
+        assert_eq!(ext("text/vtt", "https://a/t"), Some("vtt"));
+        assert_eq!(ext("application/srt", "https://a/t.vtt"), Some("srt"));
+        assert_eq!(ext("text/html; charset=utf-8", "x"), Some("html"));
+        assert_eq!(ext("", "https://a/t.JSON?x=1"), Some("json"));
+        assert_eq!(ext("text/plain", "https://a/t.vtt"), None);
+        assert_eq!(ext("", "https://a/t.txt"), None);
+    }
+
+    #[test]
+    fn remote_transcripts_are_checked() {
+        let t =
+            |url: &str, mime: &str, language: Option<&str>, rel: Option<&str>| RemoteTranscript {
+                url: url.into(),
+                mime: mime.into(),
+                language: language.map(Into::into),
+                rel: rel.map(Into::into),
+            };
+        let list = [
+            t(
+                "https://a/t.vtt",
+                "text/vtt",
+                Some("de-AT"),
+                Some("captions"),
+            ),
+            t("ftp://a/t.vtt", "text vtt", Some("e n"), Some("chapters")),
+        ];
+        let keys: Vec<(usize, &str)> = remote_problems(&list).iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(keys, [(1, "url"), (1, "type"), (1, "rel"), (1, "language")]);
+    }
+
+    #[test]
     fn timestamps() {
         assert_eq!(timestamp("00:01:02.500", '.', false), Some(62.5));
         assert_eq!(timestamp("01:02.500", '.', false), Some(62.5));

@@ -130,6 +130,16 @@ pub fn to_toml(value: &Value) -> String {
     if value.time_splits.is_empty() {
         table.remove("time_splits");
     }
+    let tidy = |r: &mut toml::Value| {
+        if let Some(t) = r.as_table_mut() {
+            if t.get("fee") == Some(&toml::Value::Boolean(false)) {
+                t.remove("fee");
+            }
+        }
+    };
+    if let Some(toml::Value::Array(list)) = table.get_mut("recipients") {
+        list.iter_mut().for_each(tidy);
+    }
     if let Some(toml::Value::Array(splits)) = table.get_mut("time_splits") {
         for s in splits {
             if let Some(t) = s.as_table_mut() {
@@ -138,6 +148,9 @@ pub fn to_toml(value: &Value) -> String {
                     .is_some_and(|r| r.is_empty())
                 {
                     t.remove("recipients");
+                }
+                if let Some(toml::Value::Array(list)) = t.get_mut("recipients") {
+                    list.iter_mut().for_each(tidy);
                 }
             }
         }
@@ -192,6 +205,9 @@ mod tests {
         }
         let back: Front = toml::from_str(&text).unwrap();
         assert_eq!(back.value, value, "{text}");
-        assert!(!text.contains("tip_line"), "{text}");
+        assert!(
+            !text.contains("tip_line") && !text.contains("fee ="),
+            "{text}"
+        );
     }
 }
