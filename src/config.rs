@@ -174,6 +174,23 @@ pub struct Credit {
     pub image: Option<String>,
 }
 
+/// Whether an `image` setting (show or episode) is a recorded remote image,
+/// an `http(s)://` address used as it is, rather than a file under `static/`.
+pub fn is_remote_image(image: &str) -> bool {
+    let lower = image.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The public address of an `image` setting: a remote image as written,
+/// else the file under `static/` on the site.
+pub fn image_address(base_url: &str, image: &str) -> String {
+    if is_remote_image(image) {
+        image.trim().to_string()
+    } else {
+        format!("{base_url}{}", crate::slug::encode_path(image.trim()))
+    }
+}
+
 /// Checks a credit's `image`: an absolute http(s) address.
 pub fn check_image_url(url: &str) -> std::result::Result<(), String> {
     let u = url.trim();
@@ -296,7 +313,18 @@ impl Config {
             problems.push(problem.into());
         }
         if let Some(image) = &self.image {
-            if let Err(e) = safe_relative_path(image) {
+            let checked = if is_remote_image(image) {
+                check_image_url(image).and_then(|()| {
+                    if image.trim().contains(char::is_whitespace) {
+                        Err("a remote image's address has no spaces".into())
+                    } else {
+                        Ok(())
+                    }
+                })
+            } else {
+                safe_relative_path(image)
+            };
+            if let Err(e) = checked {
                 problems.push(err(
                     &["image"],
                     format!("`image`: {e}"),

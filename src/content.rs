@@ -236,6 +236,9 @@ pub struct EnclosureFront {
     /// Its duration (`itunes:duration`); left out of the feed when not known.
     #[serde(default)]
     pub duration: Option<Timestamp>,
+    /// `[[enclosure.transcripts]]`: its transcripts on the remote host.
+    #[serde(default)]
+    pub transcripts: Vec<crate::transcript::RemoteTranscript>,
 }
 
 /// `[[chapters]]` as written.

@@ -42,6 +42,112 @@ pub const FORMATS: &[Format] = &[
     },
 ];
 
+/// `[[enclosure.transcripts]]`: a transcript of remote audio, on another
+/// host, published as recorded (`podcast:transcript`), never fetched.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub struct RemoteTranscript {
+    /// Its public `http(s)://` address.
+    pub url: String,
+    /// Its MIME type, e.g. `text/vtt`.
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// Its language, e.g. `en` (left out of the feed when not given).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// `captions` for timed captions.
+    #[serde(default)]
+    pub rel: Option<String>,
+}
+
+/// The problems of recorded remote transcripts: the key (index, field
+/// name), what is wrong and what to do.
+pub fn remote_problems(
+    list: &[RemoteTranscript],
+) -> Vec<(usize, &'static str, String, &'static str)> {
+    let mut out = Vec::new();
+    for (i, t) in list.iter().enumerate() {
+        let url = t.url.trim();
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://"))
+            || url.chars().any(char::is_whitespace)
+        {
+            out.push((
+                i,
+                "url",
+                format!(
+                    "transcript {}: url = {url:?} is not an http(s):// address",
+                    i + 1
+                ),
+                "write the transcript's full public address",
+            ));
+        }
+        let mime = t.mime.trim();
+        if mime.is_empty() || !mime.contains('/') || mime.chars().any(char::is_whitespace) {
+            out.push((
+                i,
+                "type",
+                format!("transcript {}: type = {mime:?} is not a MIME type", i + 1),
+                "write its MIME type, e.g. type = \"text/vtt\" or \"application/x-subrip\"",
+            ));
+        }
+        if t.rel.as_deref().is_some_and(|r| r.trim() != "captions") {
+            out.push((
+                i,
+                "rel",
+                format!(
+                    "transcript {}: rel = {:?} is not \"captions\"",
+                    i + 1,
+                    t.rel.as_deref().unwrap_or("")
+                ),
+                "write rel = \"captions\" for timed captions, or leave rel out",
+            ));
+        }
+        if t.language.as_deref().is_some_and(|l| {
+            let l = l.trim();
+            l.is_empty() || !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        }) {
+            out.push((
+                i,
+                "language",
+                format!(
+                    "transcript {}: language = {:?} is not a language code",
+                    i + 1,
+                    t.language.as_deref().unwrap_or("")
+                ),
+                "write a code such as \"en\" or \"de-AT\", or leave language out",
+            ));
+        }
+    }
+    out
+}
+
+/// The transcript format of a MIME type or, failing that, of an
+/// address's file name; `None` when podsmith cannot publish it beside the
+/// audio (e.g. `text/plain`).
+pub fn format_of(mime: &str, url: &str) -> Option<Format> {
+    let mime = mime.trim().to_ascii_lowercase();
+    let mime = mime.split(';').next().unwrap_or("").trim();
+    let alias = match mime {
+        "text/srt" | "application/srt" | "text/x-subrip" => "application/x-subrip",
+        "application/json+transcript" => "application/json",
+        m => m,
+    };
+    if let Some(f) = FORMATS.iter().find(|f| f.mime == alias) {
+        return Some(*f);
+    }
+    if !mime.is_empty() {
+        return None;
+    }
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    let ext = path.rsplit_once('.').map(|(_, e)| e)?;
+    FORMATS.iter().find(|f| f.ext == ext).copied()
+}
+
 /// Checks the transcript at `path` in format `format`; `Err` names the
 /// file, line and column of the first problem and says what to do.
 pub fn check(path: &Path, format: Format) -> Result<(), Diagnostic> {
@@ -279,6 +385,39 @@ fn check_html(text: &str) -> Result<(), Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_of_types_and_names() {
+        let ext = |m: &str, u: &str| format_of(m, u).map(|f| f.ext);
+        assert_eq!(ext("text/vtt", "https://a/t"), Some("vtt"));
+        assert_eq!(ext("application/srt", "https://a/t.vtt"), Some("srt"));
+        assert_eq!(ext("text/html; charset=utf-8", "x"), Some("html"));
+        assert_eq!(ext("", "https://a/t.JSON?x=1"), Some("json"));
+        assert_eq!(ext("text/plain", "https://a/t.vtt"), None);
+        assert_eq!(ext("", "https://a/t.txt"), None);
+    }
+
+    #[test]
+    fn remote_transcripts_are_checked() {
+        let t =
+            |url: &str, mime: &str, language: Option<&str>, rel: Option<&str>| RemoteTranscript {
+                url: url.into(),
+                mime: mime.into(),
+                language: language.map(Into::into),
+                rel: rel.map(Into::into),
+            };
+        let list = [
+            t(
+                "https://a/t.vtt",
+                "text/vtt",
+                Some("de-AT"),
+                Some("captions"),
+            ),
+            t("ftp://a/t.vtt", "text vtt", Some("e n"), Some("chapters")),
+        ];
+        let keys: Vec<(usize, &str)> = remote_problems(&list).iter().map(|p| (p.0, p.1)).collect();
+        assert_eq!(keys, [(1, "url"), (1, "type"), (1, "rel"), (1, "language")]);
+    }
 
     #[test]
     fn timestamps() {

@@ -511,3 +511,402 @@ fn an_unusable_item_is_an_error_naming_it_and_the_rest_is_imported() {
     let out = podsmith(&["build", "--root", "site"], tmp.path());
     assert!(out.status.success(), "{}", text(&out));
 }
+
+const NODE_A: &str = "03ae9f91a0cb8ff43840e3c322c4c61f019d8c1c3cea15a25cfc425ac605e61a4a";
+
+/// A feed with value-for-value blocks: the channel's (a node and a
+/// Lightning address), an item's with a time split paying a remote item,
+/// and an item's with a node address that is not one.
+fn value_feed() -> String {
+    let n = SAMPLE_MP3.len();
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:p="https://podcastindex.org/namespace/1.0">
+<channel><title>Value Show</title><link>https://old.example.org/</link><description>Paid in sats.</description>
+<p:value type="lightning" method="keysend" suggested="0.00000005000">
+  <p:valueRecipient name="Host" type="node" address="{NODE_A}" split="90" customKey="696969" customValue="abc"/>
+  <p:valueRecipient name="App" type="lnaddress" address="app@example.com" split="10" fee="true"/>
+</p:value>
+<item><title>Split</title><guid isPermaLink="false">g-split</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="https://cdn.example.org/split.mp3" length="{n}" type="audio/mpeg"/><itunes:duration>600</itunes:duration>
+<p:value type="lightning" method="keysend">
+  <p:valueRecipient name="Host" type="node" address="{NODE_A}" split="100"/>
+  <p:valueTimeSplit startTime="60" duration="237.5" remoteStartTime="3" remotePercentage="95">
+    <p:remoteItem feedGuid="917393e3-1b1e-5cef-ace4-edaa54e1f810" itemGuid="song-1"/>
+  </p:valueTimeSplit>
+</p:value></item>
+<item><title>Bad node</title><guid isPermaLink="false">g-bad</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="https://cdn.example.org/bad.mp3" length="{n}" type="audio/mpeg"/>
+<p:value type="lightning" method="keysend"><p:valueRecipient name="Typo" type="node" address="03abc" split="100"/></p:value></item>
+</channel></rss>"#
+    )
+}
+
+#[test]
+fn podcast_value_becomes_value_settings_and_is_published_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("feed.xml"), value_feed()).unwrap();
+    let out = podsmith(&["import", "feed.xml", "site", "--offline"], tmp.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    // The bad block is reported and left out; the import goes on.
+    assert!(
+        t.contains("item 2 (\"Bad node\"): its podcast:value is left out")
+            && t.contains("\"03abc\" is not a Lightning node address"),
+        "{t}"
+    );
+    let site = tmp.path().join("site");
+    let config = std::fs::read_to_string(site.join("podcast.toml")).unwrap();
+    assert!(
+        config.contains("[value]") && !config.contains("imported_value"),
+        "{config}"
+    );
+    let split = std::fs::read_to_string(site.join("content/episodes/001-split.md")).unwrap();
+    assert!(
+        split.contains("[[value.time_splits]]") && !split.contains("[extra.imported.value]"),
+        "{split}"
+    );
+    let bad = std::fs::read_to_string(site.join("content/episodes/002-bad-node.md")).unwrap();
+    assert!(!bad.contains("value"), "{bad}");
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    let value = |ext: &rss::extension::ExtensionMap| {
+        ext.get("podcast")
+            .and_then(|m| m.get("value"))
+            .and_then(|v| v.first())
+            .cloned()
+    };
+    let v = value(channel.extensions()).expect("the channel's podcast:value");
+    assert_eq!(v.attrs().get("suggested").unwrap(), "0.00000005000");
+    let recipients = &v.children()["valueRecipient"];
+    assert_eq!(recipients.len(), 2);
+    let host = &recipients[0];
+    assert_eq!(host.attrs()["address"], NODE_A);
+    assert_eq!(host.attrs()["split"], "90");
+    assert_eq!(host.attrs()["customKey"], "696969");
+    assert_eq!(host.attrs()["customValue"], "abc");
+    assert_eq!(recipients[1].attrs()["fee"], "true");
+    assert_eq!(recipients[1].attrs()["type"], "lnaddress");
+    let item = |guid: &str| {
+        channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .unwrap()
+            .clone()
+    };
+    let iv = value(item("g-split").extensions()).expect("the item's podcast:value");
+    let ts = &iv.children()["valueTimeSplit"][0];
+    assert_eq!(ts.attrs()["startTime"], "60");
+    assert_eq!(ts.attrs()["duration"], "237.5");
+    assert_eq!(ts.attrs()["remoteStartTime"], "3");
+    assert_eq!(ts.attrs()["remotePercentage"], "95");
+    let remote = &ts.children()["remoteItem"][0];
+    assert_eq!(
+        remote.attrs()["feedGuid"],
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    );
+    assert_eq!(remote.attrs()["itemGuid"], "song-1");
+    assert!(value(item("g-bad").extensions()).is_none());
+}
+
+const VTT: &str = "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nHello.\n";
+
+/// A served feed whose items list transcripts: A's audio downloads whole,
+/// B's is one byte short (so B keeps remote audio and recorded
+/// transcripts).
+fn transcript_server() -> (Server, String) {
+    let mut files = HashMap::new();
+    files.insert("/a.mp3".to_string(), SAMPLE_MP3.to_vec());
+    files.insert("/b.mp3".to_string(), SAMPLE_MP3.to_vec());
+    files.insert("/a.vtt".to_string(), VTT.as_bytes().to_vec());
+    // Malformed: `->` for `-->`.
+    files.insert(
+        "/a.srt".to_string(),
+        b"1\n00:00:00,000 -> 00:00:02,000\nHi\n".to_vec(),
+    );
+    files.insert("/a.txt".to_string(), b"Hello.".to_vec());
+    let media = Server::start(files);
+    let n = SAMPLE_MP3.len();
+    let base = &media.base;
+    let feed = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd" xmlns:podcast="https://podcastindex.org/namespace/1.0">
+<channel><title>Transcribed</title><link>https://old.example.org/</link><description>Words.</description><language>en</language>
+<item><title>A</title><guid isPermaLink="false">g-a</guid><pubDate>Mon, 02 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="{base}/a.mp3" length="{n}" type="audio/mpeg"/>
+<podcast:transcript url="{base}/a.vtt" type="text/vtt" rel="captions"/>
+<podcast:transcript url="{base}/a.srt" type="application/x-subrip" rel="captions"/>
+<podcast:transcript url="{base}/a.txt" type="text/plain"/></item>
+<item><title>B</title><guid isPermaLink="false">g-b</guid><pubDate>Tue, 03 Mar 2026 08:00:00 +0000</pubDate>
+<enclosure url="{base}/b.mp3" length="{wrong}" type="audio/mpeg"/>
+<podcast:transcript url="{base}/b.vtt" type="text/vtt" language="de" rel="captions"/>
+<podcast:transcript url="{base}/b.txt" type="text/plain" rel="chapters"/>
+<podcast:transcript url="ftp://old.example.org/b.srt" type="application/x-subrip"/></item>
+</channel></rss>"#,
+        wrong = n + 1
+    );
+    (media, feed)
+}
+
+#[test]
+fn transcripts_are_downloaded_beside_the_audio_or_recorded_with_remote_audio() {
+    let (server, feed) = transcript_server();
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("feed.xml"), feed).unwrap();
+    let out = podsmith(
+        &["import", "feed.xml", "site", "--download-audio"],
+        tmp.path(),
+    );
+    let t = text(&out);
+    let site = tmp.path().join("site");
+    // A: the WebVTT file is beside the audio; the malformed SubRip file
+    // and the plain text one are reported and left out.
+    assert_eq!(
+        std::fs::read_to_string(site.join("static/media/001-a.vtt")).unwrap(),
+        VTT
+    );
+    assert!(!site.join("static/media/001-a.srt").exists(), "{t}");
+    assert!(
+        t.contains("a.srt: it is not a valid srt file")
+            && t.contains("a.txt (text/plain) is not a format podsmith publishes"),
+        "{t}"
+    );
+    assert!(!server.requests().iter().any(|r| r.starts_with("/b.vtt")));
+    // B keeps remote audio, and its transcripts as recorded; the ftp one
+    // and the unknown rel are reported and left out.
+    let b = std::fs::read_to_string(site.join("content/episodes/002-b.md")).unwrap();
+    assert!(
+        b.contains(&format!(
+            "[[enclosure.transcripts]]\nurl = \"{}/b.vtt\"\ntype = \"text/vtt\"\nlanguage = \"de\"\nrel = \"captions\"\n",
+            server.base
+        )),
+        "{b}"
+    );
+    assert!(!b.contains("ftp:") && !b.contains("chapters"), "{b}");
+    assert!(
+        t.contains("rel = \"chapters\" is not \"captions\": that attribute is left out")
+            && t.contains("is not an http(s):// address: the transcript is left out"),
+        "{t}"
+    );
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    let transcripts = |guid: &str| -> Vec<Vec<(String, String)>> {
+        let item = channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .unwrap();
+        item.extensions()["podcast"]["transcript"]
+            .iter()
+            .map(|e| {
+                let mut a: Vec<(String, String)> = e
+                    .attrs()
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                a.sort();
+                a
+            })
+            .collect()
+    };
+    let pair = |k: &str, v: &str| (k.to_string(), v.to_string());
+    // A's is the new site's copy, published like any other transcript.
+    assert_eq!(
+        transcripts("g-a"),
+        [vec![
+            pair("language", "en"),
+            pair("rel", "captions"),
+            pair("type", "text/vtt"),
+            pair("url", "https://old.example.org/media/001-a.vtt"),
+        ]]
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("public/media/001-a.vtt")).unwrap(),
+        VTT
+    );
+    assert_eq!(
+        transcripts("g-b"),
+        [
+            vec![
+                pair("language", "de"),
+                pair("rel", "captions"),
+                pair("type", "text/vtt"),
+                pair("url", &format!("{}/b.vtt", server.base)),
+            ],
+            vec![
+                pair("type", "text/plain"),
+                pair("url", &format!("{}/b.txt", server.base)),
+            ]
+        ]
+    );
+    let page = std::fs::read_to_string(site.join("public/episodes/002-b/index.html")).unwrap();
+    assert!(
+        page.contains(&format!("{}/b.vtt", server.base)),
+        "the page links the transcript"
+    );
+}
+
+#[test]
+fn recorded_transcripts_are_strict() {
+    let site = FixtureSite::new(BASIC_CONFIG);
+    let episode = |extra: &str| {
+        format!("+++\ntitle = \"Remote\"\ndate = 2026-01-01T08:00:00Z\nguid = \"r-1\"\n\n[enclosure]\nurl = \"https://cdn.example.org/r.mp3\"\nlength = 1234\ntype = \"audio/mpeg\"\n\n[[enclosure.transcripts]]\nurl = \"https://cdn.example.org/r.vtt\"\ntype = \"text/vtt\"\n{extra}+++\nNotes.\n")
+    };
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("lang = \"en\"\n"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:14:1") && err.contains("lang"),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("rel = \"chapters\"\n"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:14:") && err.contains("is not \"captions\""),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("language = \"en\"\n").replace("https://cdn.example.org/r.vtt", "r.vtt"),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("001-remote.md:12:") && err.contains("not an http(s)://"),
+        "{err}"
+    );
+    site.write(
+        "content/episodes/001-remote.md",
+        &episode("language = \"en\"\nrel = \"captions\"\n"),
+    );
+    site.build_ok();
+    let feed = site.read_out("feed.xml");
+    assert!(
+        feed.contains("<podcast:transcript language=\"en\" rel=\"captions\" type=\"text/vtt\" url=\"https://cdn.example.org/r.vtt\">"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn a_remote_image_is_published_as_is_reported_by_check_and_not_embedded_by_tag() {
+    let remote = "https://cdn.example.org/art/cover.jpg?v=2";
+    let site = FixtureSite::new(
+        &BASIC_CONFIG.replace("image = \"cover.png\"", &format!("image = \"{remote}\"")),
+    );
+    site.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+    site.write(
+        "content/episodes/001-one.md",
+        &common::episode("One", 1, "one.mp3"),
+    );
+    site.write(
+        "content/episodes/002-two.md",
+        "+++\ntitle = \"Two\"\ndate = 2026-01-02T08:00:00Z\nguid = \"guid-2\"\nimage = \"https://cdn.example.org/art/two.png\"\n\n[enclosure]\nurl = \"https://cdn.example.org/two.mp3\"\nlength = 1\ntype = \"audio/mpeg\"\n+++\nNotes.\n",
+    );
+    site.build_ok();
+    let feed = site.read_out("feed.xml");
+    let channel = rss::Channel::read_from(feed.as_bytes()).unwrap();
+    assert_eq!(channel.itunes_ext().unwrap().image(), Some(remote));
+    assert_eq!(channel.image().unwrap().url(), remote);
+    let item_image = |guid: &str| {
+        channel
+            .items()
+            .iter()
+            .find(|i| i.guid().unwrap().value() == guid)
+            .and_then(|i| i.itunes_ext()?.image().map(str::to_string))
+    };
+    assert_eq!(item_image("guid-1").as_deref(), Some(remote));
+    assert_eq!(
+        item_image("guid-2").as_deref(),
+        Some("https://cdn.example.org/art/two.png")
+    );
+    let index = site.read_out("index.html");
+    assert!(
+        index.contains("src=\"https://cdn.example.org/art/cover.jpg?v=2\""),
+        "{index}"
+    );
+    // check says what it cannot check, for the show and the episode.
+    let out = site.run(&["check"]);
+    let t = text(&out);
+    assert!(
+        t.contains("the cover art is a remote image (https://cdn.example.org/art/cover.jpg?v=2): podsmith cannot check its size")
+            && t.contains("002-two.md: the episode's image is a remote image"),
+        "{t}"
+    );
+    // tag skips it, saying so, and tags the rest.
+    let out = site.run(&["tag"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains(
+            "cover art not embedded: https://cdn.example.org/art/cover.jpg?v=2 is a remote image"
+        ),
+        "{t}"
+    );
+    let tag = id3::Tag::read_from_path(site.path("static/media/one.mp3")).unwrap();
+    assert_eq!(tag.pictures().count(), 0);
+    assert_eq!(
+        id3::TagLike::title(&tag),
+        Some("One"),
+        "the other frames are written"
+    );
+    // A local image keeps every check: a missing file stops the build.
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace("image = \"cover.png\"", "image = \"missing.png\""),
+    );
+    let err = site.build_err();
+    assert!(err.contains("missing.png"), "{err}");
+    // A remote address with a space is refused, naming the line.
+    site.write(
+        "podcast.toml",
+        &BASIC_CONFIG.replace(
+            "image = \"cover.png\"",
+            "image = \"https://cdn.example.org/a b.jpg\"",
+        ),
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("podcast.toml:6:") && err.contains("no spaces"),
+        "{err}"
+    );
+}
+
+#[test]
+fn cover_art_that_cannot_be_downloaded_is_recorded_as_a_remote_image() {
+    let s = Server::start(HashMap::new());
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = served_feed(&s.base);
+    std::fs::write(tmp.path().join("feed.xml"), feed).unwrap();
+    let out = podsmith(&["import", "feed.xml", "site"], tmp.path());
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("recorded as a remote image"), "{t}");
+    let site = tmp.path().join("site");
+    let config = std::fs::read_to_string(site.join("podcast.toml")).unwrap();
+    let cover = format!("{}/cover.png", s.base);
+    assert!(
+        config.contains(&format!("\nimage = \"{cover}\"\n")),
+        "{config}"
+    );
+    let a = std::fs::read_to_string(site.join("content/episodes/001-episode-a.md")).unwrap();
+    assert!(
+        a.contains(&format!("image = \"{}/art-a.png\"", s.base)) && !a.contains("image_url"),
+        "{a}"
+    );
+    let out = podsmith(&["build", "--root", "site"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = std::fs::read_to_string(site.join("public/feed.xml")).unwrap();
+    assert!(
+        feed.contains(&format!("<itunes:image href=\"{cover}\"")),
+        "{feed}"
+    );
+}

@@ -70,6 +70,75 @@ fn episodes(bytes: &[u8]) -> BTreeMap<String, Seen> {
     out
 }
 
+/// An extension element as text: its name, attributes (sorted) and
+/// children, so that two feeds' blocks compare whatever their order.
+fn canonical(e: &rss::extension::Extension) -> String {
+    let attrs: BTreeMap<&String, &String> = e.attrs().iter().collect();
+    let mut children: Vec<String> = e.children().values().flatten().map(canonical).collect();
+    children.sort();
+    format!("<{} {attrs:?}>{}</>", e.name(), children.join(""))
+}
+
+/// Every `podcast:value` block of a feed: the channel's (key `""`) and
+/// each item's, by GUID.
+fn values(bytes: &[u8]) -> BTreeMap<String, String> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let of = |ext: &rss::extension::ExtensionMap| {
+        ext.get("podcast")
+            .and_then(|m| m.get("value"))
+            .and_then(|v| v.first())
+            .map(canonical)
+    };
+    let mut out = BTreeMap::new();
+    if let Some(v) = of(channel.extensions()) {
+        out.insert(String::new(), v);
+    }
+    for item in channel.items() {
+        if let (Some(v), Some(g)) = (of(item.extensions()), item.guid()) {
+            out.insert(g.value().trim().to_string(), v);
+        }
+    }
+    out
+}
+
+/// Every item's `podcast:transcript` elements, by GUID.
+fn transcripts(bytes: &[u8]) -> BTreeMap<String, Vec<String>> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let mut out = BTreeMap::new();
+    for item in channel.items() {
+        let list: Vec<String> = item
+            .extensions()
+            .get("podcast")
+            .and_then(|m| m.get("transcript"))
+            .into_iter()
+            .flatten()
+            .map(canonical)
+            .collect();
+        if let (false, Some(g)) = (list.is_empty(), item.guid()) {
+            out.insert(g.value().trim().to_string(), list);
+        }
+    }
+    out
+}
+
+/// The channel's `itunes:image` (key `""`) and each item's own, by GUID.
+fn images(bytes: &[u8]) -> BTreeMap<String, String> {
+    let text = podsmith::import::clean::clean(bytes, &mut Vec::new());
+    let channel = rss::Channel::read_from(text.as_bytes()).expect("readable feed");
+    let mut out = BTreeMap::new();
+    if let Some(i) = channel.itunes_ext().and_then(|i| i.image()) {
+        out.insert(String::new(), i.trim().to_string());
+    }
+    for item in channel.items() {
+        if let (Some(i), Some(g)) = (item.itunes_ext().and_then(|i| i.image()), item.guid()) {
+            out.insert(g.value().trim().to_string(), i.trim().to_string());
+        }
+    }
+    out
+}
+
 fn run(args: &[&str], dir: &Path) -> (bool, String) {
     let out = Command::new(common::bin())
         .args(args)
@@ -102,6 +171,8 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
     let feeds = feeds();
     assert!(feeds.len() >= 15, "only {} real feeds", feeds.len());
     let mut failures = Vec::new();
+    let mut value_feeds = 0;
+    let mut transcribed = 0;
     for feed in &feeds {
         let name = feed.file_stem().unwrap().to_string_lossy().into_owned();
         let tmp = tempfile::tempdir().unwrap();
@@ -156,6 +227,38 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
                 failures.push(format!("{name}: {guid}:\n old {o:?}\n new {n:?}"));
             }
         }
+        // The value-for-value blocks are the same (channel and items).
+        let old_values = values(&std::fs::read(feed).unwrap());
+        let new_values = values(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        if old_values != new_values {
+            failures.push(format!(
+                "{name}: podcast:value differs:\n old {old_values:#?}\n new {new_values:#?}"
+            ));
+        }
+        // So are the transcripts (remote audio: recorded, published as is).
+        let old_transcripts = transcripts(&std::fs::read(feed).unwrap());
+        let new_transcripts = transcripts(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        if old_transcripts != new_transcripts {
+            failures.push(format!(
+                "{name}: podcast:transcript differs:\n old {old_transcripts:#?}\n new {new_transcripts:#?}"
+            ));
+        }
+        transcribed += old_transcripts.len();
+        // The cover and each item's own art (offline: remote images, the
+        // same addresses; an item without art gets the show's).
+        let new_images = images(&std::fs::read(site.join("public/feed.xml")).unwrap());
+        for (key, url) in images(&std::fs::read(feed).unwrap()) {
+            if new_images.get(&key) != Some(&url) {
+                failures.push(format!(
+                    "{name}: itunes:image of {key:?}: old {url:?}, new {:?}",
+                    new_images.get(&key)
+                ));
+            }
+        }
+        if name.starts_with("sovereign") {
+            value_feeds += 1;
+            assert!(old_values.len() > 1, "{name}: {old_values:?}");
+        }
         let (_, text) = run(
             &[
                 "check",
@@ -180,4 +283,12 @@ fn every_real_feed_keeps_its_episodes_through_import_and_build() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert_eq!(
+        value_feeds, 1,
+        "the fixture with podcast:value was not checked"
+    );
+    assert!(
+        transcribed >= 2,
+        "only {transcribed} items with transcripts checked"
+    );
 }

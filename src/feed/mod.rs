@@ -96,13 +96,10 @@ pub fn chapters_url(episode: &Episode) -> String {
 
 /// The absolute URL of the show's cover art.
 pub fn image_url(site: &Site) -> Option<String> {
-    site.config.image.as_ref().map(|i| {
-        format!(
-            "{}{}",
-            site.config.base_url,
-            crate::slug::encode_path(i.trim())
-        )
-    })
+    site.config
+        .image
+        .as_ref()
+        .map(|i| crate::config::image_address(&site.config.base_url, i))
 }
 
 /// Whether `c` may appear in an XML 1.0 document.
@@ -476,6 +473,21 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str
                     ("type", Some(t.mime)),
                     ("language", Some(&site.config.language)),
                     ("rel", t.captions.then_some("captions")),
+                ],
+            ),
+        );
+    }
+    for t in &e.extras.remote_transcripts {
+        push(
+            &mut podcast,
+            ext(
+                "transcript",
+                "",
+                &[
+                    ("url", Some(t.url.trim())),
+                    ("type", Some(t.mime.trim())),
+                    ("language", t.language.as_deref().map(str::trim)),
+                    ("rel", t.rel.as_deref().map(str::trim)),
                 ],
             ),
         );

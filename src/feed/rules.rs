@@ -357,7 +357,7 @@ pub fn cover_error(root: &Path, config: &Config) -> Option<Diagnostic> {
         .image
         .as_deref()
         .map(str::trim)
-        .filter(|i| !i.is_empty())?;
+        .filter(|i| !i.is_empty() && !crate::config::is_remote_image(i))?;
     let path = root.join("static").join(image);
     let problem = match std::fs::File::open(&path) {
         // Reading one byte also fails on a folder.
@@ -422,6 +422,11 @@ pub fn check(site: &Site) -> Findings {
             &[],
             "no cover art: `image` is not set".into(),
             "add `image = \"cover.png\"` with a square 1400–3000 px JPEG or PNG under static/",
+        )),
+        Some(image) if crate::config::is_remote_image(image) => out.push(cfg_warn(
+            &["image"],
+            format!("the cover art is a remote image ({image}): podsmith cannot check its size or format"),
+            "apps need a square 1400–3000 px JPEG or PNG; download it into static/ and set image = \"cover.jpg\" to have it checked (and served by the site)",
         )),
         Some(image) => match cover_error(&site.root, config) {
             Some(error) => out.push(error),
@@ -686,7 +691,15 @@ pub fn check(site: &Site) -> Findings {
                 ));
             }
         }
-        if let Some(url) = &e.image_url {
+        if let (Some(url), true) = (&e.image_url, e.extras.image_remote) {
+            out.push(
+                Diagnostic::warning(
+                    e.source.clone(),
+                    format!("the episode's image is a remote image ({url}): podsmith cannot check its size or format"),
+                )
+                .help("download it into static/ and set `image` to its path there to have it checked"),
+            );
+        } else if let Some(url) = &e.image_url {
             if let Some(rel) = url.strip_prefix(&config.base_url) {
                 let path = site
                     .root

@@ -84,7 +84,7 @@ pub fn episode_art(
                 saved.insert(url, rel);
             }
             Err(why) => report.fixed(format!(
-                "cannot download the episode art {url}: {why}; its address is kept in `[extra.imported]`"
+                "cannot download the episode art {url}: {why}; recorded as a remote image"
             )),
         }
     }

@@ -119,7 +119,7 @@ pub fn read(feed: &str, report: &mut Report) -> crate::error::Result<Show> {
         locked: text(ext, &prefixes.podcast, "locked").and_then(|t| yes_no(&t)),
         funding: funding(ext, &prefixes, report),
         credits: persons(ext, &prefixes),
-        value: value(ext, &prefixes),
+        value: super::value::read(ext, &prefixes, "the channel", None, report),
         ..Show::default()
     };
     if let Some(owner) = it.and_then(|i| i.owner()) {
@@ -214,32 +214,5 @@ pub fn persons(ext: &ExtensionMap, prefixes: &Prefixes) -> Vec<Person> {
                 .filter(|u| !u.is_empty() && crate::config::check_link(u).is_ok());
             Some(Person { name, role, url })
         })
-        .collect()
-}
-
-/// `podcast:value` with its recipients, as a TOML table (kept as recorded).
-pub fn value(ext: &ExtensionMap, prefixes: &Prefixes) -> Option<toml::Table> {
-    let v = elements(ext, &prefixes.podcast, "value")
-        .into_iter()
-        .next()?;
-    let mut table = attrs_table(v);
-    let recipients: Vec<toml::Value> = v
-        .children()
-        .get("valueRecipient")
-        .into_iter()
-        .flatten()
-        .map(|r| toml::Value::Table(attrs_table(r)))
-        .collect();
-    if !recipients.is_empty() {
-        table.insert("recipients".into(), toml::Value::Array(recipients));
-    }
-    Some(table)
-}
-
-fn attrs_table(e: &Extension) -> toml::Table {
-    e.attrs()
-        .iter()
-        .filter(|(k, _)| !k.starts_with("xmlns"))
-        .map(|(k, v)| (k.clone(), toml::Value::String(v.clone())))
         .collect()
 }

@@ -1,7 +1,7 @@
 //! Each `<item>` of the feed as an [`Item`], with what real feeds get
 //! wrong worked around and listed in the [`Report`].
 
-use super::channel::{elements, funding, persons, text, value, yes_no, Prefixes};
+use super::channel::{elements, funding, persons, text, yes_no, Prefixes};
 use super::dates::{parse_date, parse_duration};
 use super::html;
 use super::model::{Enclosure, Item};
@@ -242,17 +242,11 @@ fn read_item(
             item.chapters.push((start, title, url));
         }
     }
-    item.transcripts = elements(ext, &prefixes.podcast, "transcript")
-        .into_iter()
-        .filter_map(|t| {
-            let url = t.attrs().get("url")?.trim().to_string();
-            let mime = t.attrs().get("type").cloned().unwrap_or_default();
-            Some((url, mime))
-        })
-        .collect();
+    item.transcripts = super::transcripts::read(ext, prefixes, &item.name(), report);
     item.credits = persons(ext, prefixes);
     item.funding = funding(ext, prefixes, report);
-    item.value = value(ext, prefixes);
+    let seconds = item.enclosure.as_ref().and_then(|e| e.duration);
+    item.value = super::value::read(ext, prefixes, &item.name(), seconds, report);
     item
 }
 

@@ -19,6 +19,8 @@ pub mod html;
 pub mod items;
 pub mod model;
 pub mod report;
+pub mod transcripts;
+pub mod value;
 pub mod write;
 
 use crate::content::{CONTENT_DIR, EPISODES_DIR};
@@ -98,9 +100,17 @@ pub fn run(options: &ImportOptions) -> Result<Imported> {
     } else {
         art::episode_art(&agent, &show, &static_dir, &mut report)
     };
+    let cover_url = show.image_url.clone();
     let mut planned = write::plan(&mut show, &mut report);
     for p in &mut planned {
-        p.image = p.item.image_url.as_ref().and_then(|u| art.get(u)).cloned();
+        p.image = p.item.image_url.as_ref().and_then(|u| {
+            art.get(u).cloned().or_else(|| {
+                // Art that is not the show's cover, not downloaded: a
+                // remote image, as the old feed had it.
+                (cover_url.as_ref() != Some(u) && write::usable_remote_image(u))
+                    .then(|| u.trim().to_string())
+            })
+        });
     }
     let media_dir = dir.join("static").join("media");
     mkdir(&media_dir)?;
@@ -108,6 +118,7 @@ pub fn run(options: &ImportOptions) -> Result<Imported> {
         for failure in download::download_all(&mut planned, &media_dir) {
             report.unusable(failure, "run the import again to retry (finished files are kept), or fix the episode by hand");
         }
+        transcripts::download(&agent, &planned, &media_dir, &mut report);
     }
     write_file(&dir.join(crate::config::CONFIG_FILE), &settings)?;
     write_file(&dir.join(".gitignore"), "/public\n/.podsmith-*\n")?;

@@ -21,7 +21,8 @@ pub struct Show {
     pub credits: Vec<Person>,
     pub podcast_guid: Option<String>,
     pub locked: Option<bool>,
-    pub value: Option<toml::Table>,
+    /// `podcast:value`, as podsmith's `[value]` (only when it passes the checks).
+    pub value: Option<crate::value::Value>,
     pub new_feed_url: Option<String>,
     /// The channel's `<link>`: the old site.
     pub link: Option<String>,
@@ -62,11 +63,12 @@ pub struct Item {
     pub chapters: Vec<(f64, String, Option<String>)>,
     /// A `podcast:chapters` JSON file's address, fetched when reachable.
     pub chapters_url: Option<String>,
-    /// Address and type.
-    pub transcripts: Vec<(String, String)>,
+    /// `podcast:transcript`s that can be published as recorded.
+    pub transcripts: Vec<crate::transcript::RemoteTranscript>,
     pub credits: Vec<Person>,
     pub funding: Vec<(String, String)>,
-    pub value: Option<toml::Table>,
+    /// `podcast:value`, as the episode's `[value]`.
+    pub value: Option<crate::value::Value>,
     pub link: Option<String>,
 }
 

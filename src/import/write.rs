@@ -13,7 +13,8 @@ pub struct Planned<'a> {
     pub item: &'a Item,
     pub stem: String,
     pub audio: Option<String>,
-    /// The episode art's path under `static/`, when it was downloaded.
+    /// The episode art: its path under `static/` when it was downloaded,
+    /// else its address (a remote image).
     pub image: Option<String>,
 }
 
@@ -102,13 +103,24 @@ pub fn settings(show: &Show, source: &str, image: Option<&str>, report: &mut Rep
         (Some(rel), _) => {
             let _ = writeln!(t, "image = {}", q(rel));
         }
+        (None, Some(url)) if usable_remote_image(url) => {
+            let _ = writeln!(
+                t,
+                "# A remote image: the cover art was not downloaded. Save it under static/\n# and set image = \"cover.jpg\" to have podsmith check it.\nimage = {}",
+                q(url.trim())
+            );
+            report.fixed(format!(
+                "the cover art {url} was not downloaded: recorded as a remote image"
+            ));
+        }
         (None, Some(url)) => {
             let _ = writeln!(
                 t,
-                "# The cover art could not be downloaded; it is at {url}\n# Save it under static/ and set: image = \"cover.jpg\""
+                "# The cover art could not be used; the feed names it {}",
+                q(url)
             );
             report.fixed(format!(
-                "the cover art {url} was not downloaded: podcast.toml says where it is"
+                "the cover art {url:?} is not an http(s):// address: left out"
             ));
         }
         (None, None) => {}
@@ -149,15 +161,17 @@ pub fn settings(show: &Show, source: &str, image: Option<&str>, report: &mut Rep
     }
     write_credits(&mut t, &show.credits);
     if let Some(value) = &show.value {
-        let mut extra = toml::Table::new();
-        extra.insert("imported_value".into(), toml::Value::Table(value.clone()));
-        let _ = writeln!(
-            t,
-            "\n# The feed's podcast:value, kept as recorded (podsmith does not write it yet)."
-        );
-        append_table(&mut t, "extra", extra);
+        t.push_str(&super::value::to_toml(value));
     }
     t
+}
+
+/// Whether an image address can be recorded as a remote `image` (the
+/// checks `build` makes of one).
+pub fn usable_remote_image(url: &str) -> bool {
+    crate::config::is_remote_image(url)
+        && crate::config::check_image_url(url).is_ok()
+        && !url.trim().contains(char::is_whitespace)
 }
 
 fn write_credits(t: &mut String, credits: &[Person]) {
@@ -252,6 +266,20 @@ pub fn episode(p: &Planned<'_>) -> String {
                     let _ = writeln!(t, "duration = {d}");
                 }
             }
+            for tr in &item.transcripts {
+                let _ = write!(
+                    t,
+                    "\n[[enclosure.transcripts]]\nurl = {}\ntype = {}\n",
+                    q(&tr.url),
+                    q(&tr.mime)
+                );
+                if let Some(language) = &tr.language {
+                    let _ = writeln!(t, "language = {}", q(language));
+                }
+                if let Some(rel) = &tr.rel {
+                    let _ = writeln!(t, "rel = {}", q(rel));
+                }
+            }
         }
         (_, None) => {}
     }
@@ -275,6 +303,9 @@ pub fn episode(p: &Planned<'_>) -> String {
         }
     }
     write_credits(&mut t, &item.credits);
+    if let Some(value) = &item.value {
+        t.push_str(&super::value::to_toml(value));
+    }
     if let Some(link) = &item.link {
         set("link", toml::Value::String(link.clone()));
     }
@@ -283,19 +314,6 @@ pub fn episode(p: &Planned<'_>) -> String {
     }
     if let (Some(url), None) = (&item.image_url, &p.image) {
         set("image_url", toml::Value::String(url.clone()));
-    }
-    if !item.transcripts.is_empty() {
-        let list = item
-            .transcripts
-            .iter()
-            .map(|(url, mime)| {
-                let mut t = toml::Table::new();
-                t.insert("url".into(), toml::Value::String(url.clone()));
-                t.insert("type".into(), toml::Value::String(mime.clone()));
-                toml::Value::Table(t)
-            })
-            .collect();
-        set("transcripts", toml::Value::Array(list));
     }
     if !item.funding.is_empty() {
         let list = item
@@ -309,9 +327,6 @@ pub fn episode(p: &Planned<'_>) -> String {
             })
             .collect();
         set("funding", toml::Value::Array(list));
-    }
-    if let Some(value) = &item.value {
-        set("value", toml::Value::Table(value.clone()));
     }
     if !extra.is_empty() {
         let mut outer = toml::Table::new();
@@ -359,7 +374,12 @@ mod tests {
                 role: "guest".into(),
                 url: None,
             }],
-            transcripts: vec![("https://example.org/t.vtt".into(), "text/vtt".into())],
+            transcripts: vec![crate::transcript::RemoteTranscript {
+                url: "https://example.org/t.vtt".into(),
+                mime: "text/vtt".into(),
+                language: Some("en".into()),
+                rel: Some("captions".into()),
+            }],
             link: Some("https://old.example.org/3".into()),
             ..Item::default()
         };
@@ -383,6 +403,7 @@ mod tests {
             ("https://cdn.example.org/a.mp3?x=1&y=2", 123, "audio/mpeg")
         );
         assert_eq!(e.duration.map(|d| d.0), Some(3723.5));
+        assert_eq!(e.transcripts, item.transcripts);
         assert_eq!(f.chapters.len(), 2);
         assert_eq!(f.chapters[0].get_ref().title, "Chapter 1");
         assert_eq!(f.credits.len(), 1);

@@ -294,7 +294,11 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcripts.first().map(|t| t.url.as_str()),
+            transcript_url: e
+                .transcripts
+                .first()
+                .map(|t| t.url.as_str())
+                .or_else(|| e.extras.remote_transcripts.first().map(|t| t.url.trim())),
             extra: &e.extra,
             share_image_url,
             value_tip,
@@ -326,7 +330,7 @@ fn site_image_url(config: &crate::config::Config) -> Option<String> {
     config
         .image
         .as_ref()
-        .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+        .map(|i| crate::config::image_address(&config.base_url, i))
 }
 
 /// Seconds as short text: "75", "62.5", "0".

@@ -445,7 +445,26 @@ impl EpisodeContext<'_> {
                 None
             }
         };
+        let image_remote = front
+            .image
+            .as_ref()
+            .is_some_and(|i| crate::config::is_remote_image(i.get_ref()));
         let image_url = match &front.image {
+            Some(image) if image_remote => match crate::config::check_image_url(image.get_ref()) {
+                Ok(()) if !image.get_ref().trim().contains(char::is_whitespace) => {
+                    Some(image.get_ref().trim().to_string())
+                }
+                Ok(()) => {
+                    errors.push(
+                        src.error_at(image, "`image`: a remote image's address has no spaces"),
+                    );
+                    None
+                }
+                Err(why) => {
+                    errors.push(src.error_at(image, format!("`image`: {why}")));
+                    None
+                }
+            },
             Some(image) => match safe_relative_path(image.get_ref()) {
                 Ok(()) if self.root.join("static").join(image.get_ref()).is_file() => Some(
                     format!("{}{}", config.base_url, encode_path(image.get_ref())),
@@ -607,6 +626,23 @@ impl EpisodeContext<'_> {
                     }),
             );
         }
+        let remote_transcripts = front
+            .enclosure
+            .as_ref()
+            .map(|e| e.get_ref().transcripts.clone())
+            .unwrap_or_default();
+        for (i, key, message, help) in crate::transcript::remote_problems(&remote_transcripts) {
+            found.push(crate::value::Problem {
+                keys: vec![
+                    "enclosure".into(),
+                    "transcripts".into(),
+                    i.to_string(),
+                    key.into(),
+                ],
+                message,
+                help,
+            });
+        }
         if !found.is_empty() {
             return Err(Error::many(found.into_iter().map(|p| {
                 let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
@@ -655,6 +691,8 @@ impl EpisodeContext<'_> {
                 }),
                 integrity,
                 alternates,
+                remote_transcripts,
+                image_remote,
             },
             fingerprint: 0,
         };

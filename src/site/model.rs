@@ -282,6 +282,12 @@ pub struct EpisodeExtras {
     pub location: Option<crate::feed_settings::Location>,
     /// `comments_url` with its protocol (`activitypub`, `atproto`).
     pub comments: Option<(String, &'static str)>,
+    /// Remote audio's recorded transcripts (`[[enclosure.transcripts]]`),
+    /// published after any local ones.
+    pub remote_transcripts: Vec<crate::transcript::RemoteTranscript>,
+    /// Whether `image_url` is a recorded remote image (an `http(s)://`
+    /// `image`), not a file under `static/`.
+    pub image_remote: bool,
     /// The other formats of the audio (`alternate_audio`), measured.
     pub alternates: Vec<EpisodeAudio>,
     /// With `[feed] integrity`: the SRI hash of the main audio, then of
