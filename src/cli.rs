@@ -27,6 +27,20 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new site that builds at once.
     Init(InitArgs),
+    /// Bring an existing show: make a new site from its published feed.
+    ///
+    /// Reads the show's feed (a file, or its http(s):// address) and writes
+    /// a new site that builds at once: the settings in podcast.toml and one
+    /// Markdown file per episode, each keeping its GUID, date, title, notes
+    /// and audio, so that podcast apps see the same episodes after the move.
+    /// By default the audio stays where it is: each episode records its
+    /// enclosure's address, size, type and duration in an `[enclosure]`
+    /// table. `--download-audio` copies the files into the media folder
+    /// instead. What the feed got wrong, and how it was worked around, is
+    /// listed at the end; an item that cannot be used is an error naming it.
+    /// After `podsmith build`, `podsmith check --against SOURCE` confirms
+    /// that no GUID, enclosure or date changed. See docs/import.md.
+    Import(ImportArgs),
     /// Create a new episode file with the next number.
     New(NewArgs),
     /// Serve the site locally, rebuilding and reloading on every change.
@@ -36,6 +50,10 @@ pub enum Command {
     /// Work with the built-in theme (copy it into the site to edit it).
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// Build, then upload what changed to [deploy] target (S3, a folder, ssh) and tell apps.
+    Deploy(DeployArgs),
+    /// Print web server settings for the built site (types, CORS, caching, feed redirect).
+    HostConfig(HostConfigArgs),
 }
 
 impl Cli {
@@ -45,10 +63,13 @@ impl Cli {
             Command::Build(args) => args.run(),
             Command::Check(args) => args.run(),
             Command::Init(args) => args.run(),
+            Command::Import(args) => args.run(),
             Command::New(args) => args.run(),
             Command::Serve(args) => args.run(),
             Command::Tag(args) => args.run(),
             Command::Theme(ThemeCommand::Eject(args)) => args.run(),
+            Command::Deploy(args) => args.run(),
+            Command::HostConfig(args) => args.run(),
         }
     }
 }
@@ -80,6 +101,11 @@ pub struct BuildArgs {
 
 impl BuildArgs {
     pub fn run(&self) -> Result<()> {
+        self.build_and_report().map(drop)
+    }
+
+    /// Builds and prints what the build did; returns the output folder.
+    pub fn build_and_report(&self) -> Result<PathBuf> {
         let started = Instant::now();
         let root = &self.root.root;
         let options = BuildOptions {
@@ -117,6 +143,66 @@ impl BuildArgs {
             display_path(&options.out),
             started.elapsed().as_millis()
         );
+        if let Some(next) = crate::ci::next_scheduled(site, chrono::Utc::now()) {
+            println!("{next}");
+        }
+        Ok(options.out)
+    }
+}
+
+/// `podsmith deploy`.
+#[derive(Debug, Args)]
+pub struct DeployArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Print what would be uploaded, kept and deleted, and change nothing
+    /// (the site is still built into public/).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Confirm intended changes to published episodes (as for `build`).
+    #[arg(long)]
+    pub accept_feed_changes: bool,
+}
+
+impl DeployArgs {
+    pub fn run(&self) -> Result<()> {
+        let root = &self.root.root;
+        crate::deploy::command(root, self.dry_run, || {
+            // A failed build deploys nothing.
+            BuildArgs {
+                root: self.root.clone(),
+                out: None,
+                drafts: false,
+                accept_feed_changes: self.accept_feed_changes,
+            }
+            .build_and_report()
+        })
+    }
+}
+
+/// `podsmith host-config SERVER`.
+#[derive(Debug, Args)]
+pub struct HostConfigArgs {
+    /// The web server or host to configure.
+    #[arg(value_enum)]
+    pub server: crate::host_config::Server,
+    /// The feed's old path on this host (e.g. /podcast/rss): adds a
+    /// permanent redirect from it to the feed.
+    #[arg(long, value_name = "PATH")]
+    pub redirect_from: Option<String>,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+impl HostConfigArgs {
+    pub fn run(&self) -> Result<()> {
+        let config = crate::config::Config::load(&self.root.root)?;
+        let site = crate::host_config::HostSite {
+            base_path: crate::host_config::base_path(&config.base_url),
+            feed_url: config.feed_url(),
+            redirect_from: self.redirect_from.clone(),
+        };
+        print!("{}", crate::host_config::snippet(self.server, &site));
         Ok(())
     }
 }
@@ -186,14 +272,30 @@ impl TagArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub root: RootArg,
-    /// A published feed (e.g. downloaded from the live site) to compare
-    /// with: changed GUIDs or enclosure URLs and removed episodes are errors.
+    /// A published feed, a file or its http(s):// address, to compare
+    /// with: changed GUIDs or enclosure URLs and removed episodes are
+    /// errors; changed types, dates, titles and durations, and episodes
+    /// the published feed does not have, are warnings.
     #[arg(long, value_name = "OLD.xml")]
-    pub against: Option<PathBuf>,
+    pub against: Option<String>,
+    /// Check a deployed show instead, as apps get it: the feed, every
+    /// enclosure (HEAD and a byte range: status, length, type, redirects),
+    /// the cover, chapters and transcripts (types, CORS).
+    #[arg(long, value_name = "FEED_URL", conflicts_with = "against")]
+    pub remote: Option<String>,
+    /// With --remote: check only the newest N episodes.
+    #[arg(long, value_name = "N", requires = "remote")]
+    pub sample: Option<usize>,
+    /// With --remote: each request's time limit, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 20, requires = "remote")]
+    pub timeout: u64,
 }
 
 impl CheckArgs {
     pub fn run(&self) -> Result<()> {
+        if let Some(url) = &self.remote {
+            return crate::remote_check::command(url, self.sample, self.timeout);
+        }
         let root = &self.root.root;
         // A missing cover, which stops a build, is one problem among the
         // feed rules' here.
@@ -218,20 +320,31 @@ impl CheckArgs {
         let mut diagnostics = site.load_warnings().to_vec();
         diagnostics.extend(site.feed_rules.iter().cloned());
         if let Some(against) = &self.against {
-            let old = std::fs::read(against).map_err(|e| Error::io(against, "read", e))?;
-            if crate::feed::stability::parse(&old[..]).is_none() {
-                diagnostics.push(
-                    Diagnostic::error(against.clone(), "this is not a readable RSS feed")
+            let against_path = PathBuf::from(against.trim());
+            // Read as `import` reads a feed: real feeds' XML mistakes repaired.
+            let old = crate::import::fetch::read_source(against)?;
+            let old = crate::import::clean::clean(&old, &mut Vec::new()).into_bytes();
+            match crate::feed::stability::parse(&old[..]) {
+                None => diagnostics.push(
+                    Diagnostic::error(against_path, "this is not a readable RSS feed")
                         .help("pass the published feed.xml (e.g. downloaded with curl -o old.xml)"),
-                );
-            } else {
-                diagnostics.extend(crate::feed::stability::check(
-                    &site,
-                    &old[..],
-                    &new_feed[..],
-                    against,
-                    false,
-                ));
+                ),
+                Some(old_summary) => {
+                    diagnostics.extend(crate::feed::stability::check(
+                        &site,
+                        &old[..],
+                        &new_feed[..],
+                        &against_path,
+                        false,
+                    ));
+                    if let Some(new_summary) = crate::feed::stability::parse(&new_feed[..]) {
+                        diagnostics.extend(
+                            crate::feed::promise::differences(&old_summary, &new_summary)
+                                .into_iter()
+                                .map(|m| Diagnostic::warning(against_path.clone(), m)),
+                        );
+                    }
+                }
             }
         }
         diagnostics.extend(site.notices());
@@ -261,14 +374,14 @@ pub enum ThemeCommand {
     /// Copy the built-in theme, or one file of it, into the site to edit.
     ///
     /// Templates go to the site's templates/ folder, the stylesheet, script
-    /// and icon to static/. A copied file replaces the built-in one from
+    /// and icon to static/, the label tables (English, German) to i18n/. A copied file replaces the built-in one from
     /// the next build on, so a site with the whole theme copied builds the
     /// same pages. Existing files are never overwritten: if one is in the
     /// way, nothing is written.
     ///
     /// Examples: `podsmith theme eject` (everything),
     /// `podsmith theme eject components/player.html` (one component),
-    /// `podsmith theme eject style.css`.
+    /// `podsmith theme eject style.css`, `podsmith theme eject i18n/de.toml`.
     Eject(EjectArgs),
 }
 
@@ -276,8 +389,9 @@ pub enum ThemeCommand {
 #[derive(Debug, Args)]
 pub struct EjectArgs {
     /// The file to copy: a template (`episode.html`,
-    /// `components/player.html`) or asset (`style.css`, `podsmith.js`,
-    /// `favicon.svg`); default: every file of the theme.
+    /// `components/player.html`), asset (`style.css`, `podsmith.js`,
+    /// `favicon.svg`) or label table (`i18n/en.toml`, `i18n/de.toml`);
+    /// default: every file of the theme.
     #[arg(value_name = "NAME")]
     pub name: Option<String>,
     #[command(flatten)]
@@ -293,7 +407,8 @@ struct ThemeFile {
     bytes: &'static [u8],
 }
 
-/// Every file of the built-in theme, templates first.
+/// Every file of the built-in theme: templates, assets, then the label
+/// tables (`i18n/LANG.toml`).
 fn theme_files() -> Vec<ThemeFile> {
     let templates = render::BUILTIN_TEMPLATES
         .iter()
@@ -307,7 +422,15 @@ fn theme_files() -> Vec<ThemeFile> {
         rel: format!("static/{rel}"),
         bytes,
     });
-    templates.chain(assets).collect()
+    let strings = render::BUILTIN_STRINGS.iter().map(|(lang, text)| {
+        let rel = format!("{}/{lang}.toml", render::STRINGS_DIR);
+        ThemeFile {
+            name: rel.clone(),
+            rel,
+            bytes: text.as_bytes(),
+        }
+    });
+    templates.chain(assets).chain(strings).collect()
 }
 
 impl EjectArgs {
@@ -383,11 +506,55 @@ impl EjectArgs {
     }
 }
 
+/// `podsmith import SOURCE DIR`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  podsmith import https://feeds.example.com/show.xml my-show\n  podsmith import old-feed.xml my-show --download-audio"
+)]
+pub struct ImportArgs {
+    /// The show's feed: a file, or its http(s):// address.
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+    /// Folder of the new site (created; must be empty if it exists).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Download every episode's audio into the media folder (4 at a time,
+    /// resumable by running the import again, each file's size checked
+    /// against the feed).
+    #[arg(long)]
+    pub download_audio: bool,
+    /// Do not fetch the cover art, episode art or chapter files named in the feed.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+impl ImportArgs {
+    pub fn run(&self) -> Result<()> {
+        let started = Instant::now();
+        let imported = crate::import::run(&crate::import::ImportOptions {
+            source: self.source.clone(),
+            dir: self.dir.clone(),
+            download_audio: self.download_audio,
+            offline: self.offline,
+        })?;
+        let outcome = crate::import::print(&imported, &self.dir);
+        eprintln!("({} ms)", started.elapsed().as_millis());
+        outcome
+    }
+}
+
 /// `podsmith init DIR`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Folder of the new site (created; must be empty if it exists).
-    pub dir: PathBuf,
+    /// Folder of the new site (created; must be empty if it exists). With
+    /// --ci, an existing site's folder (default: the current one) gets
+    /// only the workflow.
+    pub dir: Option<PathBuf>,
+    /// Also write a CI workflow that builds, checks and deploys on every
+    /// push and every hour: github (.github/workflows/) or forgejo
+    /// (.forgejo/workflows/, Codeberg).
+    #[arg(long, value_enum, value_name = "FORGE")]
+    pub ci: Option<crate::ci::Forge>,
 }
 
 /// The files of a new site, from the built-in starter.
@@ -408,7 +575,21 @@ const STARTER_FILES: &[(&str, &[u8])] = &[
 
 impl InitArgs {
     pub fn run(&self) -> Result<()> {
-        let dir = &self.dir;
+        let dir = match (&self.dir, self.ci) {
+            (Some(dir), _) => dir.clone(),
+            (None, Some(_)) => PathBuf::from("."),
+            (None, None) => {
+                return Err(Diagnostic::error(None, "name the new site's folder")
+                    .help("e.g. podsmith init my-show")
+                    .into())
+            }
+        };
+        let dir = &dir;
+        if let Some(forge) = self.ci {
+            if dir.join(crate::config::CONFIG_FILE).is_file() {
+                return crate::ci::write_workflow(dir, forge);
+            }
+        }
         if dir.exists() {
             let mut entries =
                 std::fs::read_dir(dir).map_err(|e| Error::io(dir, "read the folder", e))?;
@@ -432,6 +613,9 @@ impl InitArgs {
                 bytes.to_vec()
             };
             std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))?;
+        }
+        if let Some(forge) = self.ci {
+            crate::ci::write_workflow(dir, forge)?;
         }
         let shown = display_path(dir);
         println!("Created a new show in {shown}.");
@@ -471,16 +655,7 @@ impl NewArgs {
         let dir = root.join(CONTENT_DIR).join(EPISODES_DIR);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, "create the folder", e))?;
         let number = next_episode_number(&dir);
-        let slug = match crate::slug::slugify(&self.title) {
-            s if s.is_empty() => "episode".to_string(),
-            s => s
-                .chars()
-                .take(60)
-                .collect::<String>()
-                .trim_end_matches('-')
-                .to_string(),
-        };
-        let stem = format!("{number:03}-{slug}");
+        let stem = episode_file_stem(number, &self.title);
         let path = dir.join(format!("{stem}.md"));
         // Check everything before writing anything.
         let audio = match &self.audio {
@@ -543,6 +718,22 @@ impl NewArgs {
         }
         Ok(())
     }
+}
+
+/// The file stem `podsmith new` gives an episode: its number (three
+/// digits at least) and its title's slug, at most 60 characters
+/// (`007-cookies-and-consent`). `podsmith import` names files the same way.
+pub fn episode_file_stem(number: u32, title: &str) -> String {
+    let slug = match crate::slug::slugify(title) {
+        s if s.is_empty() => "episode".to_string(),
+        s => s
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_string(),
+    };
+    format!("{number:03}-{slug}")
 }
 
 /// Checks a `--date` and returns it as TOML: a date stays a date, a date and
@@ -638,7 +829,7 @@ fn next_episode_number(dir: &Path) -> u32 {
 /// `text` as a TOML basic string on one line: quotes, backslashes and
 /// control characters (newlines too) escaped, so that no line of it can
 /// end the front matter (a `+++` line) and it reads back as `text`.
-fn toml_string(text: &str) -> String {
+pub(crate) fn toml_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {

@@ -39,6 +39,9 @@ pub struct Config {
     pub media: MediaConfig,
     #[serde(default)]
     pub output: OutputConfig,
+    /// `[deploy]`: where `podsmith deploy` uploads the site.
+    #[serde(default)]
+    pub deploy: crate::deploy::DeployConfig,
     #[serde(default)]
     pub funding: Vec<Funding>,
     /// Credits that apply to every episode.
@@ -62,13 +65,35 @@ pub struct Config {
     /// `podcast:locked`: other platforms must not import the feed.
     #[serde(default)]
     pub locked: bool,
+    /// Moving the feed away: the new feed's address, written as
+    /// `itunes:new-feed-url` so apps follow the show there (see docs/import.md).
+    #[serde(default)]
+    pub new_feed_url: Option<String>,
     /// Free-form settings for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: value-for-value payments (`podcast:value`); see
+    /// [`crate::value`].
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
+    /// `[feed]`: the feed's further Podcasting 2.0 and Apple tags; see
+    /// [`crate::feed_settings`].
+    #[serde(default)]
+    pub feed: crate::feed_settings::FeedSettings,
+    /// `[[podroll]]`: shows this one recommends (`podcast:podroll`).
+    #[serde(default)]
+    pub podroll: Vec<crate::value::RemoteItem>,
+    /// `[[feeds]]`: feeds of the show in other audio formats.
+    #[serde(default)]
+    pub feeds: Vec<crate::feed_settings::FeedVariant>,
     /// Problems found while reading the settings that do not stop a build
     /// (removed control characters); the site's warnings include them.
     #[serde(skip)]
     pub warnings: Vec<Diagnostic>,
+    /// The settings text as read (control characters removed), so later
+    /// checks can point at a setting's line without reading the file again.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// `[owner]`: who owns the show (for Apple and Podcasting 2.0 verification).
@@ -148,6 +173,36 @@ pub struct Credit {
     pub work: Option<String>,
     #[serde(default)]
     pub url: Option<String>,
+    /// A picture of the person, an http(s) URL (`podcast:person img`).
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// Whether an `image` setting (show or episode) is a recorded remote image,
+/// an `http(s)://` address used as it is, rather than a file under `static/`.
+pub fn is_remote_image(image: &str) -> bool {
+    let lower = image.trim().to_ascii_lowercase();
+    lower.starts_with("https://") || lower.starts_with("http://")
+}
+
+/// The public address of an `image` setting: a remote image as written,
+/// else the file under `static/` on the site.
+pub fn image_address(base_url: &str, image: &str) -> String {
+    if is_remote_image(image) {
+        image.trim().to_string()
+    } else {
+        format!("{base_url}{}", crate::slug::encode_path(image.trim()))
+    }
+}
+
+/// Checks a credit's `image`: an absolute http(s) address.
+pub fn check_image_url(url: &str) -> std::result::Result<(), String> {
+    let u = url.trim();
+    let lower = u.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) || u.len() < 9 {
+        return Err("must be an absolute http(s) address of a picture".into());
+    }
+    check_link(u)
 }
 
 /// How apps should order the show.
@@ -194,6 +249,7 @@ impl Config {
         config.media.dir_at = locate_media_dir(&text);
         config.validate(path, &text)?;
         config.warnings = control_warnings(path, found);
+        config.text = text.into_owned();
         Ok(config)
     }
 
@@ -233,6 +289,18 @@ impl Config {
                 )),
             }
         }
+        if let Some(url) = &self.new_feed_url {
+            let lower = url.trim().to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || url.trim().chars().any(char::is_whitespace)
+            {
+                problems.push(err(
+                    &["new_feed_url"],
+                    format!("`new_feed_url` = {url:?} is not an http(s):// address"),
+                    "write the full address of the show's new feed, e.g. new_feed_url = \"https://new.example.org/feed.xml\", or remove it",
+                ));
+            }
+        }
         if self.episodes_per_page == 0 {
             problems.push(err(
                 &["episodes_per_page"],
@@ -249,7 +317,18 @@ impl Config {
             problems.push(problem.into());
         }
         if let Some(image) = &self.image {
-            if let Err(e) = safe_relative_path(image) {
+            let checked = if is_remote_image(image) {
+                check_image_url(image).and_then(|()| {
+                    if image.trim().contains(char::is_whitespace) {
+                        Err("a remote image's address has no spaces".into())
+                    } else {
+                        Ok(())
+                    }
+                })
+            } else {
+                safe_relative_path(image)
+            };
+            if let Err(e) = checked {
                 problems.push(err(
                     &["image"],
                     format!("`image`: {e}"),
@@ -291,6 +370,44 @@ impl Config {
                     "add the show's address in that app as `url = \"https://...\"`",
                 ));
             }
+        }
+        for p in crate::feed_settings::show_problems(&self.feed, &self.podroll)
+            .into_iter()
+            .chain(crate::feed_settings::variant_problems(&self.feeds))
+        {
+            let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
+            problems.push(err(&keys, p.message, p.help));
+        }
+        if let Some(value) = &self.value {
+            for p in crate::value::problems(value, None) {
+                let mut keys = vec!["value"];
+                keys.extend(p.keys.iter().map(String::as_str));
+                problems.push(err(&keys, p.message, p.help));
+            }
+        }
+        for (i, credit) in self.credits.iter().enumerate() {
+            if let Some(Err(why)) = credit.image.as_deref().map(check_image_url) {
+                problems.push(err(
+                    &["credits", &i.to_string(), "image"],
+                    format!(
+                        "`[[credits]] image` = {:?} {why}",
+                        credit.image.as_deref().unwrap_or("")
+                    ),
+                    "write e.g. image = \"https://example.org/people/ada.jpg\"",
+                ));
+            }
+        }
+        if let Some(hub) = &self.feed.websub_hub {
+            if !(hub.starts_with("https://") || hub.starts_with("http://")) {
+                problems.push(err(
+                    &["feed", "websub_hub"],
+                    format!("`[feed] websub_hub` = {hub:?} is not an http(s) address"),
+                    "write the hub's address, e.g. \"https://pubsubhubbub.appspot.com/\"",
+                ));
+            }
+        }
+        for (keys, problem) in self.deploy.problems() {
+            problems.push(err(&keys, problem.0, &problem.1));
         }
         if problems.is_empty() {
             Ok(())

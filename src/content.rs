@@ -84,6 +84,16 @@ impl<F> Source<F> {
             .unwrap_or_default()
     }
 
+    /// An error about the front matter value at `keys` (table names, keys
+    /// and array indexes), pointing at its line when it is found.
+    pub fn error_at_keys(&self, keys: &[&str], message: impl Into<String>) -> Diagnostic {
+        let d = Diagnostic::error(self.path.clone(), message);
+        match crate::config::locate(&self.front_text, keys) {
+            Some((line, column)) => d.at(line + 1, column),
+            None => d,
+        }
+    }
+
     /// An error about the front matter value at `span`.
     pub fn error_at<T>(&self, spanned: &Spanned<T>, message: impl Into<String>) -> Diagnostic {
         let (line, column) = line_col(&self.front_text, spanned.span().start);
@@ -114,6 +124,10 @@ pub struct EpisodeFront {
     /// Path of the audio file, relative to the media folder.
     #[serde(default)]
     pub audio: Option<Spanned<String>>,
+    /// Remote audio: the enclosure's recorded facts, used instead of a
+    /// local file (see [`EnclosureFront`]).
+    #[serde(default)]
+    pub enclosure: Option<Spanned<EnclosureFront>>,
     /// Plain text for listings and the feed.
     #[serde(default)]
     pub summary: Option<String>,
@@ -125,6 +139,11 @@ pub struct EpisodeFront {
     pub explicit: Option<bool>,
     #[serde(default)]
     pub guid: Option<Spanned<String>>,
+    /// Publish `guid` with `isPermaLink="true"` (an imported episode whose
+    /// old feed did so: some apps, gPodder among them, read such a GUID as
+    /// an address, so the attribute is part of its identity).
+    #[serde(default)]
+    pub guid_permalink: bool,
     #[serde(default)]
     pub episode_type: EpisodeType,
     #[serde(default)]
@@ -143,6 +162,25 @@ pub struct EpisodeFront {
     /// Free-form values for custom templates.
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[value]`: replaces the show's `[value]` for this episode.
+    #[serde(default)]
+    pub value: Option<crate::value::Value>,
+    /// Other formats of the audio, files in the media folder
+    /// (`podcast:alternateEnclosure`).
+    #[serde(default)]
+    pub alternate_audio: Vec<Spanned<String>>,
+    /// `[[soundbites]]`: highlights (`podcast:soundbite`).
+    #[serde(default)]
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    /// The episode's `podcast:license`.
+    #[serde(default)]
+    pub license: Option<crate::feed_settings::License>,
+    /// What the episode is about, as a place (`podcast:location`).
+    #[serde(default)]
+    pub location: Option<crate::feed_settings::Location>,
+    /// Where listeners comment, e.g. a Mastodon post (`podcast:socialInteract`).
+    #[serde(default)]
+    pub comments_url: Option<String>,
 }
 
 /// `full`, `trailer` or `bonus`.
@@ -180,6 +218,27 @@ pub struct Feedback {
     /// Markdown: the listener's own words.
     #[serde(default)]
     pub quote: Option<Spanned<String>>,
+}
+
+/// `[enclosure]`: audio that is not on local disk (e.g. an imported
+/// episode's file, still on its old host). `build` publishes these facts
+/// as they are written and never measures or guesses them.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnclosureFront {
+    /// The audio's public `http(s)://` address (the enclosure URL).
+    pub url: String,
+    /// Its size in bytes (the enclosure `length`).
+    pub length: u64,
+    /// Its MIME type, e.g. `audio/mpeg` (the enclosure `type`).
+    #[serde(rename = "type")]
+    pub mime: String,
+    /// Its duration (`itunes:duration`); left out of the feed when not known.
+    #[serde(default)]
+    pub duration: Option<Timestamp>,
+    /// `[[enclosure.transcripts]]`: its transcripts on the remote host.
+    #[serde(default)]
+    pub transcripts: Vec<crate::transcript::RemoteTranscript>,
 }
 
 /// `[[chapters]]` as written.

@@ -7,14 +7,21 @@
 //! [`output`] (staging folder, swapped in on success). [`cli`] drives it.
 
 pub mod audio;
+pub mod ci;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod deploy;
+pub mod emit;
 pub mod error;
 pub mod feed;
+pub mod feed_settings;
 pub mod fingerprint;
+pub mod host_config;
+pub mod import;
 pub mod markdown;
 pub mod output;
+pub mod remote_check;
 pub mod render;
 pub mod serve;
 pub mod site;
@@ -23,6 +30,7 @@ pub mod tag;
 mod text;
 pub mod timestamps;
 pub mod transcript;
+pub mod value;
 
 use config::Config;
 use error::Result;
@@ -125,7 +133,7 @@ pub fn render_with(
     // Each episode's template value is made once, for its pages and its
     // feed item. Side by side: each part is parallel inside, but has serial
     // stretches.
-    let values = render::EpisodeValues::new(site, out);
+    let values = render::EpisodeValues::new(site, theme, out);
     let staging = out.staging();
     let (pages, (feed, files)) = rayon::join(
         || timed("pages", || theme.render_site(site, out, options, &values)),

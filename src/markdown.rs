@@ -59,6 +59,7 @@ pub fn render_checked(markdown: &str, opts: &RenderOptions<'_>) -> (String, Vec<
         html_block: None,
         pending: VecDeque::new(),
         found: Vec::new(),
+        footnotes: Vec::new(),
     };
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     let events = HeadingIds::new(&mut defused);
@@ -100,6 +101,8 @@ struct Defuse<'a, 'o, I> {
     pending: VecDeque<Event<'a>>,
     /// Byte offset in the Markdown, and what was done there.
     found: Vec<(usize, String)>,
+    /// Footnote names in the order they were first seen (their numbers).
+    footnotes: Vec<String>,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Defuse<'a, '_, I> {
@@ -194,8 +197,62 @@ impl<'a, I> Defuse<'a, '_, I> {
             Event::End(end @ (TagEnd::Link | TagEnd::Image)) => {
                 (!self.dropped.pop().unwrap_or(false)).then_some(Event::End(end))
             }
+            // Footnotes as pulldown-cmark writes them, but with ids unique
+            // to the page (several episodes' notes may share one page) and
+            // absolute links (the feed's `content:encoded` has no page).
+            Event::FootnoteReference(name) => {
+                let (number, id) = self.footnote(&name);
+                Some(Event::InlineHtml(
+                    format!(
+                        "<sup class=\"footnote-reference\"><a href=\"{}#{}\">{number}</a></sup>",
+                        escape_attr(self.opts.page_url),
+                        crate::slug::encode_segment(&id)
+                    )
+                    .into(),
+                ))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => {
+                let (number, id) = self.footnote(&name);
+                Some(Event::Html(
+                    format!(
+                        "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{number}</sup>",
+                        escape_attr(&id)
+                    )
+                    .into(),
+                ))
+            }
+            Event::End(TagEnd::FootnoteDefinition) => Some(Event::Html("</div>\n".into())),
             other => Some(other),
         }
+    }
+
+    /// A footnote's number (by first appearance, as pulldown-cmark counts)
+    /// and its id: `fn-PAGE-NAME`, where PAGE is the page's last URL
+    /// segment (an episode's slug), so that two episodes' footnotes shown
+    /// on one page do not share ids.
+    fn footnote(&mut self, name: &str) -> (usize, String) {
+        let number = match self.footnotes.iter().position(|n| n == name) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(name.to_string());
+                self.footnotes.len()
+            }
+        };
+        let page = self
+            .opts
+            .page_url
+            .split("://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').filter(|s| !s.is_empty()).skip(1).last())
+            .map(crate::slug::percent_decode)
+            .map(|s| slugify(&s))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "page".to_string());
+        let name = match slugify(name) {
+            s if s.is_empty() => number.to_string(),
+            s => s,
+        };
+        (number, format!("fn-{page}-{name}"))
     }
 
     /// Why a link or image to `dest` may not be one, if it may not.
@@ -506,15 +563,35 @@ pub fn defuse_html(html: &str, found: &mut dyn FnMut(usize, &str, &'static str))
     Some(out)
 }
 
-/// Makes a link absolute.
+/// Makes a link absolute (a fragment too: `#part` becomes the page's URL
+/// plus `#part`, so it still works in the feed and on pages that show the
+/// text of several episodes).
 fn resolve<'a>(dest: CowStr<'a>, opts: &RenderOptions<'_>) -> CowStr<'a> {
-    if dest.starts_with('#') || dest.starts_with("//") || has_scheme(&dest) {
+    if dest.starts_with('#') {
+        return format!("{}{dest}", opts.page_url).into();
+    }
+    if dest.starts_with("//") || has_scheme(&dest) {
         return dest;
     }
     if let Some(rest) = dest.strip_prefix('/') {
         return format!("{}{rest}", opts.base_url).into();
     }
     join_relative(opts.page_url, &dest).into()
+}
+
+/// Escapes text for a double-quoted HTML attribute.
+fn escape_attr(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn has_scheme(url: &str) -> bool {
@@ -753,7 +830,10 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("href=\"https://x.org\""), "{html}");
-        assert!(html.contains("href=\"#top\""), "{html}");
+        assert!(
+            html.contains("href=\"https://e.org/show/episodes/one/#top\""),
+            "{html}"
+        );
     }
 
     #[test]

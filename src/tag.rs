@@ -285,6 +285,24 @@ fn id3_language(language: &str) -> &'static str {
 /// The cover picture: the episode's own image, else the show's.
 fn cover(site: &Site, episode: &Episode) -> Result<Option<Picture>> {
     let base = &site.config.base_url;
+    let remote = match (&episode.image_url, &site.config.image) {
+        (Some(url), _) if episode.extras.image_remote => Some(url.clone()),
+        (None, Some(image)) if crate::config::is_remote_image(image) => {
+            Some(image.trim().to_string())
+        }
+        _ => None,
+    };
+    if let Some(url) = remote {
+        eprintln!(
+            "{}",
+            Diagnostic::warning(
+                episode.source.clone(),
+                format!("cover art not embedded: {url} is a remote image, and tag embeds only files under static/"),
+            )
+            .help("download the image into static/ and set `image` to its path there to have it embedded")
+        );
+        return Ok(None);
+    }
     let rel = episode
         .image_url
         .as_deref()

@@ -243,6 +243,36 @@ fn builds_are_byte_identical() {
     }
 }
 
+/// A build keeps the template values of its newest episodes and makes the
+/// others again at each use (to bound memory on long shows): both ways give
+/// the same bytes.
+#[test]
+fn kept_and_remade_episode_values_give_the_same_output() {
+    let site = full_site();
+    let build_with = |kept: &str, out: &str| {
+        let result = std::process::Command::new(common::bin())
+            .args(["build", "--out", out])
+            .env("PODSMITH_KEPT_VALUES", kept)
+            .current_dir(site.root())
+            .output()
+            .expect("run podsmith");
+        assert!(
+            result.status.success(),
+            "{}",
+            String::from_utf8_lossy(&result.stderr)
+        );
+        common::snapshot_dir(&site.path(out))
+    };
+    let kept = build_with("4096", "out-kept");
+    let remade = build_with("0", "out-remade");
+    assert!(kept.iter().any(|(name, _)| name.starts_with("tags/")));
+    assert_eq!(kept.len(), remade.len());
+    for ((name, a), (other, b)) in kept.iter().zip(&remade) {
+        assert_eq!(name, other);
+        assert!(a == b, "{name} differs");
+    }
+}
+
 /// The same, end to end: the real binary under libfaketime (the whole
 /// process's clock moved), so no clock read anywhere, in podsmith or its
 /// crates, can reach the output. Needs faketime (tests/conformance/setup.sh).

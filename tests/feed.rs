@@ -166,7 +166,11 @@ fn items_have_every_tag() {
     assert_eq!(it.season.as_deref(), Some("1"));
     assert_eq!(it.episode_type.as_deref(), Some("full"));
     assert_eq!(it.explicit.as_deref(), Some("false"));
-    assert_eq!(it.image, None);
+    // No art of its own: the show's cover (issue 19: art on every item).
+    assert_eq!(
+        it.image.as_deref(),
+        Some("https://example.org/show/cover.png")
+    );
     assert_eq!(
         podcast(&first.extensions, "season")[0].value.as_deref(),
         Some("1")

@@ -5,6 +5,7 @@
 
 mod common;
 mod feed_fixture;
+mod p20_fixture;
 
 use common::FixtureSite;
 use feed_fixture::*;
@@ -148,6 +149,31 @@ fn compare(feed: &Path, seen: &Value) {
             }
             None => assert!(f["chapters"].is_null(), "{ctx}"),
         }
+        // gPodder reads the inline Podlove Simple Chapters.
+        let psc = item
+            .extensions
+            .get("psc")
+            .and_then(|m| m.get("chapters"))
+            .and_then(|v| v.first())
+            .map(|c| c.children["chapter"].clone())
+            .unwrap_or_default();
+        let seen = p["psc_chapters"].as_array().cloned().unwrap_or_default();
+        assert_eq!(
+            seen.len(),
+            psc.len(),
+            "{ctx}: podcastparser's chapters {seen:?}"
+        );
+        for (w, s) in psc.iter().zip(&seen) {
+            assert_eq!(s["title"], w.attrs["title"].as_str(), "{ctx}");
+            // podcastparser gives the start in whole seconds (it drops
+            // the milliseconds).
+            let npt: Vec<f64> = w.attrs["start"]
+                .split(':')
+                .map(|p| p.parse().unwrap())
+                .collect();
+            let seconds = npt[0] * 3600.0 + npt[1] * 60.0 + npt[2];
+            assert_eq!(s["start"].as_f64(), Some(seconds.floor()), "{ctx}");
+        }
         let content = item.content.as_deref().unwrap();
         assert_eq!(f["content"][0], content, "{ctx}");
         assert_eq!(p["description_html"], content, "{ctx}");
@@ -162,7 +188,15 @@ fn fixture_feeds_read_the_same_in_real_apps() {
     show.build_ok();
     let basic = FixtureSite::basic();
     basic.build_ok();
-    let feeds = [show.path("public/feed.xml"), basic.path("public/feed.xml")];
+    // Every Podcasting 2.0 setting of issue 19 (value, [feed], podroll,
+    // soundbites, transcripts, Podlove chapters…): still valid RSS for both.
+    let p20 = p20_fixture::value_show();
+    p20.build_ok();
+    let feeds = [
+        show.path("public/feed.xml"),
+        basic.path("public/feed.xml"),
+        p20.path("public/feed.xml"),
+    ];
     let paths: Vec<&Path> = feeds.iter().map(PathBuf::as_path).collect();
     let seen = parse(&python, &paths);
     for (feed, seen) in feeds.iter().zip(&seen) {

@@ -22,6 +22,7 @@ fn english_labels_by_default() {
     assert!(page.contains(">Support the show</h2>"), "{page}");
     assert!(page.contains(">Credits</h2>"), "{page}");
     assert!(page.contains(">Skip to content<"), "{page}");
+    assert!(page.contains("1 January 2026"), "{page}");
 }
 
 #[test]
@@ -36,6 +37,11 @@ fn german_labels_on_pages_and_in_the_feed() {
     assert!(page.contains(">Mitwirkende</h2>"), "{page}");
     assert!(page.contains(">Folge 1</span>"), "{page}");
     assert!(!page.contains("Support the show"), "{page}");
+    // Dates in German, on the episode page and in the archive.
+    assert!(page.contains("1. Januar 2026"), "{page}");
+    assert!(!page.contains("January"), "{page}");
+    let archive = site.read_out("archive/index.html");
+    assert!(archive.contains("1. Januar 2026"), "{archive}");
     let feed = site.read_out("feed.xml");
     assert!(feed.contains("<h2>Mitwirkende</h2>"), "{feed}");
 }

@@ -297,7 +297,7 @@ fn tag_writes_through_a_symlink() {
     std::fs::remove_file(site.path("static/media/one.mp3")).unwrap();
     site.write_bytes("audio-store/one.mp3", SAMPLE_MP3);
     let link = site.path("static/media/one.mp3");
-    std::os::unix::fs::symlink("../../audio-store/one.mp3", &link).unwrap();
+    common::symlink("../../audio-store/one.mp3", &link).unwrap();
     let out = site.run(&["tag"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let meta = std::fs::symlink_metadata(&link).unwrap();

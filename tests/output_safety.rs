@@ -156,7 +156,7 @@ fn an_output_folder_that_is_a_link_is_refused() {
     let site = FixtureSite::basic();
     let deploy = tempfile::tempdir().unwrap();
     std::fs::write(deploy.path().join("keep.txt"), b"mine").unwrap();
-    std::os::unix::fs::symlink(deploy.path(), site.path("public")).unwrap();
+    common::symlink(deploy.path(), site.path("public")).unwrap();
     let stderr = site.build_err();
     assert!(stderr.contains("symbolic link"), "{stderr}");
     assert!(stderr.contains("--out"), "{stderr}");

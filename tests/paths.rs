@@ -15,13 +15,13 @@ fn symlinks_out_of_the_site_are_refused() {
     .unwrap();
     let site = FixtureSite::basic();
     std::fs::create_dir_all(site.path("static")).unwrap();
-    std::os::unix::fs::symlink(
+    common::symlink(
         outside.path().join("secret.txt"),
         site.path("static/secret.txt"),
     )
     .unwrap();
-    std::os::unix::fs::symlink(outside.path(), site.path("static/elsewhere")).unwrap();
-    std::os::unix::fs::symlink(
+    common::symlink(outside.path(), site.path("static/elsewhere")).unwrap();
+    common::symlink(
         outside.path().join("secret.txt"),
         site.path("static/media/leak.mp3"),
     )
@@ -51,7 +51,7 @@ fn symlinks_out_of_the_site_are_refused() {
         );
     }
     // A content file that links outside is refused with its name.
-    std::os::unix::fs::symlink(
+    common::symlink(
         outside.path().join("evil.md"),
         site.path("content/episodes/002-evil.md"),
     )

@@ -4,8 +4,8 @@
 
 mod common;
 
+use common::symlink;
 use common::{episode, FixtureSite, BASIC_CONFIG, SAMPLE_MP3};
-use std::os::unix::fs::symlink;
 
 /// The settings with a `[media]` table; returns them and the line of `dir`.
 fn config_with_media_dir(dir: &str) -> (String, usize) {

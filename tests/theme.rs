@@ -53,6 +53,8 @@ fn ejecting_everything_builds_the_same_site() {
         "static/assets/style.css",
         "static/assets/podsmith.js",
         "static/favicon.svg",
+        "i18n/en.toml",
+        "i18n/de.toml",
     ] {
         assert!(site.join(file).is_file(), "{file} not written");
         assert!(printed.contains(file), "{file} not named in:\n{printed}");
@@ -89,6 +91,13 @@ fn ejecting_one_file_writes_only_it() {
     assert!(site.join("static/assets/style.css").is_file());
     assert!(!site.join("static/assets/podsmith.js").exists());
     build(&site, "public");
+
+    let out = run(&site, &["theme", "eject", "i18n/de.toml"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(std::fs::read_to_string(site.join("i18n/de.toml"))
+        .unwrap()
+        .contains("Feedback"));
+    assert!(!site.join("i18n/en.toml").exists());
 }
 
 #[test]

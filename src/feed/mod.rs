@@ -6,20 +6,23 @@
 //! comparison with a published feed (GUIDs never change), [`persons`] the
 //! credit role → `podcast:person` taxonomy mapping. See docs/feed.md.
 
+pub mod files;
 pub mod image;
+pub mod item_extras;
+pub mod p20;
 pub mod persons;
+pub mod promise;
 pub mod rules;
 pub mod stability;
+pub mod xml;
 
+use crate::emit::{all_episodes, emit, emit_pieces, Emitter, Forget, Remember};
 use crate::error::{Diagnostic, Error, Result};
 use crate::output::Staging;
-use crate::render::{
-    all_episodes, emit, emit_pieces, Emitter, EpisodeValues, FeedItemRenderer, Forget, Remember,
-    Theme,
-};
+use crate::render::{EpisodeValues, FeedItemRenderer, Theme};
 use crate::site::{Episode, Site};
 use rayon::prelude::*;
-use rss::extension::atom::{AtomExtension, Link};
+use rss::extension::atom::AtomExtension;
 use rss::extension::itunes::{
     ITunesCategory, ITunesChannelExtensionBuilder, ITunesItemExtensionBuilder, ITunesOwner,
 };
@@ -71,20 +74,18 @@ pub fn podcast_guid(site: &Site) -> String {
     }
 }
 
-/// The episodes in the feed: those with audio, newest first, at most
-/// `feed_limit`.
+/// The episodes in `feed.xml`: those with audio, newest first, at most
+/// `feed_limit` (the older ones are on the next pages; see [`files`]).
 pub fn feed_episodes(site: &Site) -> Vec<&Episode> {
-    feed_indices(site)
+    files::published_indices(site)
         .into_iter()
+        .take(
+            site.config
+                .feed_limit
+                .filter(|n| *n > 0)
+                .unwrap_or(usize::MAX),
+        )
         .map(|i| &*site.episodes[i])
-        .collect()
-}
-
-/// Where the feed's episodes are in `site.episodes` (see [`feed_episodes`]).
-fn feed_indices(site: &Site) -> Vec<usize> {
-    (0..site.episodes.len())
-        .filter(|&i| site.episodes[i].audio.is_some())
-        .take(site.config.feed_limit.unwrap_or(usize::MAX))
         .collect()
 }
 
@@ -95,13 +96,10 @@ pub fn chapters_url(episode: &Episode) -> String {
 
 /// The absolute URL of the show's cover art.
 pub fn image_url(site: &Site) -> Option<String> {
-    site.config.image.as_ref().map(|i| {
-        format!(
-            "{}{}",
-            site.config.base_url,
-            crate::slug::encode_path(i.trim())
-        )
-    })
+    site.config
+        .image
+        .as_ref()
+        .map(|i| crate::config::image_address(&site.config.base_url, i))
 }
 
 /// Whether `c` may appear in an XML 1.0 document.
@@ -155,74 +153,70 @@ fn clean_owned(text: String) -> String {
 /// Renders the feed as XML text.
 pub fn to_xml(site: &Site, theme: &Theme) -> Result<String> {
     let mut text = Vec::new();
-    let values = EpisodeValues::new(site, &Forget);
-    write_xml(site, theme, &Forget, &values, &mut |piece| {
+    let values = EpisodeValues::new(site, theme, &Forget);
+    let first = files::feed_files(site).remove(0);
+    write_xml(site, theme, &Forget, &values, &first, &mut |piece| {
         text.extend_from_slice(piece);
         Ok(())
     })?;
     String::from_utf8(text).map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))
 }
 
-/// Hands the feed's XML to `sink` piece by piece. Items are rendered in
-/// parallel, a batch at a time, so a long feed is never held whole; `out`
-/// may remember items (serve).
+/// Hands the feed's XML to `sink` piece by piece: the channel's head, its
+/// items, rendered in parallel a batch at a time (a long feed is never held
+/// whole; `memory` may remember items, as serve does), then the tail. Each
+/// piece is written by [`xml`] from the `rss` crate's types.
 fn write_xml(
     site: &Site,
     theme: &Theme,
     memory: &dyn Remember,
     values: &EpisodeValues<'_>,
+    file: &files::FeedFile,
     sink: &mut dyn FnMut(&[u8]) -> Result<()>,
 ) -> Result<()> {
-    let header = channel(site)?;
     // Not indented: quick-xml's indenting writer puts whitespace inside
     // empty elements such as `podcast:chapters`, which then carry text.
-    let head = write_channel(&header)?;
-    // Items come last in a channel: split before `</channel>`.
-    let split = head
-        .rfind("</channel>")
-        .ok_or_else(|| Error::new(None, "cannot write the feed: no </channel>"))?;
-    sink(&head.as_bytes()[..split])?;
+    sink(clean_bytes(xml::head(&channel(site, file)?)?)?.as_bytes())?;
     let items = theme.feed_items(site, values)?;
-    for batch in feed_indices(site).chunks(ITEM_BATCH) {
+    // A remembered item is the main feed's; a feed of another format
+    // writes other enclosures, so it makes its items afresh.
+    let memory = if file.prefer.is_some() {
+        &Forget
+    } else {
+        memory
+    };
+    let prefer = file.prefer.as_deref();
+    for batch in file.indices.chunks(ITEM_BATCH) {
         let xml = batch
             .par_iter()
-            .map(|&i| memory.feed_item(&site.episodes[i], &|| item_xml(site, i, &items)))
+            .map(|&i| memory.feed_item(&site.episodes[i], &|| item_xml(site, i, &items, prefer)))
             .collect::<Result<Vec<_>>>()?;
         xml.iter().try_for_each(|i| sink(i.as_bytes()))?;
     }
-    sink(&head.as_bytes()[split..])?;
+    sink(&xml::tail()?)?;
     sink(b"\n")
 }
 
 /// How many items are rendered at once.
 const ITEM_BATCH: usize = 256;
 
-/// Writes a channel as XML; every string went through [`clean`] already,
-/// and the text is cleaned once more as a safety net for any value added
-/// later without it.
-fn write_channel(channel: &Channel) -> Result<String> {
-    let bytes = channel
-        .write_to(Vec::new())
-        .map_err(|e| Error::new(None, format!("cannot write the feed: {e}")))?;
+/// XML bytes as text; every string went through [`clean`] already, and the
+/// text is cleaned once more as a safety net for any value added later
+/// without it.
+fn clean_bytes(bytes: Vec<u8>) -> Result<String> {
     let text = String::from_utf8(bytes)
         .map_err(|e| Error::new(None, format!("the feed is not UTF-8: {e}")))?;
     Ok(clean_owned(text))
 }
 
 /// The `<item>` element of episode `i` as XML text.
-fn item_xml(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<String> {
-    let alone = ChannelBuilder::default()
-        .items(vec![item(site, i, items)?])
-        .build();
-    let mut text = write_channel(&alone)?;
-    match (text.find("<item>"), text.rfind("</item>")) {
-        (Some(start), Some(end)) => {
-            text.truncate(end + "</item>".len());
-            text.drain(..start);
-            Ok(text)
-        }
-        _ => Err(Error::new(None, "cannot write a feed item")),
-    }
+fn item_xml(
+    site: &Site,
+    i: usize,
+    items: &FeedItemRenderer<'_>,
+    prefer: Option<&str>,
+) -> Result<String> {
+    clean_bytes(xml::item(&item(site, i, items, prefer)?)?)
 }
 
 /// Writes `feed.xml` and every episode's `chapters.json` through `out`
@@ -244,12 +238,15 @@ pub fn write(
                 || Ok(chapters_json(site, episode)),
             )
         })?;
-    emit_pieces(
-        out,
-        FEED_FILE,
-        |k| all_episodes(site, k),
-        |sink| write_xml(site, theme, out, values, sink),
-    )
+    for file in files::feed_files(site) {
+        emit_pieces(
+            out,
+            &file.rel,
+            |k| all_episodes(site, k),
+            |sink| write_xml(site, theme, out, values, &file, sink),
+        )?;
+    }
+    Ok(())
 }
 
 /// Compares the feed just written into `staging` with the one already
@@ -285,9 +282,12 @@ pub fn check_against_previous(
 }
 
 /// Builds the channel without its items.
-fn channel(site: &Site) -> Result<Channel> {
+fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
     let config = &site.config;
-    let episodes = feed_episodes(site);
+    let episodes = files::published_indices(site)
+        .into_iter()
+        .map(|i| &*site.episodes[i])
+        .collect::<Vec<_>>();
     let newest = episodes
         .iter()
         .map(|e| e.date)
@@ -296,6 +296,7 @@ fn channel(site: &Site) -> Result<Channel> {
     let image = image_url(site);
 
     let mut itunes = ITunesChannelExtensionBuilder::default();
+    itunes.new_feed_url(config.new_feed_url.as_ref().map(|u| clean(u.trim())));
     itunes
         .author(Some(clean(&config.author)).filter(|a| !a.trim().is_empty()))
         .categories(
@@ -314,6 +315,12 @@ fn channel(site: &Site) -> Result<Channel> {
             }
             .to_string(),
         ));
+    if config.feed.itunes_block {
+        itunes.block(Some("Yes".to_string()));
+    }
+    if config.feed.complete {
+        itunes.complete(Some("Yes".to_string()));
+    }
     if let Some(owner) = &config.owner {
         itunes.owner(Some(ITunesOwner {
             name: Some(clean(&owner.name)),
@@ -341,6 +348,18 @@ fn channel(site: &Site) -> Result<Channel> {
     for person in channel_persons(site) {
         push(&mut podcast, person);
     }
+    if let Some(value) = &config.value {
+        push(&mut podcast, p20::value(value));
+    }
+    for tag in p20::channel_tags(site, &episodes) {
+        push(&mut podcast, tag);
+    }
+    if config.feed.podping {
+        push(
+            &mut podcast,
+            ext("podping", "", &[("usesPodping", Some("true"))]),
+        );
+    }
 
     let mut namespaces = BTreeMap::new();
     for (prefix, uri) in [
@@ -350,6 +369,9 @@ fn channel(site: &Site) -> Result<Channel> {
         ("podcast", PODCAST_NS),
     ] {
         namespaces.insert(prefix.to_string(), uri.to_string());
+    }
+    if episodes.iter().any(|e| !e.chapters.is_empty()) {
+        namespaces.insert("psc".into(), item_extras::PSC_NS.into());
     }
     let mut extensions = ExtensionMap::new();
     extensions.insert("podcast".into(), podcast);
@@ -366,12 +388,23 @@ fn channel(site: &Site) -> Result<Channel> {
         .pub_date(newest.clone())
         .last_build_date(newest)
         .atom_ext(Some(AtomExtension {
-            links: vec![Link {
-                href: config.feed_url(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Link::default()
-            }],
+            links: file
+                .links
+                .iter()
+                .cloned()
+                // WebSub: where apps subscribe for pushes (`deploy` pings it).
+                .chain(
+                    config
+                        .feed
+                        .websub_hub
+                        .iter()
+                        .map(|hub| rss::extension::atom::Link {
+                            href: hub.clone(),
+                            rel: "hub".into(),
+                            ..rss::extension::atom::Link::default()
+                        }),
+                )
+                .collect(),
         }))
         .itunes_ext(Some(itunes.build()))
         .extensions(extensions);
@@ -388,14 +421,26 @@ fn channel(site: &Site) -> Result<Channel> {
 }
 
 /// The `<item>` of episode `i`.
-fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
+fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>, prefer: Option<&str>) -> Result<Item> {
     let e = &*site.episodes[i];
-    let audio = e.audio.as_ref().ok_or_else(|| {
+    let main = e.audio.as_ref().ok_or_else(|| {
         Error::new(
             e.source.clone(),
             "an episode without audio is not a feed item",
         )
     })?;
+    // A feed of another format takes that alternate where there is one.
+    let preferred = prefer.and_then(|ext| {
+        e.extras
+            .alternates
+            .iter()
+            .find(|a| a.rel.to_ascii_lowercase().ends_with(&format!(".{ext}")))
+    });
+    let audio = preferred.unwrap_or(main);
+    let mime = match preferred {
+        Some(a) => p20::alternate_type(a),
+        None => audio.info.mime.clone(),
+    };
     let content = items.render(i)?;
     let mut podcast: BTreeMap<String, Vec<Extension>> = BTreeMap::new();
     if let Some(season) = e.season {
@@ -417,7 +462,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
             ),
         );
     }
-    if let Some(t) = &e.transcript {
+    for t in &e.transcripts {
         push(
             &mut podcast,
             ext(
@@ -426,7 +471,23 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
                 &[
                     ("url", Some(&t.url)),
                     ("type", Some(t.mime)),
-                    ("rel", Some("captions")),
+                    ("language", Some(&site.config.language)),
+                    ("rel", t.captions.then_some("captions")),
+                ],
+            ),
+        );
+    }
+    for t in &e.extras.remote_transcripts {
+        push(
+            &mut podcast,
+            ext(
+                "transcript",
+                "",
+                &[
+                    ("url", Some(t.url.trim())),
+                    ("type", Some(t.mime.trim())),
+                    ("language", t.language.as_deref().map(str::trim)),
+                    ("rel", t.rel.as_deref().map(str::trim)),
                 ],
             ),
         );
@@ -434,10 +495,28 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
     for person in item_persons(site, e) {
         push(&mut podcast, person);
     }
+    if let Some(value) = &e.extras.value {
+        push(&mut podcast, p20::value(value));
+    }
+    for tag in p20::item_tags(e)
+        .into_iter()
+        .chain(p20::alternate_enclosures(e))
+    {
+        push(&mut podcast, tag);
+    }
     let mut extensions = ExtensionMap::new();
     if !podcast.is_empty() {
         extensions.insert("podcast".into(), podcast);
     }
+    let mut itunes_more = BTreeMap::new();
+    push(&mut itunes_more, item_extras::itunes_title(e));
+    extensions.insert("itunes".into(), itunes_more);
+    if let Some(psc) = item_extras::psc_chapters(e) {
+        let mut map = BTreeMap::new();
+        push(&mut map, psc);
+        extensions.insert("psc".into(), map);
+    }
+    let author = Some(clean(site.config.author.trim())).filter(|a| !a.is_empty());
     Ok(ItemBuilder::default()
         .title(Some(clean(&e.title)))
         .link(Some(e.url.clone()))
@@ -446,7 +525,7 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
         .guid(Some(
             GuidBuilder::default()
                 .value(clean(&e.guid))
-                .permalink(false)
+                .permalink(e.guid_permalink)
                 .build(),
         ))
         .pub_date(Some(e.date.to_rfc2822()))
@@ -454,17 +533,23 @@ fn item(site: &Site, i: usize, items: &FeedItemRenderer<'_>) -> Result<Item> {
             EnclosureBuilder::default()
                 .url(audio.url.clone())
                 .length(audio.info.size.to_string())
-                .mime_type(clean(&audio.info.mime))
+                .mime_type(clean(&mime))
                 .build(),
         ))
         .itunes_ext(Some(
             ITunesItemExtensionBuilder::default()
-                .duration(Some(whole_seconds(audio.info.duration).to_string()))
+                // Remote audio without a recorded duration has none.
+                .duration(
+                    (!audio.recorded || whole_seconds(audio.info.duration) > 0)
+                        .then(|| whole_seconds(audio.info.duration).to_string()),
+                )
                 .episode(e.number.map(|n| n.to_string()))
                 .season(e.season.map(|n| n.to_string()))
                 .episode_type(Some(e.episode_type.as_str().to_string()))
                 .explicit(Some(e.explicit.to_string()))
-                .image(e.image_url.clone())
+                .author(author)
+                // Every item carries art: the episode's own, else the show's.
+                .image(e.image_url.clone().or_else(|| image_url(site)))
                 .build(),
         ))
         .extensions(extensions)
@@ -520,6 +605,11 @@ fn credit_person(credit: &crate::config::Credit) -> Option<Extension> {
         .as_deref()
         .map(str::trim)
         .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let img = credit
+        .image
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     Some(ext(
         "person",
         credit.name.trim(),
@@ -527,6 +617,7 @@ fn credit_person(credit: &crate::config::Credit) -> Option<Extension> {
             ("role", Some(role.role)),
             ("group", Some(role.group)),
             ("href", href),
+            ("img", img),
         ],
     ))
 }

@@ -1,8 +1,9 @@
 //! `podcast:person`: the Podcasting 2.0 person taxonomy, and how podsmith's
 //! free-text credit roles ("Theme music", "Audio editing") map onto it.
 
-/// The taxonomy's groups and roles (from the namespace's `taxonomy.json`,
-/// lowercased and trimmed), in the taxonomy's order. A role listed in two
+/// The taxonomy's groups and roles (from the namespace's current
+/// `taxonomy.json`, lowercased; tests/feed_bugs.rs compares every entry
+/// with a copy in tests/fixtures/podcast-namespace/), in its order. A role listed in two
 /// groups ("editor") maps to the first.
 pub const TAXONOMY: &[(&str, &[&str])] = &[
     (
@@ -47,8 +48,7 @@ pub const TAXONOMY: &[(&str, &[&str])] = &[
             "researcher",
             "editor",
             "fact checker",
-            // sic: the taxonomy spells it this way.
-            "translater",
+            "translator",
             "transcriber",
             "logger",
         ],
@@ -121,8 +121,9 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("editing", "editor"),
     ("fact checking", "fact checker"),
     ("fact-checking", "fact checker"),
-    ("translation", "translater"),
-    ("translator", "translater"),
+    ("translation", "translator"),
+    // The taxonomy's misspelling of 2020, as someone may have copied it.
+    ("translater", "translator"),
     ("transcription", "transcriber"),
     ("transcript", "transcriber"),
     ("audio editing", "audio editor"),

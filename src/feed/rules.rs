@@ -357,7 +357,7 @@ pub fn cover_error(root: &Path, config: &Config) -> Option<Diagnostic> {
         .image
         .as_deref()
         .map(str::trim)
-        .filter(|i| !i.is_empty())?;
+        .filter(|i| !i.is_empty() && !crate::config::is_remote_image(i))?;
     let path = root.join("static").join(image);
     let problem = match std::fs::File::open(&path) {
         // Reading one byte also fails on a folder.
@@ -373,14 +373,9 @@ pub fn cover_error(root: &Path, config: &Config) -> Option<Diagnostic> {
     Some(config_diagnostic(
         Diagnostic::error(root.join(CONFIG_FILE), problem)
             .help("put a square 1400–3000 px JPEG or PNG under static/, or correct `image`"),
-        &config_text(root),
+        &config.text,
         &["image"],
     ))
-}
-
-/// podcast.toml's text, for pointing at settings (empty if unreadable).
-fn config_text(root: &Path) -> String {
-    std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap_or_default()
 }
 
 /// `d` pointing at the value of the setting at `keys` in podcast.toml's
@@ -411,8 +406,7 @@ pub struct Findings {
 pub fn check(site: &Site) -> Findings {
     let config = &site.config;
     let toml_path = site.root.join(CONFIG_FILE);
-    let toml_text = config_text(&site.root);
-    let at = |d: Diagnostic, keys: &[&str]| config_diagnostic(d, &toml_text, keys);
+    let at = |d: Diagnostic, keys: &[&str]| config_diagnostic(d, &config.text, keys);
     let cfg_err = |keys: &[&str], msg: String, help: &str| {
         at(Diagnostic::error(toml_path.clone(), msg).help(help), keys)
     };
@@ -428,6 +422,11 @@ pub fn check(site: &Site) -> Findings {
             &[],
             "no cover art: `image` is not set".into(),
             "add `image = \"cover.png\"` with a square 1400–3000 px JPEG or PNG under static/",
+        )),
+        Some(image) if crate::config::is_remote_image(image) => out.push(cfg_warn(
+            &["image"],
+            format!("the cover art is a remote image ({image}): podsmith cannot check its size or format"),
+            "apps need a square 1400–3000 px JPEG or PNG; download it into static/ and set image = \"cover.jpg\" to have it checked (and served by the site)",
         )),
         Some(image) => match cover_error(&site.root, config) {
             Some(error) => out.push(error),
@@ -482,7 +481,7 @@ pub fn check(site: &Site) -> Findings {
             }
         }
     }
-    let raw: Option<toml::Table> = toml_text.parse().ok().filter(|_| !toml_text.is_empty());
+    let raw: Option<toml::Table> = config.text.parse().ok().filter(|_| !config.text.is_empty());
     if raw.as_ref().is_some_and(|t| !t.contains_key("explicit")) {
         out.push(cfg_warn(
             &[],
@@ -635,26 +634,39 @@ pub fn check(site: &Site) -> Findings {
             ));
         }
         if let Some(audio) = &e.audio {
-            if audio.info.size == 0 {
+            if audio.info.size == 0 && audio.recorded {
+                out.push(warn(
+                    format!("the recorded enclosure length of {} is 0", audio.url),
+                    "apps use the length to show download sizes; write the file's size in bytes as `length` in `[enclosure]`",
+                ));
+            } else if audio.info.size == 0 {
                 out.push(err(
                     format!("the audio file {} is empty (0 bytes)", audio.rel),
                     "export the audio again",
                 ));
             }
             if super::whole_seconds(audio.info.duration) == 0 {
-                out.push(warn(
-                    format!(
-                        "the duration of {} is unknown: itunes:duration will be 0",
-                        audio.rel
-                    ),
-                    "re-export the audio so its length can be read",
-                ));
+                if audio.recorded {
+                    out.push(warn(
+                        format!("no duration is recorded for {}: the feed has no itunes:duration for it", audio.url),
+                        "write it as `duration` in `[enclosure]`, e.g. duration = \"1:02:03\"",
+                    ));
+                } else {
+                    out.push(warn(
+                        format!(
+                            "the duration of {} is unknown: itunes:duration will be 0",
+                            audio.rel
+                        ),
+                        "re-export the audio so its length can be read",
+                    ));
+                }
             }
             if !APPLE_MIME_TYPES.contains(&audio.info.mime.as_str()) {
                 out.push(warn(
                     format!(
                         "{} is {}, which Apple Podcasts does not accept",
-                        audio.rel, audio.info.mime
+                        audio.name(),
+                        audio.info.mime
                     ),
                     "publish MP3 (audio/mpeg) or AAC (.m4a)",
                 ));
@@ -663,7 +675,7 @@ pub fn check(site: &Site) -> Findings {
                 out.push(warn(
                     format!(
                         "the audio file name {:?} has spaces or non-ASCII letters",
-                        audio.rel
+                        audio.name()
                     ),
                     "rename it with a-z, 0-9, - and _ only; some apps mangle other names",
                 ));
@@ -679,7 +691,15 @@ pub fn check(site: &Site) -> Findings {
                 ));
             }
         }
-        if let Some(url) = &e.image_url {
+        if let (Some(url), true) = (&e.image_url, e.extras.image_remote) {
+            out.push(
+                Diagnostic::warning(
+                    e.source.clone(),
+                    format!("the episode's image is a remote image ({url}): podsmith cannot check its size or format"),
+                )
+                .help("download it into static/ and set `image` to its path there to have it checked"),
+            );
+        } else if let Some(url) = &e.image_url {
             if let Some(rel) = url.strip_prefix(&config.base_url) {
                 let path = site
                     .root
@@ -698,11 +718,30 @@ pub fn check(site: &Site) -> Findings {
         out.push(cfg_warn(
             &["feed_limit"],
             format!(
-                "`feed_limit` leaves {} older episode(s) out of the feed; Apple removes them from the show",
+                "`feed_limit` moves {} older episode(s) out of feed.xml onto its older pages (feed-page-2.xml…, and feed-all.xml); Apple reads feed.xml only and removes them from the show",
                 with_audio - in_feed
             ),
             "remove `feed_limit` to keep every episode in apps",
         ));
+    }
+    for (i, variant) in config.feeds.iter().enumerate() {
+        let ext = format!(".{}", variant.prefer.trim().to_ascii_lowercase());
+        let any = site
+            .episodes
+            .iter()
+            .flat_map(|e| &e.extras.alternates)
+            .any(|a| a.rel.to_ascii_lowercase().ends_with(&ext));
+        if !any {
+            out.push(cfg_warn(
+                &["feeds", &i.to_string(), "prefer"],
+                format!(
+                    "no episode has a {:?} file in `alternate_audio`, so feed-{}.xml is the same as feed.xml",
+                    variant.prefer,
+                    variant.name.trim()
+                ),
+                "add the files (alternate_audio = [\"050.opus\"]) or remove this [[feeds]]",
+            ));
+        }
     }
     Findings {
         problems: out,

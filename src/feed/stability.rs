@@ -142,12 +142,18 @@ pub struct ItemSummary {
     pub title: Option<String>,
     pub link: Option<String>,
     pub enclosure: Option<Enclosure>,
+    /// `pubDate`, as written.
+    pub pub_date: Option<String>,
+    /// `itunes:duration`, as written.
+    pub duration: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Enclosure {
     pub url: String,
     pub length: String,
+    /// The `type` attribute.
+    pub mime: String,
 }
 
 /// Scans a feed; `None` if it is not well-formed XML with a `<channel>`.
@@ -182,6 +188,7 @@ pub fn parse<R: BufRead>(input: R) -> Option<FeedSummary> {
                             item.enclosure = Some(Enclosure {
                                 url: attr(b"url").unwrap_or_default(),
                                 length: attr(b"length").unwrap_or_default(),
+                                mime: attr(b"type").unwrap_or_default(),
                             });
                         }
                     }
@@ -196,7 +203,10 @@ pub fn parse<R: BufRead>(input: R) -> Option<FeedSummary> {
                     continue;
                 }
                 let text_of_item = parent == Some(b"item")
-                    && matches!(name.as_slice(), b"guid" | b"title" | b"link");
+                    && matches!(
+                        name.as_slice(),
+                        b"guid" | b"title" | b"link" | b"pubDate" | b"itunes:duration"
+                    );
                 let show_guid = parent == Some(b"channel") && name == b"podcast:guid";
                 if text_of_item || show_guid {
                     buf.clear();
@@ -229,6 +239,8 @@ fn set_text(item: Option<&mut ItemSummary>, name: &[u8], text: Option<String>) {
         b"guid" => item.guid = text,
         b"title" => item.title = text,
         b"link" => item.link = text,
+        b"pubDate" => item.pub_date = text,
+        b"itunes:duration" => item.duration = text,
         _ => {}
     }
 }
@@ -270,7 +282,7 @@ fn enclosure_url(item: &ItemSummary) -> Option<&str> {
     item.enclosure.as_ref().map(|e| e.url.as_str())
 }
 
-fn guid(item: &ItemSummary) -> Option<&str> {
+pub(crate) fn guid(item: &ItemSummary) -> Option<&str> {
     item.guid.as_deref().or_else(|| enclosure_url(item))
 }
 
@@ -307,10 +319,16 @@ pub fn compare(
             });
         }
     }
-    for old_item in &old.items {
+    // Items without an enclosure were never episodes apps could play; of
+    // items repeating a GUID, apps keep the first.
+    let mut seen = HashSet::new();
+    for old_item in old.items.iter().filter(|i| i.enclosure.is_some()) {
         let Some(old_guid) = guid(old_item) else {
             continue;
         };
+        if !seen.insert(old_guid) {
+            continue;
+        }
         if let Some(new_item) = new_by_guid.get(old_guid) {
             let (old_enc, new_enc) = (old_item.enclosure.as_ref(), new_item.enclosure.as_ref());
             match (old_enc, new_enc) {

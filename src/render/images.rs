@@ -9,7 +9,7 @@
 //! original. Made with the `image` crate and kept in
 //! `.podsmith-cache/images/` between builds, by the source's hash.
 
-use super::emit::{emit, Emitter};
+use crate::emit::{emit, Emitter};
 use crate::error::Result;
 use serde::Serialize;
 use std::hash::Hash;

@@ -8,10 +8,10 @@ use std::sync::OnceLock;
 use tera::{Context, Value};
 
 pub mod apps;
-mod emit;
 mod escape;
 pub mod images;
 mod jsonld;
+mod key;
 mod pages;
 mod recursion;
 mod search;
@@ -19,12 +19,14 @@ mod sitemap;
 mod theme;
 mod views;
 
+pub use crate::emit::{Emitter, Forget, Remember};
 pub use crate::fingerprint::Key;
-pub(crate) use emit::{all_episodes, emit, emit_pieces};
-pub use emit::{site_key, Emitter, Forget, Remember};
 pub use escape::xml_escape;
+pub use key::site_key;
 pub use search::SEARCH_INDEX;
-pub use theme::{Theme, BUILTIN_ASSETS, BUILTIN_TEMPLATES, TEMPLATES_DIR};
+pub use theme::{
+    Theme, BUILTIN_ASSETS, BUILTIN_STRINGS, BUILTIN_TEMPLATES, STRINGS_DIR, TEMPLATES_DIR,
+};
 use views::EpisodeView;
 
 /// The responsive copies podsmith makes (see [`images`]): the show's
@@ -65,52 +67,86 @@ impl Theme {
     }
 }
 
-/// Each episode's template value ([`EpisodeView`]), made once per build
-/// (in `serve`, kept between builds while the episode is unchanged) and
-/// shared by every page that shows the episode: its own page, an index
-/// page, its tag pages and its feed item. Tera's values are reference
-/// counted, so a share is cheap. The notes (`content`, the largest field)
-/// are not kept: they are put in at each use, so that 10,000 kept values do
-/// not hold a second copy of every episode's notes.
+/// Each episode's template value ([`EpisodeView`]), for every page that
+/// shows the episode: its own page, an index page, its tag pages and its
+/// feed item.
+///
+/// The values of the newest [`KEPT_VALUES`] episodes are made once and
+/// shared by all their pages (Tera's values are reference counted, so a
+/// share is cheap); older episodes' values are made at each use and dropped
+/// with their page. Keeping every value of a 10,000-episode show held about
+/// 170 MB for the whole build, more than making the old ones again costs
+/// in time (docs/performance.md). `serve`'s emitter remembers values
+/// ([`Remember::episode_value`]) between builds while the episode is
+/// unchanged. The notes (`content`, the largest field) are never kept:
+/// they are put in at each use, so that kept values do not hold a second
+/// copy of every episode's notes.
 pub struct EpisodeValues<'a> {
     site: &'a Site,
+    dates: views::Dates,
     memory: &'a dyn Remember,
-    values: Vec<OnceLock<std::result::Result<Value, String>>>,
+    kept: Vec<OnceLock<std::result::Result<Value, String>>>,
+}
+
+/// How many episodes' values a build keeps (see [`EpisodeValues`]): at the
+/// synthetic show's size (docs/performance.md) about 19 kB each, so 75 MB.
+pub const KEPT_VALUES: usize = 4096;
+
+/// [`KEPT_VALUES`], or `PODSMITH_KEPT_VALUES` when set (tests use it to
+/// show that kept and made-again values give the same output).
+fn kept_values() -> usize {
+    static KEPT: OnceLock<usize> = OnceLock::new();
+    *KEPT.get_or_init(|| {
+        std::env::var("PODSMITH_KEPT_VALUES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(KEPT_VALUES)
+    })
 }
 
 impl<'a> EpisodeValues<'a> {
-    /// Values for the episodes of `site`, made or taken from `memory`
-    /// (`serve`'s emitter keeps them between builds).
-    pub fn new(site: &'a Site, memory: &'a dyn Remember) -> Self {
+    /// Values for the episodes of `site` in `theme` (its labels write the
+    /// dates), made or taken from `memory`.
+    pub fn new(site: &'a Site, theme: &Theme, memory: &'a dyn Remember) -> Self {
+        let kept = site.episodes.len().min(kept_values());
         EpisodeValues {
             site,
+            dates: theme.dates(site),
             memory,
-            values: site.episodes.iter().map(|_| OnceLock::new()).collect(),
+            kept: (0..kept).map(|_| OnceLock::new()).collect(),
         }
     }
 
     /// The value of episode `i`.
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
-        let kept = self.values[i].get_or_init(|| {
+        let make = || {
             self.memory
-                .episode_value(episode, &|| episode_value(episode, self.site))
-        });
-        let kept = kept.as_ref().map_err(|message| {
+                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))
+        };
+        let value = match self.kept.get(i) {
+            Some(kept) => kept.get_or_init(make).clone(),
+            None => make(),
+        };
+        let value = value.map_err(|message| {
             Error::new(
                 episode.source.clone(),
                 format!("cannot make the episode's template value: {message}"),
             )
         })?;
-        let mut fields = kept.clone().into_map().unwrap_or_default();
+        let mut fields = value.into_map().unwrap_or_default();
         fields.insert("content".into(), Value::from(episode.notes_html.as_str()));
         Ok(Value::from(fields))
     }
 }
 
 /// An episode as a template value, without its notes (see [`EpisodeValues`]).
-fn episode_value(e: &Episode, site: &Site) -> std::result::Result<Value, String> {
-    let mut view = EpisodeView::new(e, site);
+fn episode_value(
+    e: &Episode,
+    site: &Site,
+    dates: &views::Dates,
+) -> std::result::Result<Value, String> {
+    let mut view = EpisodeView::new(e, site, dates);
     view.content = "";
     Value::try_from_serializable(&view).map_err(|e| e.to_string())
 }

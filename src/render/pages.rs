@@ -2,12 +2,12 @@
 //! tag pages, the site-wide lists (tags, archive, supporters), standalone
 //! pages, the 404 page, and the sitemap beside them.
 
-use super::emit::{all_episodes, emit, Emitter};
 use super::sitemap::sitemap;
 use super::views::{
     archive_years, supporter_counts, transcript_view, EpisodeLink, PageView, Paginator, TagView,
 };
 use super::{EpisodeValues, Key, RenderOptions, Theme};
+use crate::emit::{all_episodes, emit, Emitter};
 use crate::error::{Error, Result};
 use crate::site::Site;
 use rayon::prelude::*;
@@ -26,8 +26,10 @@ impl Theme {
     ) -> Result<()> {
         let RenderOptions {} = options;
         let base = self.base_context(site)?;
-        let links: Vec<EpisodeLink<'_>> =
-            site.episodes.iter().map(|e| EpisodeLink::new(e)).collect();
+        let dates = self.dates(site);
+        let links: Vec<EpisodeLink<'_>> = (site.episodes.iter())
+            .map(|e| EpisodeLink::new(e, &dates))
+            .collect();
         let fp = |i: Option<usize>| i.map_or(0, |i| site.episodes[i].fingerprint);
 
         // The episode pages, and every other page, side by side: the list
@@ -80,7 +82,7 @@ impl Theme {
         i: usize,
     ) -> Result<()> {
         let episode = &site.episodes[i];
-        if episode.transcript.is_none() {
+        if crate::transcript::displayed(&episode.transcripts).is_none() {
             return Ok(());
         }
         let Some(transcript) = transcript_view(episode, site) else {

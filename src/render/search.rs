@@ -77,8 +77,11 @@ fn episode_words(e: &Episode, site: &Site) -> BTreeSet<String> {
     for f in &e.feedback {
         words_into(&f.from, &mut words);
     }
-    if let Some(t) = &e.transcript {
-        for cue in crate::transcript::read(&site.config.media_dir(&site.root).join(&t.rel)) {
+    if let Some(t) = crate::transcript::displayed(&e.transcripts) {
+        for cue in crate::transcript::read(
+            &site.config.media_dir(&site.root).join(&t.rel),
+            crate::transcript::format_of_file(t),
+        ) {
             words_into(&cue.text, &mut words);
             if let Some(speaker) = &cue.speaker {
                 words_into(speaker, &mut words);

@@ -90,6 +90,10 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/transcript.html"),
     ),
     ("search.html", include_str!("../../templates/search.html")),
+    (
+        "components/value_tip.html",
+        include_str!("../../templates/components/value_tip.html"),
+    ),
 ];
 
 /// The built-in theme's static files, written under the output root unless
@@ -151,7 +155,7 @@ pub const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
 ];
 
 /// The built-in label tables, by language (see [`Theme::strings`]).
-const BUILTIN_STRINGS: &[(&str, &str)] = &[
+pub const BUILTIN_STRINGS: &[(&str, &str)] = &[
     ("en", include_str!("../../i18n/en.toml")),
     ("de", include_str!("../../i18n/de.toml")),
 ];
@@ -306,6 +310,12 @@ impl Theme {
             .into_iter()
             .find_map(|t| t.get(key))
             .map_or_else(|| key.to_string(), String::clone)
+    }
+
+    /// How the show's language writes dates (see [`Dates`]).
+    pub(super) fn dates(&self, site: &crate::site::Site) -> super::views::Dates {
+        let tables = self.tables(&site.config.language);
+        super::views::Dates::new(|key| tables.iter().find_map(|t| t.get(key)).cloned())
     }
 
     /// The context every page starts from: `site`, `page_description`,

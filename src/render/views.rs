@@ -179,6 +179,10 @@ pub(super) struct EpisodeView<'a> {
     /// The episode's own image's copies (as `site.cover`), when it has one
     /// podsmith makes copies of.
     art: Option<super::images::Responsive>,
+    /// Show "Support with a tip": the episode is in the feed, takes value-for-value payments
+    /// (its own `[value]` or the show's) and the show opts in
+    /// (`[value] tip_line = true`).
+    value_tip: bool,
     /// schema.org `PodcastEpisode` as JSON, safe inside `<script>` (`<`, `>`
     /// and `&` are `\u` escapes); emit it with `| safe`.
     json_ld: String,
@@ -275,8 +279,11 @@ struct CueView {
 
 /// The transcript of `e`, read from its file, if it has readable cues.
 pub(super) fn transcript_view<'a>(e: &'a Episode, site: &Site) -> Option<TranscriptView<'a>> {
-    let t = e.transcript.as_ref()?;
-    let cues = crate::transcript::read(&site.config.media_dir(&site.root).join(&t.rel));
+    let t = crate::transcript::displayed(&e.transcripts)?;
+    let cues = crate::transcript::read(
+        &site.config.media_dir(&site.root).join(&t.rel),
+        crate::transcript::format_of_file(t),
+    );
     if cues.is_empty() {
         return None;
     }
@@ -338,7 +345,7 @@ pub(super) struct SupporterView<'a> {
 }
 
 impl<'a> EpisodeView<'a> {
-    pub(super) fn new(e: &'a Episode, site: &'a Site) -> Self {
+    pub(super) fn new(e: &'a Episode, site: &'a Site, dates: &Dates) -> Self {
         let mut feedback_names: Vec<&str> = Vec::new();
         for f in &e.feedback {
             if !feedback_names.contains(&f.from.as_str()) {
@@ -347,6 +354,14 @@ impl<'a> EpisodeView<'a> {
         }
         let share_image_url = e.image_url.clone().or_else(|| site_image_url(&site.config));
         let json_ld = episode_json_ld(e, site, share_image_url.as_deref());
+        let show_value = site.config.value.as_ref();
+        let value_tip = show_value.is_some_and(|v| v.tip_line)
+            && e.audio.is_some()
+            && e.extras
+                .value
+                .as_ref()
+                .or(show_value)
+                .is_some_and(|v| !v.recipients.is_empty());
         EpisodeView {
             slug: &e.slug,
             url: &e.url,
@@ -355,7 +370,7 @@ impl<'a> EpisodeView<'a> {
             season: e.season,
             episode_type: e.episode_type.as_str(),
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             summary: &e.summary,
             content: &e.notes_html,
@@ -421,7 +436,11 @@ impl<'a> EpisodeView<'a> {
                     }
                 })
                 .collect(),
-            transcript_url: e.transcript.as_ref().map(|t| t.url.as_str()),
+            transcript_url: e
+                .transcripts
+                .first()
+                .map(|t| t.url.as_str())
+                .or_else(|| e.extras.remote_transcripts.first().map(|t| t.url.trim())),
             extra: &e.extra,
             art: episode_art(e, site),
             art_url: episode_art(e, site)
@@ -430,19 +449,20 @@ impl<'a> EpisodeView<'a> {
                 .or_else(|| cover(site).map(|c| c.src))
                 .or_else(|| share_image_url.clone()),
             share_image_url,
+            value_tip,
             json_ld,
         }
     }
 }
 
 impl<'a> EpisodeLink<'a> {
-    pub(super) fn new(e: &'a Episode) -> Self {
+    pub(super) fn new(e: &'a Episode, dates: &Dates) -> Self {
         EpisodeLink {
             title: &e.title,
             url: &e.url,
             number: e.number,
             date: e.date.to_rfc3339(),
-            date_display: date_display(e),
+            date_display: dates.show(&e.date),
             year: chrono::Datelike::year(&e.date),
             duration_display: e
                 .audio
@@ -458,7 +478,7 @@ fn site_image_url(config: &crate::config::Config) -> Option<String> {
     config
         .image
         .as_ref()
-        .map(|i| format!("{}{}", config.base_url, crate::slug::encode_path(i)))
+        .map(|i| crate::config::image_address(&config.base_url, i))
 }
 
 /// A time on a page, as players show it: whole seconds, rounded down
@@ -477,8 +497,47 @@ fn seconds_text(seconds: f64) -> String {
     }
 }
 
-fn date_display(e: &Episode) -> String {
-    e.date.format("%-d %B %Y").to_string()
+/// How dates are shown to readers ("6 October 2026", "6. Oktober 2026"):
+/// the strings table's `date_format` with `{day}`, `{month}` and `{year}`,
+/// and its month names `month_1` to `month_12`.
+pub(crate) struct Dates {
+    pattern: String,
+    months: [String; 12],
+}
+
+impl Dates {
+    /// The format from `label` (a key's text in the show's language).
+    pub(super) fn new(label: impl Fn(&str) -> Option<String>) -> Self {
+        const ENGLISH: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        Dates {
+            pattern: label("date_format").unwrap_or_else(|| "{day} {month} {year}".into()),
+            months: std::array::from_fn(|i| {
+                label(&format!("month_{}", i + 1)).unwrap_or_else(|| ENGLISH[i].into())
+            }),
+        }
+    }
+
+    /// `date` as the show's language writes it.
+    pub(super) fn show(&self, date: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        use chrono::Datelike;
+        self.pattern
+            .replace("{day}", &date.day().to_string())
+            .replace("{month}", &self.months[date.month0() as usize])
+            .replace("{year}", &date.year().to_string())
+    }
 }
 
 /// "4.2 MB", in decimal units as podcast apps show them.

@@ -210,6 +210,14 @@ async fn finish(path: &str, head: bool, mut response: Response) -> Response {
                 .headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
         }
+        // Web players on other sites read the feed, chapters and
+        // transcripts (as a host should let them; see host-config).
+        if allows_other_origins(path) {
+            response.headers_mut().insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
+        }
     }
     let mime = response
         .headers()
@@ -270,6 +278,15 @@ pub fn inject_live_reload(page: &[u8]) -> Vec<u8> {
     out.extend_from_slice(LIVE_RELOAD_TAG.as_bytes());
     out.extend_from_slice(&page[at..]);
     out
+}
+
+/// Whether other sites may read `path`: the feed, chapters and transcripts.
+fn allows_other_origins(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".xml")
+        || lower.ends_with("chapters.json")
+        || lower.ends_with(".vtt")
+        || lower.ends_with(".srt")
 }
 
 /// The types that mime_guess (which `ServeDir` uses) has wrong for a

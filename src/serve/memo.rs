@@ -154,6 +154,10 @@ impl Remember for MemoEmitter<'_> {
         if let Some(value) = self.prev.values.get(&key) {
             return Ok(value.clone());
         }
+        // Made already in this build, for another page that shows it.
+        if let Some(value) = self.lock().values.get(&key) {
+            return Ok(value.clone());
+        }
         let value = make()?;
         self.lock().values.insert(key, value.clone());
         Ok(value)

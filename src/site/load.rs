@@ -3,8 +3,8 @@
 //! chapters, links), and the episode cache `serve` keeps between builds.
 
 use super::model::{
-    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, FeedbackItem, HeldBack, Page, Site,
-    Tag, TagRef, Transcript,
+    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, EpisodeExtras, FeedbackItem,
+    HeldBack, Page, Site, Tag, TagRef, Transcript,
 };
 use crate::audio::{AudioCache, AudioInfo};
 use crate::config::{check_link, safe_relative_path, Config};
@@ -211,7 +211,8 @@ impl Site {
         let used: std::collections::HashSet<&Path> = site
             .iter()
             .flat_map(|site| &site.episodes)
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .filter_map(|e| e.audio.as_ref().filter(|a| !a.recorded))
+            .map(|a| a.path.as_path())
             .collect();
         cache.retain(|path| used.contains(path) || path.is_file());
         if let Err(e) = cache.save() {
@@ -393,6 +394,14 @@ impl EpisodeContext<'_> {
                 title: front.title.clone(),
                 date,
                 draft: front.draft,
+                media: front
+                    .audio
+                    .iter()
+                    .chain(&front.alternate_audio)
+                    .map(|a| a.get_ref().trim())
+                    .filter(|rel| !is_address(rel) && safe_relative_path(rel).is_ok())
+                    .map(|rel| config.media_dir(self.root).join(rel))
+                    .collect(),
             }));
         }
         let url = format!(
@@ -400,8 +409,22 @@ impl EpisodeContext<'_> {
             config.base_url,
             crate::slug::encode_segment(&slug)
         );
-        let audio = match &front.audio {
-            Some(audio) => match self.audio(src, audio) {
+        let audio = match (&front.audio, &front.enclosure) {
+            (Some(audio), Some(_)) => {
+                errors.push(
+                    src.error_at(audio, "this episode has both `audio` and `[enclosure]`")
+                        .help("keep `audio` for a file in the media folder, or `[enclosure]` for remote audio, not both"),
+                );
+                None
+            }
+            (None, Some(enclosure)) => match recorded_audio(src, enclosure) {
+                Ok(audio) => Some(audio),
+                Err(e) => {
+                    errors.push(e);
+                    None
+                }
+            },
+            (Some(audio), None) => match self.audio(src, audio) {
                 Ok((audio, mut w)) => {
                     warnings.append(&mut w);
                     Some(audio)
@@ -411,7 +434,7 @@ impl EpisodeContext<'_> {
                     None
                 }
             },
-            None => {
+            (None, None) => {
                 warnings.push(
                     Diagnostic::warning(
                         src.path.clone(),
@@ -422,7 +445,26 @@ impl EpisodeContext<'_> {
                 None
             }
         };
+        let image_remote = front
+            .image
+            .as_ref()
+            .is_some_and(|i| crate::config::is_remote_image(i.get_ref()));
         let image_url = match &front.image {
+            Some(image) if image_remote => match crate::config::check_image_url(image.get_ref()) {
+                Ok(()) if !image.get_ref().trim().contains(char::is_whitespace) => {
+                    Some(image.get_ref().trim().to_string())
+                }
+                Ok(()) => {
+                    errors.push(
+                        src.error_at(image, "`image`: a remote image's address has no spaces"),
+                    );
+                    None
+                }
+                Err(why) => {
+                    errors.push(src.error_at(image, format!("`image`: {why}")));
+                    None
+                }
+            },
             Some(image) => match safe_relative_path(image.get_ref()) {
                 Ok(()) if self.root.join("static").join(image.get_ref()).is_file() => Some(
                     format!("{}{}", config.base_url, encode_path(image.get_ref())),
@@ -471,6 +513,14 @@ impl EpisodeContext<'_> {
             if let Some(url) = &credit.get_ref().url {
                 if let Err(why) = check_link(url) {
                     errors.push(src.error_at(credit, format!("credit link {url:?}: {why}")));
+                }
+            }
+            if let Some(image) = &credit.get_ref().image {
+                if let Err(why) = crate::config::check_image_url(image) {
+                    errors.push(
+                        src.error_at(credit, format!("credit image {image:?} {why}"))
+                            .help("write e.g. image = \"https://example.org/people/ada.jpg\""),
+                    );
                 }
             }
             credits.push(credit.get_ref().clone());
@@ -532,7 +582,74 @@ impl EpisodeContext<'_> {
             Some(g) => (g.get_ref().trim().to_string(), true),
             None => (derived_guid(&slug), false),
         };
-        let transcript = audio.as_ref().and_then(|a| self.transcript(a));
+        let transcripts = match &audio {
+            Some(a) => self.transcripts(a)?,
+            None => Vec::new(),
+        };
+        let mut alternates = Vec::new();
+        for rel in &front.alternate_audio {
+            if audio.is_none() {
+                errors.push(src.error_at(
+                    rel,
+                    "`alternate_audio` needs the episode's `audio` (the main format) too",
+                ));
+                continue;
+            }
+            match self.audio(src, rel) {
+                Ok((a, mut w)) => {
+                    warnings.append(&mut w);
+                    alternates.push(a);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(Error::many(errors.into_iter().map(Error::from)));
+        }
+        let integrity = if config.feed.integrity && !alternates.is_empty() {
+            audio
+                .iter()
+                .chain(&alternates)
+                .map(|a| sri_sha384(&a.path))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            Vec::new()
+        };
+        let seconds = audio.as_ref().map(|a| a.info.duration);
+        let mut found = extras_problems(front, seconds);
+        if let Some(value) = &front.value {
+            found.extend(
+                crate::value::problems(value, seconds)
+                    .into_iter()
+                    .map(|mut p| {
+                        p.keys.insert(0, "value".into());
+                        p
+                    }),
+            );
+        }
+        let remote_transcripts = front
+            .enclosure
+            .as_ref()
+            .map(|e| e.get_ref().transcripts.clone())
+            .unwrap_or_default();
+        for (i, key, message, help) in crate::transcript::remote_problems(&remote_transcripts) {
+            found.push(crate::value::Problem {
+                keys: vec![
+                    "enclosure".into(),
+                    "transcripts".into(),
+                    i.to_string(),
+                    key.into(),
+                ],
+                message,
+                help,
+            });
+        }
+        if !found.is_empty() {
+            return Err(Error::many(found.into_iter().map(|p| {
+                let keys: Vec<&str> = p.keys.iter().map(String::as_str).collect();
+                Error::from(src.error_at_keys(&keys, p.message).help(p.help))
+            })));
+        }
         let mut episode = Episode {
             source: src.path.clone(),
             notes_html,
@@ -546,6 +663,7 @@ impl EpisodeContext<'_> {
             summary,
             guid,
             guid_pinned,
+            guid_permalink: front.guid_permalink,
             explicit: front.explicit.unwrap_or(config.explicit),
             draft: front.draft,
             scheduled,
@@ -562,8 +680,21 @@ impl EpisodeContext<'_> {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra: front.extra.clone(),
+            extras: EpisodeExtras {
+                value: front.value.clone(),
+                soundbites: front.soundbites.clone(),
+                license: front.license.clone(),
+                location: front.location.clone(),
+                comments: front.comments_url.as_ref().and_then(|u| {
+                    crate::feed_settings::social_protocol(u).map(|p| (u.trim().to_string(), p))
+                }),
+                integrity,
+                alternates,
+                remote_transcripts,
+                image_remote,
+            },
             fingerprint: 0,
         };
         if self.fingerprints {
@@ -588,7 +719,8 @@ impl EpisodeContext<'_> {
                 .help(format!(
                     "put the file in {} and write its name, e.g. audio = \"001-hello.mp3\"; to serve \
                      the audio from another host, keep the file here too and set `[media] base_url` \
-                     in podcast.toml (remote audio for imported shows is planned)",
+                     in podcast.toml, or remove `audio` and record the remote file's facts in an \
+                     `[enclosure]` table (url, length, type, duration; see docs/import.md)",
                     display_path(&media_dir)
                 )));
         }
@@ -634,31 +766,51 @@ impl EpisodeContext<'_> {
                 rel: rel.to_string(),
                 url,
                 info,
+                recorded: false,
             },
             warnings,
         ))
     }
 
-    fn transcript(&self, audio: &EpisodeAudio) -> Option<Transcript> {
+    /// The transcripts beside the audio, one per format, each checked (a
+    /// malformed one is an error naming its line). Remote audio has none.
+    fn transcripts(&self, audio: &EpisodeAudio) -> Result<Vec<Transcript>> {
+        if audio.recorded {
+            return Ok(Vec::new());
+        }
         let stem = audio
             .rel
             .rsplit_once('.')
             .map_or(audio.rel.as_str(), |(s, _)| s);
-        [
-            ("vtt", "text/vtt"),
-            ("srt", "application/x-subrip"),
-            ("json", "application/json"),
-        ]
-        .into_iter()
-        .map(|(ext, mime)| (format!("{stem}.{ext}"), mime))
-        .find(|(rel, _)| self.config.media_dir(self.root).join(rel).is_file())
-        .map(|(rel, mime)| Transcript {
-            content_hash: std::fs::read(self.config.media_dir(self.root).join(&rel))
-                .map_or(0, |bytes| xxhash_rust::xxh3::xxh3_64(&bytes)),
-            url: media_url(self.config, &rel),
-            rel,
-            mime,
-        })
+        let media_dir = self.config.media_dir(self.root);
+        let mut found = Vec::new();
+        let mut errors = Vec::new();
+        for format in crate::transcript::FORMATS {
+            let rel = format!("{stem}.{}", format.ext);
+            let path = media_dir.join(&rel);
+            if !path.is_file() {
+                continue;
+            }
+            let content_hash = match crate::transcript::check(&path, *format) {
+                Ok(hash) => hash,
+                Err(d) => {
+                    errors.push(Error::from(d));
+                    continue;
+                }
+            };
+            found.push(Transcript {
+                url: media_url(self.config, &rel),
+                rel,
+                mime: format.mime,
+                captions: format.captions,
+                content_hash,
+            });
+        }
+        if errors.is_empty() {
+            Ok(found)
+        } else {
+            Err(Error::many(errors))
+        }
     }
 
     fn front_chapters(
@@ -756,6 +908,47 @@ pub fn media_url(config: &Config, rel: &str) -> String {
         Some(base) => format!("{base}{}", encode_path(rel)),
         None => format!("{}media/{}", config.base_url, encode_path(rel)),
     }
+}
+
+/// Remote audio from an episode's `[enclosure]` record, checked for what
+/// a feed needs (an `http(s)://` URL and a type) and otherwise published
+/// as written.
+fn recorded_audio(
+    src: &Source<EpisodeFront>,
+    enclosure: &toml::Spanned<crate::content::EnclosureFront>,
+) -> std::result::Result<EpisodeAudio, Diagnostic> {
+    let e = enclosure.get_ref();
+    let url = e.url.trim();
+    let lower = url.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://"))
+        || url.chars().any(char::is_whitespace)
+    {
+        return Err(src
+            .error_at(
+                enclosure,
+                format!("`[enclosure]` url = {url:?} is not an http(s):// address"),
+            )
+            .help("write the audio's full public address, as the published feed had it"));
+    }
+    if e.mime.trim().is_empty() {
+        return Err(src
+            .error_at(enclosure, "`[enclosure]` type is empty")
+            .help("write the audio's MIME type, e.g. type = \"audio/mpeg\""));
+    }
+    Ok(EpisodeAudio {
+        path: PathBuf::new(),
+        rel: String::new(),
+        url: url.to_string(),
+        info: AudioInfo {
+            size: e.length,
+            mime: e.mime.trim().to_string(),
+            duration: e.duration.map_or(0.0, |d| d.0),
+            tags: Default::default(),
+            chapters: Vec::new(),
+            warnings: Vec::new(),
+        },
+        recorded: true,
+    })
 }
 
 /// The chapters in the audio file's tags. Their text comes from the file,
@@ -1024,6 +1217,86 @@ fn collect_tags(episodes: &[Arc<Episode>], config: &Config) -> Vec<Tag> {
         }
     }
     tags.into_values().collect()
+}
+
+/// The Subresource Integrity hash of a file: `sha384-` and the base64 of
+/// its SHA-384 digest (`podcast:integrity type="sri"`).
+fn sri_sha384(path: &Path) -> Result<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(path, "read", e))?;
+    let mut hasher = sha2::Sha384::new();
+    std::io::copy(&mut file, &mut hasher).map_err(|e| Error::io(path, "read", e))?;
+    Ok(format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(hasher.finalize())
+    ))
+}
+
+/// Problems of an episode's Podcasting 2.0 keys (soundbites, license,
+/// location, comments_url); `seconds` is the audio's length when known.
+fn extras_problems(front: &EpisodeFront, seconds: Option<f64>) -> Vec<crate::value::Problem> {
+    use crate::value::Problem;
+    let mut out = Vec::new();
+    for (i, s) in front.soundbites.iter().enumerate() {
+        let at = |k: &str| vec!["soundbites".to_string(), i.to_string(), k.to_string()];
+        let n = i + 1;
+        if !(s.start.is_finite() && s.start >= 0.0) {
+            out.push(Problem {
+                keys: at("start"),
+                message: format!("soundbite {n}: `start` = {} is not a time", s.start),
+                help: "seconds from the start of the audio, e.g. start = 73.5",
+            });
+        }
+        if !(s.duration.is_finite() && s.duration > 0.0) {
+            out.push(Problem {
+                keys: at("duration"),
+                message: format!(
+                    "soundbite {n}: `duration` = {} must be positive",
+                    s.duration
+                ),
+                help: "its length in seconds; 15 to 120 suit apps best",
+            });
+        }
+        if let Some(total) = seconds.filter(|t| *t > 0.0) {
+            if s.start + s.duration > total + 0.5 {
+                out.push(Problem {
+                    keys: at("start"),
+                    message: format!(
+                        "soundbite {n} runs to {}, past the end of the audio ({})",
+                        format_clock(s.start + s.duration),
+                        format_clock(total)
+                    ),
+                    help: "correct `start` or `duration` (seconds)",
+                });
+            }
+        }
+        if s.title.as_ref().is_some_and(|t| t.chars().count() > 128) {
+            out.push(Problem {
+                keys: at("title"),
+                message: format!("soundbite {n}: `title` is longer than 128 characters"),
+                help: "shorten it",
+            });
+        }
+    }
+    if let Some(l) = &front.license {
+        out.extend(crate::feed_settings::license_problems(l, &["license"]));
+    }
+    if let Some(l) = &front.location {
+        out.extend(crate::feed_settings::location_problems(l, &["location"]));
+    }
+    if let Some(url) = &front.comments_url {
+        if crate::feed_settings::social_protocol(url).is_none() {
+            out.push(Problem {
+                keys: vec!["comments_url".into()],
+                message: format!(
+                    "`comments_url` = {url:?} is not a post podsmith knows how to link (podcast:socialInteract)"
+                ),
+                help: "link the post on an ActivityPub server (Mastodon: https://host/@you/123…) or on Bluesky (https://bsky.app/profile/…/post/…)",
+            });
+        }
+    }
+    out
 }
 
 #[cfg(test)]

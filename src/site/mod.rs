@@ -8,7 +8,7 @@ mod publish;
 
 pub use load::{media_url, EpisodeCache, LoadOptions, CACHE_DIR};
 pub use model::{
-    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, FeedbackItem, HeldBack, Page, Site,
-    Tag, TagRef, Transcript, EPISODE_GUID_NAMESPACE,
+    derived_guid, format_clock, Chapter, Episode, EpisodeAudio, EpisodeExtras, FeedbackItem,
+    HeldBack, Page, Site, Tag, TagRef, Transcript, EPISODE_GUID_NAMESPACE,
 };
 pub use publish::{files_to_publish, is_unpublished_name, Published};

@@ -89,6 +89,32 @@ impl Site {
                 )),
             );
         }
+        let mut remote = 0;
+        for e in self.episodes.iter() {
+            if let Some(audio) = e.audio.as_ref().filter(|a| a.recorded) {
+                remote += 1;
+                notices.push(Diagnostic::warning(
+                    e.source.clone(),
+                    format!(
+                        "remote audio, published as recorded in `[enclosure]`: {}",
+                        audio.url
+                    ),
+                ));
+            }
+        }
+        if remote > 0 {
+            notices.push(
+                Diagnostic::warning(
+                    None,
+                    format!(
+                        "{remote} episode{} rel{} on recorded facts (size, type, duration) instead of measured audio files",
+                        if remote == 1 { "" } else { "s" },
+                        if remote == 1 { "ies" } else { "y" }
+                    ),
+                )
+                .help("to measure them, put each file in the media folder, set `audio` and remove `[enclosure]` (podsmith import --download-audio does this for a whole show)"),
+            );
+        }
         for path in self.unused_media() {
             notices.push(Diagnostic::warning(path, "no episode uses this audio file"));
         }
@@ -101,7 +127,17 @@ impl Site {
         let used: std::collections::HashSet<&Path> = self
             .episodes
             .iter()
-            .filter_map(|e| e.audio.as_ref().map(|a| a.path.as_path()))
+            .flat_map(|e| {
+                e.audio
+                    .iter()
+                    .chain(&e.extras.alternates)
+                    .map(|a| a.path.as_path())
+            })
+            .chain(
+                self.held_back
+                    .iter()
+                    .flat_map(|h| h.media.iter().map(PathBuf::as_path)),
+            )
             .collect();
         let mut unused: Vec<PathBuf> = walkdir::WalkDir::new(&media_dir)
             .sort_by_file_name()
@@ -135,6 +171,8 @@ pub struct Episode {
     pub guid: String,
     /// Whether the front matter sets `guid` (else it is derived from the slug).
     pub guid_pinned: bool,
+    /// Whether the feed marks the GUID as a permalink (`guid_permalink`).
+    pub guid_permalink: bool,
     pub explicit: bool,
     pub draft: bool,
     /// Dated after "now" (only present with `--drafts`).
@@ -150,7 +188,11 @@ pub struct Episode {
     /// Whether the chapters came from the audio file's ID3 tags.
     pub chapters_from_file: bool,
     pub tags: Vec<TagRef>,
-    pub transcript: Option<Transcript>,
+    /// Transcript files beside the audio, one per format found (in
+    /// [`crate::transcript::FORMATS`] order; the first is the page's link).
+    pub transcripts: Vec<Transcript>,
+    /// Podcasting 2.0 settings of this episode (see [`EpisodeExtras`]).
+    pub extras: EpisodeExtras,
     pub extra: toml::Table,
     /// A hash of every other field (its [`Hash`]), so that renderers can
     /// tell an episode that did not change between two builds; 0 when not
@@ -175,6 +217,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
@@ -186,8 +229,9 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra,
+            extras,
             fingerprint: _,
         } = self;
         (source, slug, url, title, date, number, season, episode_type).hash(state);
@@ -196,6 +240,7 @@ impl Hash for Episode {
             notes_html,
             guid,
             guid_pinned,
+            guid_permalink,
             explicit,
             draft,
             scheduled,
@@ -206,8 +251,9 @@ impl Hash for Episode {
             chapters,
             chapters_from_file,
             tags,
-            transcript,
+            transcripts,
             extra.to_string(),
+            extras,
         )
             .hash(state);
     }
@@ -225,24 +271,68 @@ impl Hash for Chapter {
     }
 }
 
-/// An episode's audio file.
+/// An episode's Podcasting 2.0 settings beyond the core tags (kept apart
+/// so they are easy to find and to extend).
+#[derive(Debug, Clone, Default, Hash)]
+pub struct EpisodeExtras {
+    /// The episode's own `[value]`, replacing the show's.
+    pub value: Option<crate::value::Value>,
+    pub soundbites: Vec<crate::feed_settings::Soundbite>,
+    pub license: Option<crate::feed_settings::License>,
+    pub location: Option<crate::feed_settings::Location>,
+    /// `comments_url` with its protocol (`activitypub`, `atproto`).
+    pub comments: Option<(String, &'static str)>,
+    /// Remote audio's recorded transcripts (`[[enclosure.transcripts]]`),
+    /// published after any local ones.
+    pub remote_transcripts: Vec<crate::transcript::RemoteTranscript>,
+    /// Whether `image_url` is a recorded remote image (an `http(s)://`
+    /// `image`), not a file under `static/`.
+    pub image_remote: bool,
+    /// The other formats of the audio (`alternate_audio`), measured.
+    pub alternates: Vec<EpisodeAudio>,
+    /// With `[feed] integrity`: the SRI hash of the main audio, then of
+    /// each alternate, in order.
+    pub integrity: Vec<String>,
+}
+
+/// An episode's audio: a file in the media folder, or remote audio
+/// described by the `[enclosure]` facts recorded in its front matter.
 #[derive(Debug, Clone, Hash)]
 pub struct EpisodeAudio {
-    /// Where the file is on disk.
+    /// Where the file is on disk (empty for recorded remote audio).
     pub path: PathBuf,
-    /// Its path relative to the media folder, with `/`.
+    /// Its path relative to the media folder, with `/` (empty for recorded
+    /// remote audio).
     pub rel: String,
     /// Its public, absolute URL.
     pub url: String,
+    /// Size, type and duration: measured from the file, or as recorded.
     pub info: AudioInfo,
+    /// Whether `info` is the front matter's `[enclosure]` record (remote
+    /// audio, published as written) rather than measured from a file.
+    pub recorded: bool,
 }
 
-/// A transcript file beside the audio (`.vtt`, `.srt` or `.json`).
+impl EpisodeAudio {
+    /// How messages name the audio: its path in the media folder, or its
+    /// URL for remote audio.
+    pub fn name(&self) -> &str {
+        if self.recorded {
+            &self.url
+        } else {
+            &self.rel
+        }
+    }
+}
+
+/// A transcript file beside the audio (`.vtt`, `.srt`, `.json`, `.html`).
 #[derive(Debug, Clone, Hash)]
 pub struct Transcript {
     pub rel: String,
     pub url: String,
     pub mime: &'static str,
+    /// Timed captions (`rel="captions"`).
+    pub captions: bool,
     /// A hash of the file's bytes: pages that show the transcript change
     /// with it (its cues are read when they are rendered, not kept).
     pub content_hash: u64,
@@ -303,6 +393,9 @@ pub struct HeldBack {
     pub date: DateTime<FixedOffset>,
     /// `true`: `draft = true`; `false`: dated in the future.
     pub draft: bool,
+    /// The media files it names (`audio`), which it uses though it is not
+    /// published yet.
+    pub media: Vec<PathBuf>,
 }
 
 /// The GUID of an episode without a pinned `guid`: a UUIDv5 of its slug, so

@@ -52,11 +52,15 @@ pub fn files_to_publish(site: &Site, out_dir: &Path) -> Result<Vec<Published>> {
     places.static_files(&mut files, &mut errors);
     if site.config.site_serves_media() {
         for episode in &site.episodes {
-            let Some(audio) = &episode.audio else {
+            // Remote audio (`[enclosure]`) is not on disk: nothing to copy.
+            let Some(audio) = episode.audio.as_ref().filter(|a| !a.recorded) else {
                 continue;
             };
             files.insert(media_rel(&audio.rel), audio.path.clone());
-            if let Some(transcript) = &episode.transcript {
+            for alternate in &episode.extras.alternates {
+                files.insert(media_rel(&alternate.rel), alternate.path.clone());
+            }
+            for transcript in &episode.transcripts {
                 files.insert(
                     media_rel(&transcript.rel),
                     places.media_dir.join(&transcript.rel),

@@ -173,3 +173,23 @@ pub fn episode(title: &str, number: u32, audio: &str) -> String {
         day = number.min(28)
     )
 }
+
+/// Makes a symbolic link at `link` that points to `target` (relative to the
+/// link's folder, as the OS reads it). On Windows a link to a folder is a
+/// folder link, and making links needs Developer Mode or the privilege.
+pub fn symlink(target: impl AsRef<Path>, link: impl AsRef<Path>) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(target, link)
+    }
+    #[cfg(windows)]
+    {
+        let (target, link) = (target.as_ref(), link.as_ref());
+        let resolved = link.parent().unwrap_or(Path::new(".")).join(target);
+        if resolved.is_dir() {
+            std::os::windows::fs::symlink_dir(target, link)
+        } else {
+            std::os::windows::fs::symlink_file(target, link)
+        }
+    }
+}

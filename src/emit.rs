@@ -1,11 +1,12 @@
 //! The interface output goes through: [`Emitter`] (where files go, and
 //! which a build may keep) and [`Remember`] (what a build may keep of earlier
-//! builds), the `emit` helpers every output file is written with, and the
-//! site key of what every file depends on.
+//! builds), and the `emit` helpers every output file is written with. Both
+//! `render` and `feed` write through it; `serve` implements it (its memo),
+//! so neither writer knows how a file is kept. The key of what every file
+//! depends on is `render::site_key`.
 
-use super::views::base_view;
-use super::{Key, RenderOptions, Theme};
 use crate::error::Result;
+use crate::fingerprint::Key;
 use crate::output::Staging;
 use crate::site::{Episode, Site};
 use std::hash::Hash;
@@ -63,7 +64,7 @@ impl Emitter for Staging {
 
 /// Writes the output file `rel` made by `render`, unless `out` keeps the
 /// live one (its inputs, which `key` adds to the key, did not change).
-pub(crate) fn emit<T: AsRef<[u8]>>(
+pub fn emit<T: AsRef<[u8]>>(
     out: &dyn Emitter,
     rel: &str,
     key: impl Fn(&mut Key),
@@ -76,7 +77,7 @@ pub(crate) fn emit<T: AsRef<[u8]>>(
 }
 
 /// Like [`emit`], for a file made piece by piece ([`Staging::write_pieces`]).
-pub(crate) fn emit_pieces(
+pub fn emit_pieces(
     out: &dyn Emitter,
     rel: &str,
     key: impl Fn(&mut Key),
@@ -88,56 +89,8 @@ pub(crate) fn emit_pieces(
     out.staging().write_pieces(rel, fill)
 }
 
-/// The key of what every output file depends on: podsmith's version, the
-/// theme, the render options, the settings, what every page's frame shows,
-/// the pages and the tags. (Each file adds the episodes it shows.)
-pub fn site_key(site: &Site, theme: &Theme, options: &RenderOptions) -> u128 {
-    let mut key = Key::new();
-    env!("CARGO_PKG_VERSION").hash(&mut key);
-    theme.fingerprint.hash(&mut key);
-    let RenderOptions {} = options;
-    serde_json::to_vec(&site.config)
-        .unwrap_or_default()
-        .hash(&mut key);
-    serde_json::to_vec(&base_view(site))
-        .unwrap_or_default()
-        .hash(&mut key);
-    for page in &site.pages {
-        let crate::site::Page {
-            source,
-            slug,
-            url,
-            title,
-            description,
-            html,
-            extra,
-        } = page;
-        (
-            source,
-            slug,
-            url,
-            title,
-            description,
-            html,
-            extra.to_string(),
-        )
-            .hash(&mut key);
-    }
-    for tag in &site.tags {
-        let crate::site::Tag {
-            name,
-            slug,
-            url,
-            episodes,
-        } = tag;
-        (name, slug, url, episodes).hash(&mut key);
-    }
-    site.episodes.len().hash(&mut key);
-    key.digest()
-}
-
 /// Adds every episode's fingerprint, in order, to a key.
-pub(crate) fn all_episodes(site: &Site, key: &mut Key) {
+pub fn all_episodes(site: &Site, key: &mut Key) {
     for e in &site.episodes {
         e.fingerprint.hash(key);
     }
