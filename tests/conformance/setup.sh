@@ -129,7 +129,7 @@ fi
 # --- npm packages, installed together (npm's --no-save removes packages it
 # was not told about): playwright-core drives Debian's chromium in the
 # browser test (it downloads no browser of its own); podcast-partytime and
-# feedsmith read the feed's Podcasting 2.0 tags (tests/feed_p20_conformance.rs).
+# feedsmith read the feed's Podcasting 2.0 tags (tests/it/feed_p20_conformance.rs).
 npm_packages=(vnu-jar playwright-core podcast-partytime feedsmith)
 npm_missing=()
 for package in "${npm_packages[@]}"; do

@@ -744,7 +744,7 @@ fn interrupt_removes_the_work_folder() {
 
 /// After an edit to one episode, serve re-renders only what shows it; the
 /// served episode page, its neighbours, the lists and the feed must all
-/// show the edit (tests/incremental.rs checks the files against a full build).
+/// show the edit (tests/it/incremental.rs checks the files against a full build).
 #[test]
 fn an_edited_episode_shows_everywhere_after_an_incremental_rebuild() {
     let site = site_with_two_episodes();
