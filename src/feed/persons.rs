@@ -2,7 +2,7 @@
 //! free-text credit roles ("Theme music", "Audio editing") map onto it.
 
 /// The taxonomy's groups and roles (from the namespace's current
-/// `taxonomy.json`, lowercased; tests/feed_bugs.rs compares every entry
+/// `taxonomy.json`, lowercased; tests/it/feed_bugs.rs compares every entry
 /// with a copy in tests/fixtures/podcast-namespace/), in its order. A role listed in two
 /// groups ("editor") maps to the first.
 pub const TAXONOMY: &[(&str, &[&str])] = &[

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Parses podcast feeds with two real consumers, feedparser and podcastparser,
 and prints what they saw as JSON (one object per feed path given), for
-tests/feed_conformance.rs to compare with what podsmith meant to write.
+tests/it/feed_conformance.rs to compare with what podsmith meant to write.
 
 Usage: parse_feed.py FEED.xml [FEED.xml ...]
 """

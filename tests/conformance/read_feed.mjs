@@ -2,7 +2,7 @@
 // Parses podcast feeds with two JavaScript consumers, podcast-partytime (the
 // Podcasting 2.0 parser of Podcast Index and several apps) and feedsmith,
 // and prints what they saw as JSON (one object per feed path given), for
-// tests/feed_p20_conformance.rs to compare with what podsmith wrote.
+// tests/it/feed_p20_conformance.rs to compare with what podsmith wrote.
 //
 // Usage: node read_feed.mjs FEED.xml [FEED.xml ...]
 import { readFileSync } from "node:fs";

@@ -141,7 +141,7 @@ fi
 # browser test (it downloads no browser of its own); axe-core checks every
 # page type for accessibility there and Lighthouse scores the home and an
 # episode page in Debian's chromium (CHROME_PATH); podcast-partytime and
-# feedsmith read the feed's Podcasting 2.0 tags (tests/feed_p20_conformance.rs).
+# feedsmith read the feed's Podcasting 2.0 tags (tests/it/feed_p20_conformance.rs).
 npm_packages=(vnu-jar playwright-core axe-core lighthouse podcast-partytime feedsmith)
 npm_missing=()
 for package in "${npm_packages[@]}"; do
