@@ -354,6 +354,12 @@ fn channel(site: &Site, file: &files::FeedFile) -> Result<Channel> {
     for tag in p20::channel_tags(site, &episodes) {
         push(&mut podcast, tag);
     }
+    if let Some(srcset) = crate::render::cover_srcset(site) {
+        push(
+            &mut podcast,
+            ext("images", "", &[("srcset", Some(&srcset))]),
+        );
+    }
     if config.feed.podping {
         push(
             &mut podcast,

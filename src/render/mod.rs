@@ -29,6 +29,16 @@ pub use theme::{
 };
 use views::EpisodeView;
 
+/// The show's cover's responsive copies as a `srcset` (`URL 160w, ...`,
+/// PNG or JPEG), for the feed's `podcast:images`; `None` when podsmith
+/// makes no copies of the cover (no cover, a remote one, or not a PNG or
+/// JPEG it can size).
+pub fn cover_srcset(site: &Site) -> Option<String> {
+    views::cover(site)
+        .map(|c| c.srcset)
+        .filter(|s| !s.is_empty())
+}
+
 /// The responsive copies podsmith makes (see [`images`]): the show's
 /// cover's and the episodes' own images', each image once.
 pub fn responsive_images(site: &Site) -> Vec<images::Responsive> {

@@ -517,3 +517,33 @@ fn an_episodes_own_image_gets_small_copies_too() {
         r#"<meta property="og:image" content="https://example.org/show/art/one/cover.png">"#
     ));
 }
+
+#[test]
+fn the_feed_lists_the_covers_copies_as_podcast_images() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.build_ok();
+    let feed = site.read_out("feed.xml");
+    let base = "https://example.org/show/";
+    let start = feed.find("<podcast:images srcset=\"").expect(&feed);
+    let tag = &feed[start..start + feed[start..].find("/>").unwrap()];
+    assert!(
+        tag.contains(&format!("{base}assets/img/cover-500b815f-160.jpg 160w, ")),
+        "{tag}"
+    );
+    assert!(tag.contains(&format!("{base}cover.png 1400w")), "{tag}");
+    // Every address in it is a file the build wrote.
+    for entry in tag["<podcast:images srcset=\"".len()..]
+        .trim_end_matches(['"', ' '])
+        .split(", ")
+    {
+        let url = entry.split_whitespace().next().unwrap();
+        let rel = url.strip_prefix(base).unwrap();
+        assert!(site.path("public").join(rel).is_file(), "{rel}");
+    }
+    // Without a cover there is nothing to list.
+    let bare = FixtureSite::new(&BASIC_CONFIG.replace("image = \"cover.png\"\n", ""));
+    bare.write_bytes("static/media/one.mp3", SAMPLE_MP3);
+    bare.write("content/episodes/001-one.md", &episode("One", 1, "one.mp3"));
+    bare.build_ok();
+    assert!(!bare.read_out("feed.xml").contains("podcast:images"));
+}
