@@ -22,7 +22,16 @@ pub(super) fn sitemap(site: &Site) -> String {
         .map(|d| d.format("%Y-%m-%d").to_string());
     entry(&site.config.base_url, newest.clone());
     for e in &site.episodes {
-        entry(&e.url, Some(e.date.format("%Y-%m-%d").to_string()));
+        let date = e.date.format("%Y-%m-%d").to_string();
+        entry(&e.url, Some(date.clone()));
+        // The transcript page, made when the transcript has cues to show.
+        if let Some(t) = crate::transcript::displayed(&e.transcripts) {
+            let path = site.config.media_dir(&site.root).join(&t.rel);
+            let format = crate::transcript::format_of_file(t);
+            if !crate::transcript::read(&path, format).is_empty() {
+                entry(&format!("{}transcript/", e.url), Some(date));
+            }
+        }
     }
     for p in &site.pages {
         entry(&p.url, None);

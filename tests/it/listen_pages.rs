@@ -279,11 +279,18 @@ fn transcripts_on_the_episode_page_and_their_own_page() {
     assert!(own.contains(r#"<div class="transcript transcript-full">"#));
     assert!(own.contains("Thanks for having me."));
     assert!(own.contains(r#"<a href="https://example.org/show/media/one.vtt">Transcript file</a>"#));
+    // The transcript page is in the sitemap, beside its episode.
+    let sitemap = site.read_out("sitemap.xml");
+    assert!(
+        sitemap.contains(&format!("<loc>{url}transcript/</loc>")),
+        "{sitemap}"
+    );
     // The other episode shares the audio file, so its transcript too; an
     // episode without one has no transcript page.
     let site = two_episodes(BASIC_CONFIG);
     site.build_ok();
     assert!(!site.path("public/episodes/001-one/transcript").exists());
+    assert!(!site.read_out("sitemap.xml").contains("transcript/"));
     assert!(!site
         .read_out("episodes/001-one/index.html")
         .contains("class=\"transcript\""));
