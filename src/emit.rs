@@ -27,6 +27,15 @@ pub trait Remember: Sync {
     }
 
     /// An episode's feed item XML, made by `make` (or remembered).
+    /// An episode's words for the search index, made by `make` (or remembered).
+    fn search_words(
+        &self,
+        _episode: &Episode,
+        make: &dyn Fn() -> Arc<std::collections::BTreeSet<String>>,
+    ) -> Arc<std::collections::BTreeSet<String>> {
+        make()
+    }
+
     fn feed_item(&self, _episode: &Episode, make: &dyn Fn() -> Result<String>) -> Result<Arc<str>> {
         make().map(Arc::from)
     }

@@ -32,7 +32,10 @@ pub fn parse_clock(text: &str) -> Option<u64> {
 /// `text` with each `[clock]` replaced by a link to `page_url#t=SECONDS`;
 /// `None` when it has none. `text` is raw (not yet HTML-escaped).
 pub fn link_timestamps(text: &str, page_url: &str) -> Option<String> {
-    let mut out = String::new();
+    if !has_timestamp(text) {
+        return None; // most text: nothing to build
+    }
+    let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
     let mut found = false;
     while let Some(open) = rest.find('[') {
@@ -56,6 +59,22 @@ pub fn link_timestamps(text: &str, page_url: &str) -> Option<String> {
     }
     escape_into(&mut out, rest);
     found.then_some(out)
+}
+
+/// Whether `text` holds a `[clock]` that [`link_timestamps`] would link.
+fn has_timestamp(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else {
+            return false;
+        };
+        if parse_clock(&after[..close]).is_some() {
+            return true;
+        }
+        rest = after;
+    }
+    false
 }
 
 fn escape_into(out: &mut String, text: &str) {

@@ -230,7 +230,7 @@ impl Theme {
             out,
             super::search::SEARCH_INDEX,
             |k| all_episodes(site, k),
-            || Ok(super::search::search_index(site)),
+            || Ok(super::search::search_index(site, out)),
         )?;
         emit(
             out,

@@ -11,7 +11,7 @@
 
 use crate::site::{Episode, Site};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// The index's file, in the output root.
 pub const SEARCH_INDEX: &str = "search-index.json";
@@ -29,38 +29,64 @@ struct Index<'a> {
 /// The words of `text` as the search matches them: lower case, split at
 /// anything that is not a letter or a digit (the script splits queries
 /// the same way).
-fn words_into(text: &str, words: &mut BTreeSet<String>) {
+fn words_into(text: &str, words: &mut HashSet<String>) {
     for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.chars().count() >= 2 {
+        if word.len() < 2 || (word.len() < 5 && word.chars().nth(1).is_none()) {
+            continue; // fewer than two characters
+        }
+        // Most words repeat and are lower case already: look them up
+        // before making a lower-case copy.
+        if word
+            .bytes()
+            .all(|b| !b.is_ascii_uppercase() && b.is_ascii())
+        {
+            if !words.contains(word) {
+                words.insert(word.to_string());
+            }
+        } else {
             words.insert(word.to_lowercase());
         }
     }
 }
 
-/// The text of an HTML fragment: tags dropped, the common entities read.
+/// The text of an HTML fragment: tags dropped, the common entities read
+/// (one pass: this runs over every episode's notes on every build).
 fn html_text(html: &str) -> String {
+    const ENTITIES: [(&str, char); 5] = [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&#39;", '\''),
+    ];
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
-    for c in html.chars() {
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let mut step = c.len_utf8();
         match c {
             '<' => in_tag = true,
             '>' if in_tag => {
                 in_tag = false;
                 out.push(' ');
             }
+            '&' if !in_tag => match ENTITIES.iter().find(|(e, _)| rest.starts_with(e)) {
+                Some((entity, ch)) => {
+                    out.push(*ch);
+                    step = entity.len();
+                }
+                None => out.push('&'),
+            },
             c if !in_tag => out.push(c),
             _ => {}
         }
+        rest = &rest[step..];
     }
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
+    out
 }
 
 fn episode_words(e: &Episode, site: &Site) -> BTreeSet<String> {
-    let mut words = BTreeSet::new();
+    let mut words = HashSet::new();
     words_into(&e.title, &mut words);
     words_into(&e.summary, &mut words);
     words_into(&html_text(&e.notes_html), &mut words);
@@ -88,7 +114,7 @@ fn episode_words(e: &Episode, site: &Site) -> BTreeSet<String> {
             }
         }
     }
-    words
+    words.into_iter().collect()
 }
 
 /// `n` in base 36 (digits, then lower-case letters).
@@ -123,14 +149,16 @@ fn positions(words: &BTreeSet<String>, vocabulary: &[&String]) -> String {
 }
 
 /// The search index of `site` as JSON.
-pub(crate) fn search_index(site: &Site) -> String {
+/// Each episode's words come from `memory` when it remembers them (serve,
+/// so an edit reads the words of the edited episode only).
+pub(crate) fn search_index(site: &Site, memory: &dyn crate::emit::Remember) -> String {
     use rayon::prelude::*;
-    let each: Vec<BTreeSet<String>> = site
+    let each: Vec<std::sync::Arc<BTreeSet<String>>> = site
         .episodes
         .par_iter()
-        .map(|e| episode_words(e, site))
+        .map(|e| memory.search_words(e, &|| std::sync::Arc::new(episode_words(e, site))))
         .collect();
-    let all: BTreeSet<&String> = each.iter().flatten().collect();
+    let all: BTreeSet<&String> = each.iter().flat_map(|words| words.iter()).collect();
     let vocabulary: Vec<&String> = all.into_iter().collect();
     let index = Index {
         v: 2,
@@ -163,10 +191,14 @@ mod tests {
 
     #[test]
     fn words_and_text() {
-        let mut words = BTreeSet::new();
+        let mut words = HashSet::new();
         words_into("Hello, hello WORLD! Ça-va a 42", &mut words);
         assert_eq!(
-            words.into_iter().collect::<Vec<_>>(),
+            words
+                .into_iter()
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>(),
             ["42", "hello", "va", "world", "ça"]
         );
         assert_eq!(html_text("<p>A &amp; <b>B</b></p>"), " A &  B  ");

@@ -30,6 +30,8 @@ pub struct RenderMemo {
     files: HashMap<String, u128>,
     items: HashMap<u128, Arc<str>>,
     values: HashMap<u128, Value>,
+    /// Each episode's words for the search index.
+    words: HashMap<u128, Arc<std::collections::BTreeSet<String>>>,
     /// The last build's theme, reused while the templates are unchanged.
     theme: Option<Arc<Theme>>,
     /// How many files the build that made this memo kept without rendering.
@@ -92,6 +94,10 @@ impl<'a> MemoEmitter<'a> {
                 if let Some(xml) = prev.items.get(&key) {
                     next.items.insert(key, Arc::clone(xml));
                 }
+                let key = emitter.words_key(e);
+                if let Some(words) = prev.words.get(&key) {
+                    next.words.insert(key, Arc::clone(words));
+                }
             }
         }
         emitter
@@ -114,6 +120,10 @@ impl<'a> MemoEmitter<'a> {
 
     fn value_key(&self, e: &Episode) -> u128 {
         self.key("\0episode-value", &|k| e.fingerprint.hash(k))
+    }
+
+    fn words_key(&self, e: &Episode) -> u128 {
+        self.key("\0search-words", &|k| e.fingerprint.hash(k))
     }
 
     fn item_key(&self, e: &Episode) -> u128 {
@@ -161,6 +171,20 @@ impl Remember for MemoEmitter<'_> {
         let value = make()?;
         self.lock().values.insert(key, value.clone());
         Ok(value)
+    }
+
+    fn search_words(
+        &self,
+        episode: &Episode,
+        make: &dyn Fn() -> Arc<std::collections::BTreeSet<String>>,
+    ) -> Arc<std::collections::BTreeSet<String>> {
+        let key = self.words_key(episode);
+        let words = match self.prev.words.get(&key) {
+            Some(words) if self.enabled => Arc::clone(words),
+            _ => make(),
+        };
+        self.lock().words.insert(key, Arc::clone(&words));
+        words
     }
 
     fn feed_item(&self, episode: &Episode, make: &dyn Fn() -> Result<String>) -> Result<Arc<str>> {
