@@ -2,11 +2,13 @@
 //! notes), pages and tags, checked against each other. Renderers read it;
 //! nothing here writes files.
 
+mod episode;
 mod load;
 mod model;
 mod publish;
 
-pub use load::{media_url, EpisodeCache, LoadOptions, CACHE_DIR};
+pub use episode::media_url;
+pub use load::{EpisodeCache, LoadOptions, CACHE_DIR};
 pub use model::{
     derived_guid, format_clock, Chapter, Episode, EpisodeAudio, EpisodeExtras, FeedbackItem,
     HeldBack, Page, Site, Tag, TagRef, Transcript, EPISODE_GUID_NAMESPACE,
