@@ -244,35 +244,16 @@ pub fn problems(value: &Value, audio_seconds: Option<f64>) -> Vec<Problem> {
     for (i, t) in value.time_splits.iter().enumerate() {
         let at = |key: &str| vec!["time_splits".to_string(), i.to_string(), key.to_string()];
         let n = i + 1;
-        if !(t.start.is_finite() && t.start >= 0.0) {
-            out.push(Problem {
-                keys: at("start"),
-                message: format!("time split {n}: `start` = {} is not a time", t.start),
-                help: "seconds from the start of the audio, e.g. start = 60",
-            });
-        }
-        if !(t.duration.is_finite() && t.duration > 0.0) {
-            out.push(Problem {
-                keys: at("duration"),
-                message: format!(
-                    "time split {n}: `duration` = {} must be positive",
-                    t.duration
-                ),
-                help: "the stretch's length in seconds, e.g. duration = 240",
-            });
-        }
-        if let Some(total) = audio_seconds.filter(|s| *s > 0.0) {
-            if t.start + t.duration > total + 0.5 {
-                out.push(Problem {
-                    keys: at("start"),
-                    message: format!(
-                        "time split {n} runs to {:.0} s, past the end of the audio ({total:.0} s)",
-                        t.start + t.duration
-                    ),
-                    help: "correct `start` or `duration`",
-                });
-            }
-        }
+        out.extend(stretch_problems(
+            &format!("time split {n}"),
+            &at,
+            (t.start, t.duration),
+            audio_seconds,
+            (
+                "seconds from the start of the audio, e.g. start = 60",
+                "the stretch's length in seconds, e.g. duration = 240",
+            ),
+        ));
         if let Some(p) = t.remote_percentage {
             if !(0..=100).contains(&p) {
                 out.push(Problem {
@@ -315,6 +296,48 @@ pub fn problems(value: &Value, audio_seconds: Option<f64>) -> Vec<Problem> {
                 vec!["time_splits".into(), i.to_string(), "recipients".into()],
                 &mut out,
             );
+        }
+    }
+    out
+}
+
+/// The problems of a stretch of the audio, `(start, duration)` in seconds,
+/// named `what` ("time split 2", "soundbite 1") at the keys `at` makes:
+/// a start that is not a time, a duration that is not positive, an end past
+/// the audio's `total` seconds (when known). `help` is for start, duration.
+pub fn stretch_problems(
+    what: &str,
+    at: &dyn Fn(&str) -> Vec<String>,
+    (start, duration): (f64, f64),
+    total: Option<f64>,
+    help: (&'static str, &'static str),
+) -> Vec<Problem> {
+    let mut out = Vec::new();
+    if !(start.is_finite() && start >= 0.0) {
+        out.push(Problem {
+            keys: at("start"),
+            message: format!("{what}: `start` = {start} is not a time"),
+            help: help.0,
+        });
+    }
+    if !(duration.is_finite() && duration > 0.0) {
+        out.push(Problem {
+            keys: at("duration"),
+            message: format!("{what}: `duration` = {duration} must be positive"),
+            help: help.1,
+        });
+    }
+    if let Some(total) = total.filter(|t| *t > 0.0) {
+        if start + duration > total + 0.5 {
+            out.push(Problem {
+                keys: at("start"),
+                message: format!(
+                    "{what} runs to {}, past the end of the audio ({})",
+                    crate::site::format_clock(start + duration),
+                    crate::site::format_clock(total)
+                ),
+                help: "correct `start` or `duration` (seconds)",
+            });
         }
     }
     out

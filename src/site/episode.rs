@@ -735,36 +735,16 @@ pub(super) fn extras_problems(
     for (i, s) in front.soundbites.iter().enumerate() {
         let at = |k: &str| vec!["soundbites".to_string(), i.to_string(), k.to_string()];
         let n = i + 1;
-        if !(s.start.is_finite() && s.start >= 0.0) {
-            out.push(Problem {
-                keys: at("start"),
-                message: format!("soundbite {n}: `start` = {} is not a time", s.start),
-                help: "seconds from the start of the audio, e.g. start = 73.5",
-            });
-        }
-        if !(s.duration.is_finite() && s.duration > 0.0) {
-            out.push(Problem {
-                keys: at("duration"),
-                message: format!(
-                    "soundbite {n}: `duration` = {} must be positive",
-                    s.duration
-                ),
-                help: "its length in seconds; 15 to 120 suit apps best",
-            });
-        }
-        if let Some(total) = seconds.filter(|t| *t > 0.0) {
-            if s.start + s.duration > total + 0.5 {
-                out.push(Problem {
-                    keys: at("start"),
-                    message: format!(
-                        "soundbite {n} runs to {}, past the end of the audio ({})",
-                        format_clock(s.start + s.duration),
-                        format_clock(total)
-                    ),
-                    help: "correct `start` or `duration` (seconds)",
-                });
-            }
-        }
+        out.extend(crate::value::stretch_problems(
+            &format!("soundbite {n}"),
+            &at,
+            (s.start, s.duration),
+            seconds,
+            (
+                "seconds from the start of the audio, e.g. start = 73.5",
+                "its length in seconds; 15 to 120 suit apps best",
+            ),
+        ));
         if s.title.as_ref().is_some_and(|t| t.chars().count() > 128) {
             out.push(Problem {
                 keys: at("title"),
