@@ -26,16 +26,12 @@ pub trait Remember: Sync {
         make()
     }
 
-    /// An episode's feed item XML, made by `make` (or remembered).
     /// An episode's words for the search index, made by `make` (or remembered).
-    fn search_words(
-        &self,
-        _episode: &Episode,
-        make: &dyn Fn() -> Arc<std::collections::BTreeSet<String>>,
-    ) -> Arc<std::collections::BTreeSet<String>> {
+    fn search_words(&self, _episode: &Episode, make: &dyn Fn() -> Arc<str>) -> Arc<str> {
         make()
     }
 
+    /// An episode's feed item XML, made by `make` (or remembered).
     fn feed_item(&self, _episode: &Episode, make: &dyn Fn() -> Result<String>) -> Result<Arc<str>> {
         make().map(Arc::from)
     }

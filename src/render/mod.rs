@@ -15,6 +15,7 @@ mod key;
 mod pages;
 mod recursion;
 mod search;
+mod search_words;
 mod sitemap;
 mod theme;
 mod views;

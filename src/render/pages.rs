@@ -171,34 +171,37 @@ impl Theme {
             .collect();
         let section = SectionPage { site, out, base };
         // Each list shows only some fields of the episodes: its key hashes those.
-        self.render_section(
-            &section,
-            "tags",
-            &self.label(site, "tags"),
-            "tags",
-            |_| {},
-            || tags,
-        )?;
-        self.render_section(
-            &section,
-            "archive",
-            &self.label(site, "archive"),
-            "years",
-            |k| links.hash(k),
-            || archive_years(links),
-        )?;
-        self.render_section(
-            &section,
-            "supporters",
-            &self.label(site, "supporters"),
-            "supporters",
-            |k| {
-                for e in &site.episodes {
-                    e.supporters.hash(k);
-                }
-            },
-            || supporter_counts(site),
-        )?;
+        crate::timed("  lists", || -> Result<()> {
+            self.render_section(
+                &section,
+                "tags",
+                &self.label(site, "tags"),
+                "tags",
+                |_| {},
+                || tags,
+            )?;
+            self.render_section(
+                &section,
+                "archive",
+                &self.label(site, "archive"),
+                "years",
+                |k| links.hash(k),
+                || archive_years(links),
+            )?;
+            self.render_section(
+                &section,
+                "supporters",
+                &self.label(site, "supporters"),
+                "supporters",
+                |k| {
+                    for e in &site.episodes {
+                        e.supporters.hash(k);
+                    }
+                },
+                || supporter_counts(site),
+            )?;
+            Ok(())
+        })?;
 
         for page in &site.pages {
             emit(
@@ -226,12 +229,14 @@ impl Theme {
             )?;
         }
 
-        emit(
-            out,
-            super::search::SEARCH_INDEX,
-            |k| all_episodes(site, k),
-            || Ok(super::search::search_index(site, out)),
-        )?;
+        crate::timed("  search index", || {
+            emit(
+                out,
+                super::search::SEARCH_INDEX,
+                |k| all_episodes(site, k),
+                || Ok(super::search::search_index(site, out)),
+            )
+        })?;
         emit(
             out,
             "search/index.html",
@@ -256,12 +261,14 @@ impl Theme {
             },
         )?;
 
-        emit(
-            out,
-            "sitemap.xml",
-            |k| all_episodes(site, k),
-            || Ok(sitemap(site)),
-        )
+        crate::timed("  sitemap", || {
+            emit(
+                out,
+                "sitemap.xml",
+                |k| all_episodes(site, k),
+                || Ok(sitemap(site)),
+            )
+        })
     }
 
     /// Renders one of the site-wide list pages: `<dir>/index.html` from

@@ -31,7 +31,7 @@ pub struct RenderMemo {
     items: HashMap<u128, Arc<str>>,
     values: HashMap<u128, Value>,
     /// Each episode's words for the search index.
-    words: HashMap<u128, Arc<std::collections::BTreeSet<String>>>,
+    words: HashMap<u128, Arc<str>>,
     /// The last build's theme, reused while the templates are unchanged.
     theme: Option<Arc<Theme>>,
     /// How many files the build that made this memo kept without rendering.
@@ -173,11 +173,7 @@ impl Remember for MemoEmitter<'_> {
         Ok(value)
     }
 
-    fn search_words(
-        &self,
-        episode: &Episode,
-        make: &dyn Fn() -> Arc<std::collections::BTreeSet<String>>,
-    ) -> Arc<std::collections::BTreeSet<String>> {
+    fn search_words(&self, episode: &Episode, make: &dyn Fn() -> Arc<str>) -> Arc<str> {
         let key = self.words_key(episode);
         let words = match self.prev.words.get(&key) {
             Some(words) if self.enabled => Arc::clone(words),

@@ -392,6 +392,105 @@ fn search_index_holds_every_searchable_word() {
     assert!(home.contains(r#"<form class="site-search" action="https://example.org/show/search/" method="get" role="search" aria-label="Site search">"#));
 }
 
+/// The words of every episode in the search index, as `[url, words]`.
+fn indexed_words(site: &FixtureSite) -> Vec<(String, Vec<String>)> {
+    let index: serde_json::Value =
+        serde_json::from_str(&site.read_out("search-index.json")).expect("JSON");
+    let vocabulary: Vec<&str> = index["words"].as_str().unwrap().split(' ').collect();
+    index["e"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            let mut at = 0;
+            let words = entry[4]
+                .as_str()
+                .unwrap()
+                .split(',')
+                .map(|d| {
+                    at += usize::from_str_radix(d, 36).unwrap();
+                    vocabulary[at].to_string()
+                })
+                .collect();
+            (entry[0].as_str().unwrap().to_string(), words)
+        })
+        .collect()
+}
+
+#[test]
+fn cached_search_words_follow_every_edit() {
+    let site = two_episodes(BASIC_CONFIG);
+    site.write(
+        "static/media/one.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A>Transcript says Axolotl.\n",
+    );
+    site.build_ok();
+    let cache = site.path(".podsmith-cache/search-words.txt");
+    assert!(cache.is_file(), "the build keeps each episode's words");
+    let first = site.read_out("search-index.json");
+
+    // Built again from the cache: the same bytes.
+    site.build_ok();
+    assert_eq!(site.read_out("search-index.json"), first);
+
+    // A cache that lies is not believed for an episode that changed: the
+    // notes, the transcript and the title each make the words again.
+    std::fs::write(
+        &cache,
+        std::fs::read_to_string(&cache)
+            .unwrap()
+            .replace("axolotl", "stale"),
+    )
+    .unwrap();
+    site.write(
+        "content/episodes/001-one.md",
+        &format!(
+            "{}\nNow the notes name a Pangolin.\n",
+            episode("One renamed", 1, "one.mp3")
+        ),
+    );
+    site.write(
+        "static/media/one.vtt",
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.000\n<v A>Transcript says Narwhal.\n",
+    );
+    site.build_ok();
+    let words = indexed_words(&site);
+    let one = &words
+        .iter()
+        .find(|(url, _)| url.contains("001-one"))
+        .unwrap()
+        .1;
+    for word in ["pangolin", "renamed", "narwhal"] {
+        assert!(
+            one.contains(&word.to_string()),
+            "{word} missing from {one:?}"
+        );
+    }
+    assert!(
+        !one.iter().any(|w| w == "axolotl" || w == "stale"),
+        "{one:?}"
+    );
+    let two = &words
+        .iter()
+        .find(|(url, _)| url.contains("002-two"))
+        .unwrap()
+        .1;
+    assert!(
+        two.contains(&"narwhal".to_string()),
+        "shares one.mp3's transcript: {two:?}"
+    );
+
+    // Without the cache: the same output as with it.
+    let with_cache = site.read_out("search-index.json");
+    std::fs::remove_file(&cache).unwrap();
+    site.build_ok();
+    assert_eq!(site.read_out("search-index.json"), with_cache);
+    // A damaged cache is no cache.
+    std::fs::write(&cache, "not a cache\n\u{0}\u{1}zz").unwrap();
+    site.build_ok();
+    assert_eq!(site.read_out("search-index.json"), with_cache);
+}
+
 #[test]
 fn the_same_site_gives_the_same_bytes() {
     let site = two_episodes(BASIC_CONFIG);
