@@ -78,20 +78,19 @@ impl Theme {
     }
 }
 
-/// Each episode's template value ([`EpisodeView`]), for every page that
-/// shows the episode: its own page, an index page, its tag pages and its
-/// feed item.
+/// Each episode's template value ([`EpisodeView`], with the notes as
+/// `content`), for every page that shows the episode: its own page, an
+/// index page, its tag pages and its feed item.
 ///
-/// The values of the newest [`KEPT_VALUES`] episodes are made once and
-/// shared by all their pages (Tera's values are reference counted, so a
-/// share is cheap); older episodes' values are made at each use and dropped
-/// with their page. Keeping every value of a 10,000-episode show held about
-/// 170 MB for the whole build, more than making the old ones again costs
-/// in time (docs/performance.md). `serve`'s emitter remembers values
+/// The values of the newest episodes, up to [`KEPT_BYTES`], are made once
+/// and shared by all their pages (Tera's values are reference counted, so
+/// a share is cheap); older episodes' values are made at each use and
+/// dropped with their page. Keeping every value of a 10,000-episode show
+/// held about 170 MB (without the notes) for the whole build, more than
+/// making the old ones again costs in time (docs/performance.md).
+/// `serve`'s emitter remembers values without the notes
 /// ([`Remember::episode_value`]) between builds while the episode is
-/// unchanged. The notes (`content`, the largest field) are never kept:
-/// they are put in at each use, so that kept values do not hold a second
-/// copy of every episode's notes.
+/// unchanged.
 pub struct EpisodeValues<'a> {
     site: &'a Site,
     dates: views::Dates,
@@ -99,27 +98,40 @@ pub struct EpisodeValues<'a> {
     kept: Vec<OnceLock<std::result::Result<Value, String>>>,
 }
 
-/// How many episodes' values a build keeps (see [`EpisodeValues`]): at the
-/// synthetic show's size (docs/performance.md) about 19 kB each, so 75 MB.
-pub const KEPT_VALUES: usize = 4096;
+/// About how much memory kept values may take (see [`EpisodeValues`]),
+/// each counted as [`VALUE_BYTES`] plus its notes: the synthetic show's
+/// values (docs/performance.md) are about 19 kB without their notes.
+pub const KEPT_BYTES: usize = 96 << 20;
+const VALUE_BYTES: usize = 16 << 10;
 
-/// [`KEPT_VALUES`], or `PODSMITH_KEPT_VALUES` when set (tests use it to
+/// How many of `site`'s newest episodes' values are kept: as many as fit
+/// in [`KEPT_BYTES`], or `PODSMITH_KEPT_VALUES` when set (tests use it to
 /// show that kept and made-again values give the same output).
-fn kept_values() -> usize {
-    static KEPT: OnceLock<usize> = OnceLock::new();
-    *KEPT.get_or_init(|| {
+fn kept_values(site: &Site) -> usize {
+    static KEPT: OnceLock<Option<usize>> = OnceLock::new();
+    let set = KEPT.get_or_init(|| {
         std::env::var("PODSMITH_KEPT_VALUES")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(KEPT_VALUES)
-    })
+    });
+    if let Some(kept) = *set {
+        return kept.min(site.episodes.len());
+    }
+    let mut bytes = 0;
+    site.episodes
+        .iter()
+        .take_while(|e| {
+            bytes += VALUE_BYTES + e.notes_html.len();
+            bytes <= KEPT_BYTES
+        })
+        .count()
 }
 
 impl<'a> EpisodeValues<'a> {
     /// Values for the episodes of `site` in `theme` (its labels write the
     /// dates), made or taken from `memory`.
     pub fn new(site: &'a Site, theme: &Theme, memory: &'a dyn Remember) -> Self {
-        let kept = site.episodes.len().min(kept_values());
+        let kept = kept_values(site);
         EpisodeValues {
             site,
             dates: theme.dates(site),
@@ -132,22 +144,23 @@ impl<'a> EpisodeValues<'a> {
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
         let make = || {
-            self.memory
-                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))
+            let value = self
+                .memory
+                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))?;
+            let mut fields = value.into_map().unwrap_or_default();
+            fields.insert("content".into(), Value::from(episode.notes_html.as_str()));
+            Ok(Value::from(fields))
         };
         let value = match self.kept.get(i) {
             Some(kept) => kept.get_or_init(make).clone(),
             None => make(),
         };
-        let value = value.map_err(|message| {
+        value.map_err(|message: String| {
             Error::new(
                 episode.source.clone(),
                 format!("cannot make the episode's template value: {message}"),
             )
-        })?;
-        let mut fields = value.into_map().unwrap_or_default();
-        fields.insert("content".into(), Value::from(episode.notes_html.as_str()));
-        Ok(Value::from(fields))
+        })
     }
 }
 
