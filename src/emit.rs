@@ -31,6 +31,12 @@ pub trait Remember: Sync {
         make()
     }
 
+    /// Whether [`Remember::search_words`] remembers words of an earlier
+    /// build (then the words cache on disk is not needed).
+    fn remembers_words(&self) -> bool {
+        false
+    }
+
     /// An episode's feed item XML, made by `make` (or remembered).
     fn feed_item(&self, _episode: &Episode, make: &dyn Fn() -> Result<String>) -> Result<Arc<str>> {
         make().map(Arc::from)

@@ -154,11 +154,29 @@ impl Theme {
                 )
             })
         };
-        let (index, tags) = rayon::join(
-            || crate::timed("  index", || self.render_index(site, out, base, values)),
-            || crate::timed("  tags", tag_pages),
+        // The search index beside the index and tag pages: each has long
+        // serial stretches.
+        let search_index = || {
+            crate::timed("  search index", || {
+                let words = super::search::all_words(site, out);
+                emit(
+                    out,
+                    super::search::SEARCH_INDEX,
+                    |k| super::search::index_key(site, &words, k),
+                    || Ok(super::search::search_index(site, &words)),
+                )
+            })
+        };
+        let ((index, tags), search) = rayon::join(
+            || {
+                rayon::join(
+                    || crate::timed("  index", || self.render_index(site, out, base, values)),
+                    || crate::timed("  tags", tag_pages),
+                )
+            },
+            search_index,
         );
-        index.and(tags)?;
+        index.and(tags).and(search)?;
 
         let tags: Vec<TagView<'_>> = site
             .tags
@@ -229,14 +247,6 @@ impl Theme {
             )?;
         }
 
-        crate::timed("  search index", || {
-            emit(
-                out,
-                super::search::SEARCH_INDEX,
-                |k| all_episodes(site, k),
-                || Ok(super::search::search_index(site, out)),
-            )
-        })?;
         emit(
             out,
             "search/index.html",

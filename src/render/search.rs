@@ -64,13 +64,19 @@ fn positions(words: &str, rank: &FxHashMap<&str, usize>) -> String {
     out
 }
 
-/// The search index of `site` as JSON.
-/// Each episode's words come from `memory` when it remembers them (serve,
-/// so an edit reads the words of the edited episode only), else from the
-/// words cache in `.podsmith-cache/` (see [`WordsCache`]), else from the
-/// episode.
-pub(crate) fn search_index(site: &Site, memory: &dyn crate::emit::Remember) -> String {
+/// Each episode's words (see [`episode_words`]), in the site's order:
+/// from `memory` when it remembers them (serve, so an edit reads the words
+/// of the edited episode only), else from the words cache in
+/// `.podsmith-cache/` (see [`WordsCache`]), else from the episode.
+pub(crate) fn all_words(site: &Site, memory: &dyn crate::emit::Remember) -> Vec<Arc<str>> {
     use rayon::prelude::*;
+    if memory.remembers_words() {
+        return site
+            .episodes
+            .par_iter()
+            .map(|e| memory.search_words(e, &|| episode_words(e, site)))
+            .collect();
+    }
     let cache = WordsCache::open(&site.root.join(crate::site::CACHE_DIR));
     let keyed: Vec<(u128, Arc<str>)> = site
         .episodes
@@ -82,8 +88,23 @@ pub(crate) fn search_index(site: &Site, memory: &dyn crate::emit::Remember) -> S
         })
         .collect();
     cache.save(&keyed);
-    let each: Vec<Arc<str>> = keyed.into_iter().map(|(_, words)| words).collect();
-    let mut vocabulary: Vec<&str> = each
+    keyed.into_iter().map(|(_, words)| words).collect()
+}
+
+/// Adds to `key` everything the search index of `site` is made from, with
+/// `words` from [`all_words`] (an edit that leaves every episode's words,
+/// title, date and summary as they were leaves the index as it was).
+pub(crate) fn index_key(site: &Site, words: &[Arc<str>], key: &mut crate::fingerprint::Key) {
+    use std::hash::Hash;
+    for (e, words) in site.episodes.iter().zip(words) {
+        (&e.url, &e.title, e.date, &e.summary, &**words).hash(key);
+    }
+}
+
+/// The search index of `site` as JSON, with `words` from [`all_words`].
+pub(crate) fn search_index(site: &Site, words: &[Arc<str>]) -> String {
+    use rayon::prelude::*;
+    let mut vocabulary: Vec<&str> = words
         .iter()
         .filter(|words| !words.is_empty())
         .flat_map(|words| words.split(' '))
@@ -96,7 +117,7 @@ pub(crate) fn search_index(site: &Site, memory: &dyn crate::emit::Remember) -> S
         .enumerate()
         .map(|(n, w)| (*w, n))
         .collect();
-    let positions: Vec<String> = each
+    let positions: Vec<String> = words
         .par_iter()
         .map(|words| positions(words, &rank))
         .collect();

@@ -173,6 +173,10 @@ impl Remember for MemoEmitter<'_> {
         Ok(value)
     }
 
+    fn remembers_words(&self) -> bool {
+        self.enabled && !self.prev.words.is_empty()
+    }
+
     fn search_words(&self, episode: &Episode, make: &dyn Fn() -> Arc<str>) -> Arc<str> {
         let key = self.words_key(episode);
         let words = match self.prev.words.get(&key) {
