@@ -101,7 +101,7 @@ pub struct EpisodeValues<'a> {
 /// About how much memory kept values may take (see [`EpisodeValues`]),
 /// each counted as [`VALUE_BYTES`] plus its notes: the synthetic show's
 /// values (docs/performance.md) are about 19 kB without their notes.
-pub const KEPT_BYTES: usize = 96 << 20;
+pub const KEPT_BYTES: usize = 64 << 20;
 const VALUE_BYTES: usize = 16 << 10;
 
 /// How many of `site`'s newest episodes' values are kept: as many as fit

@@ -30,6 +30,8 @@ pub(super) struct EpisodeContext<'a> {
     pub(super) root: &'a Path,
     pub(super) config: &'a Config,
     pub(super) cache: &'a AudioCache,
+    /// Show notes rendered by earlier builds (plain builds only).
+    pub(super) notes: Option<&'a super::notes_cache::NotesCache>,
     pub(super) options: &'a LoadOptions,
     pub(super) fingerprints: bool,
 }
@@ -214,7 +216,8 @@ impl EpisodeContext<'_> {
             text.as_ref()
                 .filter(|t| !t.get_ref().trim().is_empty())
                 .map(|t| {
-                    let at = MarkdownAt::Value(src.text_line(t));
+                    let line = || src.text_line(t);
+                    let at = MarkdownAt::Value(&line);
                     render_markdown(t.get_ref(), &listener_md, &src.path, at, &mut warnings)
                 })
         };
@@ -228,13 +231,19 @@ impl EpisodeContext<'_> {
                 quote_html: render_opt(&f.quote),
             })
             .collect();
-        let notes_html = render_markdown(
-            &src.body,
-            &md,
-            &src.path,
-            MarkdownAt::Body(src.body_line),
-            &mut warnings,
-        );
+        let render_notes = |warnings: &mut Vec<Diagnostic>| {
+            render_markdown(
+                &src.body,
+                &md,
+                &src.path,
+                MarkdownAt::Body(src.body_line),
+                warnings,
+            )
+        };
+        let notes_html = match self.notes {
+            Some(notes) => notes.render(&src.body, &md, &mut warnings, render_notes),
+            None => render_notes(&mut warnings),
+        };
         let summary = match &front.summary {
             Some(s) if !s.trim().is_empty() => s.trim().to_string(),
             _ => markdown::first_paragraph_text(&src.body),
@@ -542,11 +551,12 @@ pub(super) fn is_address(value: &str) -> bool {
 
 /// Where a piece of Markdown starts in its file.
 #[derive(Clone, Copy)]
-pub(super) enum MarkdownAt {
+pub(super) enum MarkdownAt<'a> {
     /// A file's body, from this line: lines and columns are exact.
     Body(usize),
-    /// A front matter string whose text starts on this line: lines only.
-    Value(usize),
+    /// A front matter string whose text starts on the line this tells
+    /// (counted only when there is something to say): lines only.
+    Value(&'a dyn Fn() -> usize),
 }
 
 /// Renders Markdown from `file`; what the renderer took out (links that
@@ -555,18 +565,22 @@ pub(super) fn render_markdown(
     text: &str,
     opts: &RenderOptions<'_>,
     file: &Path,
-    at: MarkdownAt,
+    at: MarkdownAt<'_>,
     warnings: &mut Vec<Diagnostic>,
 ) -> String {
     let (html, findings) = markdown::render_checked(text, opts);
+    let value_line = match at {
+        MarkdownAt::Value(line) if !findings.is_empty() => line(),
+        _ => 0,
+    };
     warnings.extend(findings.into_iter().map(|f| {
         let d = Diagnostic::warning(file.to_path_buf(), f.message).help(
             "link to an https:// address instead (docs/configuration.md, Markdown, says what is taken out)",
         );
         match at {
             MarkdownAt::Body(first) => d.at(first + f.line - 1, f.column),
-            MarkdownAt::Value(first) => Diagnostic {
-                line: Some(first + f.line - 1),
+            MarkdownAt::Value(_) => Diagnostic {
+                line: Some(value_line + f.line - 1),
                 ..d
             },
         }

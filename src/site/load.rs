@@ -4,6 +4,7 @@
 
 use super::episode::{episode_slug, render_markdown, EpisodeContext, Loaded, MarkdownAt};
 use super::model::{derived_guid, Episode, Page, Site, Tag};
+use super::notes_cache::NotesCache;
 use crate::audio::AudioCache;
 use crate::config::Config;
 use crate::content::{self, EpisodeFront, EpisodeType, PageFront, Source};
@@ -203,7 +204,14 @@ impl Site {
             Some(cache) if cache.is_current() => cache,
             _ => AudioCache::open(&root.join(CACHE_DIR)),
         };
-        let site = Site::from_content(root, config, &cache, options, kept, enforce);
+        // serve keeps loaded episodes itself: its later builds render only
+        // the notes of edited episodes, and need no cache of them.
+        let notes = (!kept.remember || kept.files.is_empty())
+            .then(|| NotesCache::open(&root.join(CACHE_DIR)));
+        let site = Site::from_content(root, config, &cache, notes.as_ref(), options, kept, enforce);
+        if let (Some(notes), Ok(_)) = (notes, &site) {
+            notes.save();
+        }
         // Forget audio files that are gone, so the cache does not only grow.
         // The episodes' files were just found; only the rest are looked at.
         let used: std::collections::HashSet<&Path> = site
@@ -228,6 +236,7 @@ impl Site {
         root: &Path,
         config: Config,
         cache: &AudioCache,
+        notes: Option<&NotesCache>,
         options: &LoadOptions,
         kept: &mut EpisodeCache,
         enforce: bool,
@@ -236,6 +245,7 @@ impl Site {
             root,
             config: &config,
             cache,
+            notes,
             options,
             fingerprints: kept.remember,
         };

@@ -5,6 +5,7 @@
 mod episode;
 mod load;
 mod model;
+mod notes_cache;
 mod publish;
 
 pub use episode::media_url;
