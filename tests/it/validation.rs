@@ -388,6 +388,67 @@ fn script_links_in_listener_feedback_are_text_with_a_warning() {
 }
 
 #[test]
+fn kept_notes_follow_edits_and_warnings_come_back() {
+    // Show notes rendered once are kept in .podsmith-cache/notes/ for the
+    // next build: an edit must show, and a warning must be given again.
+    let site = site();
+    let notes = |text: &str| format!("{}{text}\n", episode("One", 1, "one.mp3"));
+    site.write(
+        "content/episodes/001-one.md",
+        &notes("First [bad](javascript:alert(1)) notes."),
+    );
+    for _ in 0..2 {
+        let out = site.build_ok();
+        assert!(
+            out.contains("warning: content/episodes/001-one.md:"),
+            "{out}"
+        );
+    }
+    site.write("content/episodes/001-one.md", &notes("Plain *old* notes."));
+    site.build_ok();
+    let cache = site.path(".podsmith-cache/notes");
+    let count = || std::fs::read_dir(&cache).unwrap().count();
+    let kept = count();
+    assert!(kept >= 1, "the build keeps the notes it rendered");
+    let first = site.read_out("episodes/001-one/index.html");
+    assert!(first.contains("Plain <em>old</em> notes."), "{first}");
+    site.build_ok();
+    assert_eq!(site.read_out("episodes/001-one/index.html"), first);
+    site.write("content/episodes/001-one.md", &notes("Plain *new* notes."));
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(page.contains("Plain <em>new</em> notes."), "{page}");
+    assert_eq!(count(), kept, "notes no build uses are removed");
+    // Another address for the site renders the notes again (links in them
+    // are absolute).
+    site.write(
+        "content/episodes/001-one.md",
+        &notes("A [relative](../two/) link."),
+    );
+    site.build_ok();
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(
+        page.contains("https://example.org/show/episodes/two/"),
+        "{page}"
+    );
+    site.write(
+        "podcast.toml",
+        &std::fs::read_to_string(site.path("podcast.toml"))
+            .unwrap()
+            .replace("https://example.org/show/", "https://moved.example/"),
+    );
+    assert!(site
+        .run(&["build", "--accept-feed-changes"])
+        .status
+        .success());
+    let page = site.read_out("episodes/001-one/index.html");
+    assert!(
+        page.contains("https://moved.example/episodes/two/"),
+        "{page}"
+    );
+}
+
+#[test]
 fn control_characters_never_reach_pages_or_feed() {
     let site = site();
     site.write(
