@@ -31,6 +31,11 @@ pub(super) struct NotesCache {
     used: Mutex<FxHashSet<u128>>,
 }
 
+/// Whether `name` is a key as the cache's files are named by.
+fn is_key(name: &str) -> bool {
+    name.len() == 32 && name.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// This program's size and modification time.
 fn program() -> Option<(u64, u64)> {
     let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
@@ -107,13 +112,26 @@ impl NotesCache {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
+        let own_temp = format!(".{}.tmp", std::process::id());
         for entry in entries.flatten() {
             let name = entry.file_name();
-            let Some(key) = name.to_str().and_then(|n| n.strip_suffix(SUFFIX)) else {
+            let Some(name) = name.to_str() else {
                 continue;
             };
-            let ours = key.len() == 32 && key.bytes().all(|b| b.is_ascii_hexdigit());
-            if ours && u128::from_str_radix(key, 16).is_ok_and(|k| !used.contains(&k)) {
+            let unused = match name.strip_suffix(SUFFIX) {
+                Some(key) => {
+                    is_key(key) && u128::from_str_radix(key, 16).is_ok_and(|k| !used.contains(&k))
+                }
+                // Left by a build that was stopped while writing (one still
+                // writing then fails to rename it, and keeps nothing).
+                None => name
+                    .strip_prefix('.')
+                    .and_then(|n| n.split_once('.'))
+                    .is_some_and(|(key, rest)| {
+                        is_key(key) && rest.ends_with(".tmp") && !name.ends_with(&own_temp)
+                    }),
+            };
+            if unused {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
@@ -164,13 +182,17 @@ mod tests {
         assert!(render(&cache, "Line one\n\nline *two*\n", &elsewhere).1);
         cache.save();
         assert_eq!(files(dir.path()), 3);
-        // A build that looks up only one of them keeps only that one, and
-        // leaves files that are not the cache's alone.
+        // A build that looks up only one of them keeps only that one,
+        // removes what a stopped build left, and leaves files that are not
+        // the cache's alone.
         std::fs::write(dir.path().join(DIR).join("mine.html"), "x").unwrap();
+        let left = format!(".{:032x}.{}.tmp", 7, std::process::id().wrapping_add(1));
+        std::fs::write(dir.path().join(DIR).join(&left), "half").unwrap();
         let cache = NotesCache::open(dir.path());
         assert!(!render(&cache, "Line one\n\nline *three*\n", &OPTS).1);
         cache.save();
         assert_eq!(files(dir.path()), 2);
+        assert!(!dir.path().join(DIR).join(left).exists());
     }
 
     #[test]
