@@ -299,11 +299,11 @@ fn rebuild(options: &BuildOptions, shared: &Shared) -> Result<String> {
 
 fn build_into(options: &BuildOptions, shared: &Shared) -> Result<String> {
     let mut rebuilder = shared.rebuilder.lock().unwrap_or_else(|e| e.into_inner());
-    let site = rebuilder.load(options)?;
+    let (site, staging) = rebuilder.load(options)?;
     for warning in &site.warnings {
         eprintln!("{warning}");
     }
-    let rendered = rebuilder.render(&site, options)?;
+    let rendered = rebuilder.render(&site, staging, options)?;
     {
         // Never called on the server's runtime, so it may block.
         let _swapping = shared.swap.blocking_write();

@@ -32,21 +32,20 @@ impl Rendered {
 
 impl Rebuilder {
     /// Loads the site as `options` say, reading only episode files that
-    /// changed since the last load.
-    pub fn load(&mut self, options: &BuildOptions) -> Result<Site> {
-        crate::timed("load", || {
-            load_site_cached(
-                &options.root,
-                &options.load,
-                options.base_url.as_deref(),
-                &mut self.episodes,
-            )
-        })
-    }
-
-    /// Renders `site` into the next staging folder (the recycled previous
-    /// output), keeping what did not change.
-    pub fn render(&mut self, site: &Site, options: &BuildOptions) -> Result<Rendered> {
+    /// changed since the last load, and begins the next staging folder (the
+    /// recycled previous output) beside it once there is an output.
+    pub fn load(&mut self, options: &BuildOptions) -> Result<(Site, Staging)> {
+        let episodes = &mut self.episodes;
+        let mut load = || {
+            crate::timed("load", || {
+                load_site_cached(
+                    &options.root,
+                    &options.load,
+                    options.base_url.as_deref(),
+                    episodes,
+                )
+            })
+        };
         // serve's output folder is its own, in a fresh temporary folder
         // that nothing else writes to and that is never published: it
         // links the audio rather than copying gigabytes on every start.
@@ -54,9 +53,30 @@ impl Rebuilder {
             hard_links: true,
             private: true,
         };
-        let staging = crate::timed("staging", || {
-            Staging::begin_with(&options.out, &options.root, output)
-        })?;
+        let begin = || {
+            crate::timed("staging", || {
+                Staging::begin_with(&options.out, &options.root, output)
+            })
+        };
+        // As `build` does: beside the load only when an output is there
+        // (a staging folder begun for a site that fails to load is put
+        // back as it was when dropped).
+        if options.out.is_dir() {
+            let (site, staging) = rayon::join(load, begin);
+            Ok((site?, staging?))
+        } else {
+            let site = load()?;
+            Ok((site, begin()?))
+        }
+    }
+
+    /// Renders `site` into `staging`, keeping what did not change.
+    pub fn render(
+        &mut self,
+        site: &Site,
+        staging: Staging,
+        options: &BuildOptions,
+    ) -> Result<Rendered> {
         let theme = self.memo.theme(&site.root)?;
         let emitter = MemoEmitter::new(&self.memo, &staging, site, &theme, &options.render);
         render_with(site, &emitter, &options.render, &theme)?;

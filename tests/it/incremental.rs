@@ -44,8 +44,11 @@ impl Incremental {
     /// Rebuilds into `out`; returns how many files were kept unrendered.
     fn rebuild(&mut self, root: &Path, out: &Path) -> usize {
         let options = self.options(root, out);
-        let site = self.rebuilder.load(&options).expect("load");
-        let rendered = self.rebuilder.render(&site, &options).expect("render");
+        let (site, staging) = self.rebuilder.load(&options).expect("load");
+        let rendered = self
+            .rebuilder
+            .render(&site, staging, &options)
+            .expect("render");
         let kept = rendered.kept();
         self.rebuilder.commit(rendered).expect("commit");
         kept
@@ -306,8 +309,11 @@ fn a_prepared_spare_never_writes_through_to_the_live_output() {
     let text = std::fs::read_to_string(site.path(first)).unwrap();
     site.write(first, &format!("{text}\nA new paragraph.\n"));
     let options = inc.options(root, &out);
-    let loaded = inc.rebuilder.load(&options).expect("load");
-    let rendered = inc.rebuilder.render(&loaded, &options).expect("render");
+    let (loaded, staging) = inc.rebuilder.load(&options).expect("load");
+    let rendered = inc
+        .rebuilder
+        .render(&loaded, staging, &options)
+        .expect("render");
     assert!(rendered.kept() > 0, "the spare's files were recycled");
     assert!(
         snapshot_dir(&out) == live,
@@ -351,7 +357,12 @@ fn a_site_loaded_without_fingerprints_is_always_rendered() {
     let mut inc = Incremental::new();
     let options = inc.options(root, &out);
     for _ in 0..2 {
-        let rendered = inc.rebuilder.render(&loaded, &options).unwrap();
+        let serve_output = podsmith::output::OutputOptions {
+            hard_links: true,
+            private: true,
+        };
+        let staging = podsmith::output::Staging::begin_with(&out, root, serve_output).unwrap();
+        let rendered = inc.rebuilder.render(&loaded, staging, &options).unwrap();
         assert_eq!(rendered.kept(), 0);
         inc.rebuilder.commit(rendered).unwrap();
     }
