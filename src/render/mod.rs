@@ -84,30 +84,37 @@ impl Theme {
 ///
 /// The values of the newest episodes, up to [`KEPT_BYTES`], are made once
 /// and shared by all their pages (Tera's values are reference counted, so
-/// a share is cheap); older episodes' values are made at each use and
-/// dropped with their page. Keeping every value of a 10,000-episode show
-/// held about 170 MB (without the notes) for the whole build, more than
-/// making the old ones again costs in time (docs/performance.md).
-/// `serve`'s emitter remembers values without the notes
-/// ([`Remember::episode_value`]) between builds while the episode is
-/// unchanged.
+/// a share is cheap): the newest with their notes, then, for the second
+/// half of the memory, more episodes without them (the notes are put in at
+/// each use, a copy that costs far less than making the value). Older
+/// episodes' values are made at each use and dropped with their page.
+/// Keeping every value of a 10,000-episode show held about 170 MB (without
+/// the notes) for the whole build, more than making the old ones again
+/// costs in time (docs/performance.md). `serve`'s emitter remembers values
+/// without the notes ([`Remember::episode_value`]) between builds while
+/// the episode is unchanged.
 pub struct EpisodeValues<'a> {
     site: &'a Site,
     dates: views::Dates,
     memory: &'a dyn Remember,
     kept: Vec<OnceLock<std::result::Result<Value, String>>>,
+    /// How many of `kept` (the first) hold their notes.
+    with_notes: usize,
 }
 
 /// About how much memory kept values may take (see [`EpisodeValues`]),
-/// each counted as [`VALUE_BYTES`] plus its notes: the synthetic show's
-/// values (docs/performance.md) are about 19 kB without their notes.
+/// each counted as [`VALUE_BYTES`], plus its notes when it holds them: the
+/// synthetic show's values (docs/performance.md) are about 19 kB without
+/// their notes.
 pub const KEPT_BYTES: usize = 64 << 20;
 const VALUE_BYTES: usize = 16 << 10;
 
-/// How many of `site`'s newest episodes' values are kept: as many as fit
-/// in [`KEPT_BYTES`], or `PODSMITH_KEPT_VALUES` when set (tests use it to
-/// show that kept and made-again values give the same output).
-fn kept_values(site: &Site) -> usize {
+/// How many of `site`'s newest episodes' values are kept, and how many of
+/// those (the first) with their notes: as many as fit in [`KEPT_BYTES`],
+/// half of it for values with notes; or `PODSMITH_KEPT_VALUES` (N) when set,
+/// half of them with notes (tests use it to show that every way gives the
+/// same output).
+fn kept_values(site: &Site) -> (usize, usize) {
     static KEPT: OnceLock<Option<usize>> = OnceLock::new();
     let set = KEPT.get_or_init(|| {
         std::env::var("PODSMITH_KEPT_VALUES")
@@ -115,28 +122,33 @@ fn kept_values(site: &Site) -> usize {
             .and_then(|v| v.parse().ok())
     });
     if let Some(kept) = *set {
-        return kept.min(site.episodes.len());
+        let kept = kept.min(site.episodes.len());
+        return (kept, kept / 2);
     }
     let mut bytes = 0;
-    site.episodes
+    let with_notes = site
+        .episodes
         .iter()
         .take_while(|e| {
             bytes += VALUE_BYTES + e.notes_html.len();
-            bytes <= KEPT_BYTES
+            bytes <= KEPT_BYTES / 2
         })
-        .count()
+        .count();
+    let without = (KEPT_BYTES / 2) / VALUE_BYTES;
+    ((with_notes + without).min(site.episodes.len()), with_notes)
 }
 
 impl<'a> EpisodeValues<'a> {
     /// Values for the episodes of `site` in `theme` (its labels write the
     /// dates), made or taken from `memory`.
     pub fn new(site: &'a Site, theme: &Theme, memory: &'a dyn Remember) -> Self {
-        let kept = kept_values(site);
+        let (kept, with_notes) = kept_values(site);
         EpisodeValues {
             site,
             dates: theme.dates(site),
             memory,
             kept: (0..kept).map(|_| OnceLock::new()).collect(),
+            with_notes,
         }
     }
 
@@ -144,16 +156,18 @@ impl<'a> EpisodeValues<'a> {
     fn get(&self, i: usize) -> Result<Value> {
         let episode = &self.site.episodes[i];
         let make = || {
-            let value = self
-                .memory
-                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))?;
-            let mut fields = value.into_map().unwrap_or_default();
+            self.memory
+                .episode_value(episode, &|| episode_value(episode, self.site, &self.dates))
+        };
+        let with_notes = |value: std::result::Result<Value, String>| {
+            let mut fields = value?.into_map().unwrap_or_default();
             fields.insert("content".into(), Value::from(episode.notes_html.as_str()));
             Ok(Value::from(fields))
         };
         let value = match self.kept.get(i) {
-            Some(kept) => kept.get_or_init(make).clone(),
-            None => make(),
+            Some(kept) if i < self.with_notes => kept.get_or_init(|| with_notes(make())).clone(),
+            Some(kept) => with_notes(kept.get_or_init(make).clone()),
+            None => with_notes(make()),
         };
         value.map_err(|message: String| {
             Error::new(
