@@ -7,6 +7,7 @@
 //! [`output`] (staging folder, swapped in on success). [`cli`] drives it.
 
 pub mod audio;
+mod cache_file;
 pub mod ci;
 pub mod cli;
 pub mod config;

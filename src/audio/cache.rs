@@ -177,15 +177,7 @@ impl AudioCache {
             };
             serde_json::to_vec(&file).map_err(std::io::Error::other)?
         };
-        std::fs::create_dir_all(&self.dir)?;
-        let tmp = self
-            .dir
-            .join(format!(".{FILE_NAME}.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, &json)?;
-        if let Err(e) = std::fs::rename(&tmp, self.file()) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
+        crate::cache_file::write_whole(&self.file(), &json)?;
         *self.file_id.lock().unwrap_or_else(|p| p.into_inner()) = file_id(&self.file());
         self.dirty.store(false, Ordering::Release);
         Ok(())

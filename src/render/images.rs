@@ -108,10 +108,10 @@ fn plan_uncached(source: &Path, rel: &str, base_url: &str, cache_dir: &Path) -> 
             decoded = Some(image::load_from_memory(&bytes).ok()?);
         }
         let out = crate::timed("  image copy", || encode(decoded.as_ref()?, w, kind).ok())?;
-        // The cache only saves time: a failure to keep it is not an error.
-        if std::fs::create_dir_all(cached.parent().unwrap_or(cache_dir)).is_ok() {
-            let _ = std::fs::write(&cached, &out);
-        }
+        // Written whole: a half-written copy would be published by the next
+        // build. The cache only saves time: a failure to keep it is not an
+        // error.
+        let _ = crate::cache_file::write_whole(&cached, &out);
         Some(Arc::new(out))
     };
     // A copy is kept only while it is smaller than the original (a flat

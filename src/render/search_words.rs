@@ -220,16 +220,7 @@ impl WordsCache {
             text.push_str(words);
             text.push('\n');
         }
-        let Some(dir) = self.path.parent() else {
-            return;
-        };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let temp = dir.join(format!(".{CACHE_FILE}.{}.tmp", std::process::id()));
-        if std::fs::write(&temp, text).is_err() || std::fs::rename(&temp, &self.path).is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
+        let _ = crate::cache_file::write_whole(&self.path, text.as_bytes());
     }
 }
 

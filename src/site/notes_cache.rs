@@ -87,17 +87,8 @@ impl NotesCache {
         let before = warnings.len();
         let html = render(warnings);
         if warnings.len() == before {
-            // Through a temporary file and a rename: a reader never sees
-            // half a file. A cache that cannot be written only costs time.
-            let temp = self
-                .dir
-                .join(format!(".{key:032x}.{}.tmp", std::process::id()));
-            let written = std::fs::create_dir_all(&self.dir).is_ok()
-                && std::fs::write(&temp, &html).is_ok()
-                && std::fs::rename(&temp, &path).is_ok();
-            if !written {
-                let _ = std::fs::remove_file(&temp);
-            }
+            // A cache that cannot be written only costs time.
+            let _ = crate::cache_file::write_whole(&path, html.as_bytes());
         }
         html
     }
@@ -112,7 +103,6 @@ impl NotesCache {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let own_temp = format!(".{}.tmp", std::process::id());
         for entry in entries.flatten() {
             let name = entry.file_name();
             let Some(name) = name.to_str() else {
@@ -127,9 +117,7 @@ impl NotesCache {
                 None => name
                     .strip_prefix('.')
                     .and_then(|n| n.split_once('.'))
-                    .is_some_and(|(key, rest)| {
-                        is_key(key) && rest.ends_with(".tmp") && !name.ends_with(&own_temp)
-                    }),
+                    .is_some_and(|(key, rest)| is_key(key) && rest.ends_with(".tmp")),
             };
             if unused {
                 let _ = std::fs::remove_file(entry.path());
